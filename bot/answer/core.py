@@ -1,0 +1,225 @@
+"""The one entry point every front end calls: a question in, an Answer out. Knows nothing of Discord."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from bot.answer.match import THRESHOLDS, coverage
+from bot.answer.models import Answer, ArticleRef, Hit
+from bot.answer.parse import ALIASES, MAX_QUESTION_CHARS, parse
+from bot.index.search import LibraryIndex
+from bot.nlp.quotes import name_matches
+from bot.nlp.timex import choose_time_expression
+from bot.nlp.tokens import query_terms
+from bot.store.records import PassageRecord, QuoteRecord
+from bot.store.repo import Store
+
+PAGE_SIZE = 10
+CANDIDATES = 20
+
+HELP = {
+    "who": ("who said <words>", "who said those words: the speaker, the quotation and the article"),
+    "when": ("when <event>", "when an event happened or will, as written and as a date"),
+    "search": ("search <words>", "the passages that best match the words"),
+    "quotes": ("quotes <person>", "what a person is quoted as saying"),
+    "article": ("article <id>", "an article's details, first lines and quotations"),
+    "articles": ("articles [page]", "the library, newest first"),
+    "stats": ("stats", "what the library holds"),
+    "help": ("help", "this list"),
+}
+
+
+# Curating (Manage Server or the admin role); answered by the Discord admin cog and the console, not here.
+ADMIN_HELP = {
+    "add": ("add <url>", "add a web page; or `add <title> | <text>`, or attach .txt/.md/.html files"),
+    "remove": ("remove <id>", "remove one of this server's articles (asks to confirm)"),
+    "admin": ("admin role @role", "let a role add and remove articles"),
+}
+
+
+def help_lines(prefix: str = "!") -> list[str]:
+    return [f"`{prefix}{usage}`: {what}" for usage, what in HELP.values()]
+
+
+def admin_help_lines(prefix: str = "!") -> list[str]:
+    return [f"`{prefix}{usage}`: {what}" for usage, what in ADMIN_HELP.values()]
+
+
+class Answerer:
+    """Answers questions from the store and the index."""
+
+    def __init__(self, store: Store, index: LibraryIndex, prefix: str = "!") -> None:
+        self.store = store
+        self.index = index
+        self.prefix = prefix
+
+    async def ask(self, question: str, guild_id: int | None = None) -> Answer:
+        """Answer one question as typed ('!who said …'); guild_id limits what is visible."""
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(question[:200], "unknown", False,
+                          f"That question is too long ({len(question):,} characters; the limit is {MAX_QUESTION_CHARS:,}).")
+        parsed = parse(question, self.prefix)
+        handler = getattr(self, f"_{parsed.command}", None)
+        if handler is None:
+            return Answer(question, "unknown", False,
+                          f"I don't know the command `{parsed.word[:40]}`. Try `{self.prefix}help`.")
+        if parsed.command in ("who", "when", "search", "quotes", "article") and not parsed.text:
+            usage = HELP[parsed.command][0]
+            return Answer(question, parsed.command, False, f"Usage: `{self.prefix}{usage}`.")
+        return await handler(question, parsed.text, guild_id)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _coverage(self, terms: Sequence[str], text: str) -> float:
+        return coverage(terms, text, self.index.idf, self.index.size())
+
+    async def _best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES
+                             ) -> list[tuple[PassageRecord, float, float]]:
+        """Candidate passages with (record, coverage, bm25), best first."""
+        hits = await self.index.search("passages", terms, k, guild_id)
+        records = await self.store.passages([i for i, _ in hits])
+        out = [(records[i], self._coverage(terms, records[i].text), score) for i, score in hits if i in records]
+        out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
+        return out
+
+    # -- commands --------------------------------------------------------------------------
+
+    async def _who(self, question: str, text: str, guild_id: int | None) -> Answer:
+        terms = query_terms(text)
+        threshold = THRESHOLDS["who"]
+        hits = await self.index.search("quotes", terms, CANDIDATES, guild_id)
+        quotes = await self.store.quotes([i for i, _ in hits])
+        scored: list[tuple[QuoteRecord, float, float]] = []
+        for qid, score in hits:
+            q = quotes.get(qid)
+            if q is not None and q.canonical:
+                scored.append((q, self._coverage(terms, q.text), score))
+        scored.sort(key=lambda r: (-round(r[1], 6), -r[2]))
+        if scored and scored[0][1] >= threshold:
+            best_cov = scored[0][1]
+            same = [q for q, cov, _ in scored if cov >= best_cov - 1e-6]
+            return self._who_answer(question, same)
+        # No quotation matches: a passage may still carry the words, with a speaker in it.
+        for record, cov, _ in (await self._best_passages(terms, guild_id))[:3]:
+            if cov < threshold:
+                break
+            inside = [q for q in await self.store.article_quotes(record.article.id)
+                      if q.canonical and q.passage_id == record.id]
+            if inside:
+                return self._who_answer(question, inside[:1])
+            return Answer(question, "who", False, "I found the words, but not who said them.",
+                          passage=record.text, article=ArticleRef.of(record.article))
+        return Answer(question, "who", False, "I couldn't find anyone saying that in the library.")
+
+    def _who_answer(self, question: str, quotes: list[QuoteRecord]) -> Answer:
+        speakers: list[str] = []
+        for q in quotes:
+            if q.canonical not in speakers:
+                speakers.append(q.canonical)  # type: ignore[arg-type]
+        first = quotes[0]
+        name = speakers[0] if len(speakers) == 1 else ", ".join(speakers[:-1]) + " and " + speakers[-1]
+        return Answer(
+            question, "who", True, name,
+            passage=first.passage_text or first.text,
+            article=ArticleRef.of(first.article),
+            hits=[Hit(q.text, ArticleRef.of(q.article), q.canonical) for q in quotes[:5]],
+            details={"speakers": speakers, "quote": first.text, "speaker_as_named": first.speaker,
+                     "method": first.method, "is_person": first.is_person},
+        )
+
+    async def _when(self, question: str, text: str, guild_id: int | None) -> Answer:
+        terms = query_terms(text)
+        candidates = [c for c in await self._best_passages(terms, guild_id) if c[1] >= THRESHOLDS["when"]]
+        if not candidates:
+            return Answer(question, "when", False, "I couldn't find that event in the library.")
+        best_cov = candidates[0][1]
+        for record, cov, _ in candidates:
+            if cov < best_cov - 0.15:
+                break
+            body = await self.store.article_body(record.article.id) or record.text
+            published = record.article.published
+            expr = await asyncio.to_thread(
+                choose_time_expression, body, (record.start, record.end), list(terms), published
+            )
+            if expr is not None:
+                return Answer(
+                    question, "when", True, expr.text, date=expr.iso, passage=record.text,
+                    article=ArticleRef.of(record.article),
+                    details={"expression": expr.text, "value": expr.value, "granularity": expr.granularity,
+                             "kind": expr.kind},
+                )
+        record = candidates[0][0]
+        return Answer(question, "when", False, "No date found for that in the text.",
+                      passage=record.text, article=ArticleRef.of(record.article))
+
+    async def _search(self, question: str, text: str, guild_id: int | None) -> Answer:
+        terms = query_terms(text)
+        good = [c for c in await self._best_passages(terms, guild_id, k=10) if c[1] >= THRESHOLDS["search"]][:5]
+        if not good:
+            return Answer(question, "search", False, "Nothing in the library matches that.")
+        top = good[0][0]
+        return Answer(
+            question, "search", True, f"{len(good)} passage{'s' if len(good) > 1 else ''} found",
+            passage=top.text, article=ArticleRef.of(top.article),
+            hits=[Hit(r.text, ArticleRef.of(r.article), None, round(score, 3)) for r, _, score in good],
+        )
+
+    async def _quotes(self, question: str, text: str, guild_id: int | None) -> Answer:
+        names = [n for n in await self.store.speakers(guild_id) if name_matches(text, n)]
+        quotes = await self.store.quotes_by_speakers(names, guild_id)
+        if not quotes:
+            return Answer(question, "quotes", False, f"I have no quotations from {text}.")
+        first = quotes[0]
+        return Answer(
+            question, "quotes", True, ", ".join(names), passage=first.passage_text or first.text,
+            article=ArticleRef.of(first.article),
+            hits=[Hit(q.text, ArticleRef.of(q.article), q.canonical) for q in quotes],
+            details={"speakers": names},
+        )
+
+    async def _article(self, question: str, text: str, guild_id: int | None) -> Answer:
+        ident = text.lstrip("#").strip()
+        if not ident.isdigit():
+            return Answer(question, "article", False, f"Usage: `{self.prefix}article <id>` (a number).")
+        found = await self.store.get_article(int(ident), guild_id)
+        if found is None:
+            return Answer(question, "article", False, f"There is no article #{ident}.")
+        info, body = found
+        quotes = await self.store.article_quotes(info.id)
+        first_lines = body[:600].rsplit(" ", 1)[0] + ("…" if len(body) > 600 else "")
+        return Answer(
+            question, "article", True, info.title, date=info.published.isoformat() if info.published else None,
+            passage=first_lines, article=ArticleRef.of(info),
+            hits=[Hit(q.text, None, q.canonical) for q in quotes if q.canonical],
+            details={"passages": info.passages, "quotes": info.quotes, "breaking": info.breaking,
+                     "author": info.author},
+        )
+
+    async def _articles(self, question: str, text: str, guild_id: int | None) -> Answer:
+        page = int(text) if text.strip().isdigit() else 1
+        page = max(page, 1)
+        total = await self.store.count_articles(guild_id)
+        pages = max(1, -(-total // PAGE_SIZE))
+        rows = await self.store.list_articles(guild_id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        if not rows:
+            return Answer(question, "articles", False,
+                          "The library is empty." if total == 0 else f"There are only {pages} pages.")
+        return Answer(
+            question, "articles", True, f"{total} article{'s' if total != 1 else ''} (page {page} of {pages})",
+            hits=[Hit(a.title, ArticleRef.of(a), f"#{a.id}") for a in rows],
+            details={"page": page, "pages": pages, "total": total},
+        )
+
+    async def _stats(self, question: str, text: str, guild_id: int | None) -> Answer:
+        stats = await self.store.stats(guild_id)
+        line = (f"{stats['articles']} articles, {stats['passages']} passages, "
+                f"{stats['quotes']} quotations from {stats['speakers']} speakers")
+        return Answer(question, "stats", True, line, details={"stats": stats})
+
+    async def _help(self, question: str, text: str, guild_id: int | None) -> Answer:
+        lines = help_lines(self.prefix) + ["Admins (Manage Server or the admin role):"] + admin_help_lines(self.prefix)
+        return Answer(question, "help", True, "Commands", hits=[Hit(line, None) for line in lines])
+
+
+__all__ = ["Answerer", "help_lines", "ALIASES"]

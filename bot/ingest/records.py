@@ -1,0 +1,76 @@
+"""What ingest hands to the store: an article draft and its prepared passages and quotations."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.nlp.passages import Span, split_passages
+from bot.nlp.quotes import Quote, extract_quotes
+from bot.nlp.tokens import normalize_quotes
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_CHARS = 500_000  # a long feature is ~50k characters; more is a dump, not an article
+
+
+class IngestError(Exception):
+    """An input that cannot become an article; the message says why, for the user."""
+
+
+@dataclass
+class ArticleDraft:
+    """An article as read from a file, page or feed, before it is stored."""
+
+    title: str
+    body: str
+    source: str
+    category: str | None = None
+    published: date | None = None
+    url: str | None = None
+    author: str | None = None
+    breaking: bool = False
+
+
+@dataclass
+class PreparedArticle:
+    """A draft with its passages and quotations found; ready for the store."""
+
+    draft: ArticleDraft
+    content_hash: str
+    passages: list[Span] = field(default_factory=list)
+    quotes: list[tuple[Quote, int | None]] = field(default_factory=list)  # (quote, passage index)
+
+
+def content_hash(body: str) -> str:
+    """Hash of the text with quotes, case and white space folded, so re-imports are recognised."""
+    folded = re.sub(r"\s+", " ", normalize_quotes(body)).strip().lower()
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def _passage_of(offset: int, passages: list[Span]) -> int | None:
+    for i, span in enumerate(passages):
+        if span.start <= offset < span.end:
+            return i
+    return None
+
+
+def prepare(draft: ArticleDraft) -> PreparedArticle:
+    """Validate a draft and find its passages and quotations (CPU work: run it off the event loop)."""
+    draft.title = re.sub(r"\s+", " ", draft.title).strip()[:500] or "Untitled"
+    draft.body = draft.body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not draft.body:
+        raise IngestError("no article text")
+    if len(draft.body) > MAX_BODY_CHARS:
+        raise IngestError(f"too large ({len(draft.body):,} characters; the limit is {MAX_BODY_CHARS:,})")
+    passages = split_passages(draft.body)
+    try:
+        quotes = extract_quotes(draft.body)
+    except Exception:  # a rule bug must not cost the user the article itself
+        log.exception("quotation extraction failed for %r", draft.title)
+        quotes = []
+    with_passages = [(q, _passage_of(q.start, passages)) for q in quotes]
+    return PreparedArticle(draft, content_hash(draft.body), passages, with_passages)

@@ -1,0 +1,185 @@
+"""The core the front ends share: ingest -> store -> index -> answer, with no Discord in it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answer.core import Answerer
+from bot.answer.models import Answer
+from bot.index.search import LibraryIndex
+from bot.ingest.files import iter_article_files, parse_article_text, decode, read_article_file
+from bot.ingest.records import ArticleDraft, IngestError, PreparedArticle, prepare
+from bot.ingest.fetch import FetchError, Resolver
+from bot.settings import Settings
+from bot.store.models import SHARED_GUILD
+from bot.store.records import AddResult, ArticleInfo
+from bot.store.repo import Store
+
+log = logging.getLogger(__name__)
+
+IMPORT_BATCH = 200  # articles per database transaction during bulk import
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What became of one input: added, duplicate or skipped (with the reason)."""
+
+    source: str
+    status: str
+    article: ArticleInfo | None = None
+    reason: str | None = None
+
+    def line(self) -> str:
+        if self.status == "added" and self.article:
+            a = self.article
+            return f"added #{a.id} {a.title!r} ({a.passages} passages, {a.quotes} quotes)"
+        if self.status == "duplicate" and self.article:
+            return f"skipped {self.source}: duplicate of #{self.article.id} {self.article.title!r}"
+        return f"skipped {self.source}: {self.reason}"
+
+    def summary(self) -> str:
+        """line() with the date and category of an added article, for replies to people."""
+        if self.status == "added" and self.article:
+            a = self.article
+            facts = [str(a.published) if a.published else "no date", a.category or "no category",
+                     f"{a.passages} passage{'s' * (a.passages != 1)}", f"{a.quotes} quote{'s' * (a.quotes != 1)}"]
+            return f"added #{a.id} {a.title!r} ({', '.join(facts)})"
+        return self.line()
+
+
+def _prepare_file(path: Path) -> PreparedArticle:
+    return prepare(read_article_file(path))
+
+
+class Library:
+    """One per process: owns the store and the index and keeps them in step."""
+
+    def __init__(self, store: Store, index: LibraryIndex, settings: Settings) -> None:
+        self.store = store
+        self.index = index
+        self.settings = settings
+        self.answerer = Answerer(store, index, settings.prefix)
+        self._write_lock = asyncio.Lock()  # one writer at a time keeps store and index in the same order
+
+    @classmethod
+    async def open(cls, settings: Settings) -> Library:
+        """Open the database, create the schema and build the index from it."""
+        store = await Store.open(settings.db_url)
+        index = LibraryIndex()
+        await index.build(store)
+        return cls(store, index, settings)
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def ask(self, question: str, guild_id: int | None = None) -> Answer:
+        return await self.answerer.ask(question, guild_id)
+
+    async def is_empty(self) -> bool:
+        return await self.store.count_articles() == 0
+
+    async def ensure_corpus(self) -> list[ImportReport]:
+        """Import the bundled corpus into an empty library, so a fresh clone can answer at once."""
+        if not await self.is_empty() or not self.settings.corpus_dir.is_dir():
+            return []
+        return await self.import_paths([self.settings.corpus_dir])
+
+    async def _store_batch(self, batch: list[tuple[str, PreparedArticle]], guild_id: int) -> list[ImportReport]:
+        async with self._write_lock:
+            results = await self.store.add_articles([p for _, p in batch], guild_id)
+            for result in results:
+                if result.article is not None:
+                    await self.index.add_article(self.store, result.article.id)
+        return [self._report(source, r) for (source, _), r in zip(batch, results)]
+
+    @staticmethod
+    def _report(source: str, result: AddResult) -> ImportReport:
+        if result.article is not None:
+            return ImportReport(source, "added", result.article)
+        return ImportReport(source, "duplicate", result.duplicate_of)
+
+    async def import_paths(
+        self, paths: Iterable[Path], guild_id: int = SHARED_GUILD,
+        on_report: Callable[[ImportReport], None] | None = None,
+    ) -> list[ImportReport]:
+        """Import files and folders in batches; a bad file is reported and the rest go on."""
+        reports: list[ImportReport] = []
+        batch: list[tuple[str, PreparedArticle]] = []
+
+        def emit(items: list[ImportReport]) -> None:
+            reports.extend(items)
+            if on_report:
+                for item in items:
+                    on_report(item)
+
+        for path in iter_article_files(list(paths)):
+            try:
+                prepared = await asyncio.to_thread(_prepare_file, path)
+            except IngestError as exc:
+                emit([ImportReport(str(path), "skipped", reason=str(exc))])
+                continue
+            batch.append((str(path), prepared))
+            if len(batch) >= IMPORT_BATCH:
+                emit(await self._store_batch(batch, guild_id))
+                batch = []
+        if batch:
+            emit(await self._store_batch(batch, guild_id))
+        return reports
+
+    async def add_draft(self, draft: ArticleDraft, guild_id: int = SHARED_GUILD) -> ImportReport:
+        """Prepare, store and index one article; it is answerable when this returns."""
+        try:
+            prepared = await asyncio.to_thread(prepare, draft)
+        except IngestError as exc:
+            return ImportReport(draft.source, "skipped", reason=str(exc))
+        return (await self._store_batch([(draft.source, prepared)], guild_id))[0]
+
+    async def add_file_bytes(self, name: str, data: bytes, guild_id: int = SHARED_GUILD) -> ImportReport:
+        """An uploaded .txt/.md file, imported like the corpus files."""
+        suffix = Path(name).suffix.lower()
+        if suffix in {".html", ".htm"}:
+            return await self.add_html_bytes(name, data, guild_id)
+        if suffix not in {".txt", ".md", ".markdown"}:
+            return ImportReport(name, "skipped", reason=f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html")
+        try:
+            draft = await asyncio.to_thread(lambda: parse_article_text(decode(data, name), name))
+        except IngestError as exc:
+            return ImportReport(name, "skipped", reason=str(exc))
+        return await self.add_draft(draft, guild_id)
+
+    async def add_html_bytes(self, name: str, data: bytes, guild_id: int = SHARED_GUILD,
+                             url: str | None = None) -> ImportReport:
+        """A saved web page (an uploaded .html file), read with the same extractor as fetched pages."""
+        from bot.ingest.web import html_to_draft
+
+        try:
+            draft = await asyncio.to_thread(html_to_draft, data, name, url)
+        except IngestError as exc:
+            return ImportReport(name, "skipped", reason=str(exc))
+        return await self.add_draft(draft, guild_id)
+
+    async def add_url(self, url: str, guild_id: int = SHARED_GUILD, *, resolver: Resolver | None = None) -> ImportReport:
+        """Fetch a page through the address guard (NEWSBOT_ALLOW_PRIVATE_URLS lifts it), extract and add it."""
+        from bot.ingest.web import fetch_article
+
+        try:
+            draft = await fetch_article(url, allow_private=self.settings.allow_private_urls, resolver=resolver)
+        except (FetchError, IngestError) as exc:
+            return ImportReport(url, "skipped", reason=str(exc))
+        return await self.add_draft(draft, guild_id)
+
+    async def add_text(self, title: str, text: str, guild_id: int = SHARED_GUILD, source: str = "pasted") -> ImportReport:
+        """A short item pasted as `title | text`."""
+        return await self.add_draft(ArticleDraft(title=title, body=text, source=source), guild_id)
+
+    async def remove(self, article_id: int, guild_id: int | None = None) -> ArticleInfo | None:
+        """Remove an article the caller owns; the index follows before this returns."""
+        async with self._write_lock:
+            removed = await self.store.remove_article(article_id, guild_id)
+            if removed is not None:
+                await self.index.remove_article(article_id)
+        return removed

@@ -1,0 +1,1241 @@
+"""Quotations and their speakers, found with rules over the article text.
+
+Approach: hand-written rules over one pass of the body, no parser and no per-sentence model
+(pysbd over a whole article costs milliseconds per paragraph; these regexes handle thousands of
+sentences a second). Steps:
+
+1. Quote marks are paired per paragraph. Only double marks delimit quotations (so nested
+   single quotes and apostrophes such as "Russia's" or "'90s" stay inside); a body without any
+   double marks falls back to single marks. A paragraph left open whose successor re-opens with a
+   mark is a multi-paragraph quotation: each paragraph's part is its own ``Quote`` (offsets must
+   map to plain text), all parts sharing one speaker.
+2. Quote contents are masked, so sentences are split (abbreviation-aware, and "rebels.Vladimir"
+   splits) and speech frames ("<subject> said", "said <subject>") are found in narrative only.
+3. Each quotation is attributed, in this order: words right after it ("…," X said / said X /
+   – X / according to X), words right before it (X said: "…"), a frame earlier in its sentence
+   with words between (partial quote), a sibling quote in the same sentence, a frame ending the
+   sentence ("… "…" of Y, X said"), an attributed quote earlier in the paragraph (for a quote
+   starting a sentence), the other parts of a multi-paragraph quotation, and finally the last
+   speaker of the previous paragraph for a paragraph that opens with a quote ("continuation").
+4. Sentences without quote marks yield reported speech ("X said (that) <clause>",
+   "<clause>, X said", "according to X, <clause>") when the clause has a finite verb.
+
+Speakers: subjects are read backwards from the verb to a clause boundary; titles and
+appositions are stripped to the person ("Russian President Vladimir Putin" -> "Vladimir Putin",
+"the company's chief executive, Mary Barra" -> "Mary Barra"); surnames and "Mr Putin" map to the
+full name seen earlier; he/she/they/it resolve to the latest compatible speaker or sentence
+subject (gender from titles, role nouns and a short first-name list); "his office" becomes
+"<person>'s office". Non-person speakers keep their words ("the statement", "the ministry",
+"US officials") with ``is_person`` False for organisations and documents.
+
+Known limits: unattributed quotes of three words or fewer (scare quotes) are dropped; a lone
+capitalised word never introduced as a person ("Apple said") is treated as an organisation;
+coordinated speakers ("Smith and Jones said") keep the whole phrase as canonical; present-tense
+reported clauses without an auxiliary ("says the plan works") are not emitted as reported speech.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.nlp.tokens import normalize_quotes
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quotation (or reported-speech clause) and who said it."""
+
+    text: str            # the words quoted, without the quote marks (reported speech: the clause)
+    start: int           # character offset of the quoted words in the body (inclusive)
+    end: int             # character offset (exclusive); body[start:end] == text
+    speaker: str | None  # the speaker as named at the attribution ("White House spokesman Josh Earnest", "he")
+    canonical: str | None  # the resolved speaker: "Josh Earnest"; "Vladimir Putin" for "he"/"Putin"
+    method: str          # how it was attributed: see METHODS
+    is_person: bool = True  # False for "the statement", "the ministry" and other non-person speakers
+
+
+METHODS = (
+    "after",         # "…," X said / "…," said X / "…," X told reporters
+    "before",        # X said: "…" / X said, "…"
+    "reported",      # X said that … / X said Russia … (no quote marks)
+    "according_to",  # according to X, "…"
+    "dash",          # "…" – X
+    "pronoun",       # "…," he said  (resolved to the person named before)
+    "continuation",  # an unattributed quotation paragraph continuing the previous speaker
+    "partial",       # a partial quote inside reported speech: X said Russia aimed to "…"
+    "unattributed",  # no speaker found
+)
+
+# ---------------------------------------------------------------------------------------------
+# Word lists
+
+def _words(text: str) -> frozenset[str]:
+    """A word list from whitespace-separated text."""
+    return frozenset(text.split())
+
+
+# Verbs that introduce or close a quotation.
+_SPEECH_VERBS = _words("""
+said says say added adds told tells warned warns insisted insists wrote writes tweeted tweets
+posted stated explained explains asked asks declared declares noted argued argues claimed
+announced announces replied replies continued continues urged urges admitted admits acknowledged
+acknowledges conceded concedes confirmed confirms responded responds remarked observed commented
+recalled recalls suggested suggests predicted cautioned stressed stresses emphasised emphasized
+maintained maintains contended countered complained lamented boasted vowed pledged promised
+threatened demanded alleged reported revealed disclosed estimated concluded joked quipped shouted
+yelled screamed whispered cried exclaimed wondered recounted testified assured reiterated affirmed
+asserted indicated signalled signaled mused answered repeated charged objected protested retorted
+snapped agreed""")
+# Verbs that take a reported clause ("X said the war was over").
+_REPORT_VERBS = _words("""
+said says say added adds told tells warned warns insisted insists wrote writes tweeted stated
+explained explains declared noted argued argues claimed announced confirmed acknowledged admitted
+conceded maintained stressed suggested predicted reported revealed disclosed estimated alleged
+asserted indicated reiterated recalled cautioned countered complained contended concluded
+emphasised emphasized testified agreed replied responded assured""")
+# Verbs whose object can be a partial quote ("called the move "a mistake"").
+_PARTIAL_VERBS = _REPORT_VERBS | _words("""
+called calls described describes dubbed labelled labeled branded termed denounced condemned
+praised hailed criticised criticized accused urged urges asked promised vowed pledged demanded
+threatened""")
+# Verbs that can open an inverted attribution ("…," said X); "told" cannot.
+_INVERTED_VERBS = _SPEECH_VERBS - _words("told tells posted reported")
+
+_VERB_RE = re.compile(r"\b(?:pointed out|"
+                      + "|".join(sorted(_SPEECH_VERBS | _PARTIAL_VERBS, key=len, reverse=True)) + r")\b")
+_PRE_ADVERBS = _words("""has have had also later then previously earlier again once reportedly long
+always never
+separately further recently subsequently initially simply publicly privately flatly firmly
+repeatedly quickly angrily calmly bluntly simply""")
+
+_PRONOUNS = _words("he she they it")
+_POSSESSIVE_PRONOUNS = {"his": "M", "her": "F", "its": None, "their": None}
+_DETERMINERS = _words("""the a an his her its their this that these those one two three four five
+six seven eight nine ten several many some other another both most all few each any no our""")
+_PREPOSITIONS = _words("of for at in from with to on by near inside within among under over across")
+_BLOCKERS = _words("""is are was were be been being has have had do does did will would can could
+should may might must shall not never no that which who whom whose because if when while although
+though since as so but or nor than where whether there him them us me i we you what how why
+it's don't won't can't isn't wasn't didn't""")
+_CAP_STOP = _BLOCKERS | _DETERMINERS | _PREPOSITIONS | _words("""he she they it and however meanwhile
+earlier later separately instead still yet now today yesterday tonight also then after before
+during speaking asked writing referring responding addressing commenting talking answering
+reacting appearing testifying according under despite amid unlike like just even only here
+monday tuesday wednesday thursday friday saturday sunday""") - _words("a")
+_PARTICLES = _words("al el ul bin ibn bint de da di du del della der den van von la le dos das ter ten st")
+
+# Title words stripped from the front of a name ("Russian President Vladimir Putin").
+_TITLES = _words("""president vice prime minister secretary chancellor senator sen rep representative
+governor gov mayor general gen lt lieutenant col colonel captain capt sgt sergeant admiral adm
+major maj judge justice dr doctor prof professor mr mrs ms miss mx sir dame lord lady king queen
+prince princess pope cardinal bishop archbishop rev reverend rabbi imam sheikh ayatollah emir
+chairman chairwoman chair director commissioner ambassador envoy spokesman spokeswoman spokesperson
+ceo cfo coo cto chief executive officer founder coach manager deputy attorney speaker leader
+inspector superintendent supt detective det constable agent premier crown supreme marshal
+president-elect treasurer councillor councilman councilwoman alderman assemblyman assemblywoman
+congressman congresswoman mp mep sheriff head dean patriarch father brother sister minister-president
+state defense defence treasury health commerce energy agriculture labor labour transportation
+transport education interior homeland security foreign affairs finance economy trade culture staff
+environment housing veterans industry justice opposition former acting interim senior
+majority minority whip house.speaker cmdr commander brig brigadier hon sec""")
+# Words that make a capitalised run an organisation or place rather than a person.
+_ORG_WORDS = _words("""ministry department committee council party group inc ltd llc plc corp
+corporation company co bank university agency office commission organization organisation
+association union court army navy force forces police service times news post institute
+foundation fund house kremlin pentagon reuters afp bbc cnn ap nato un eu government administration
+parliament congress senate assembly cabinet authority authorities board bureau centre center
+club team league federation network channel airlines airways motors group holdings partners
+capital trust church campaign movement front alliance coalition command guard guards embassy
+consulate mission program programme project hospital school college academy society tribunal
+press media journal agency white states kingdom republic emirates nations city county
+province region island islands korea arabia zealand africa america europe asia valley street
+square airport station""")
+# Lower-case heads of speaker phrases; persons and non-persons.
+_PERSON_NOUNS = _words("""spokesman spokeswoman spokesperson spokespeople official minister president
+leader officer analyst expert witness resident source diplomat lawmaker senator representative
+lawyer attorney prosecutor judge doctor man woman men women people person worker employee
+executive chief director chairman chairwoman chair head manager founder owner aide adviser
+advisor negotiator commander general soldier militant activist campaigner protester demonstrator
+critic supporter opponent voter member researcher scientist economist professor teacher student
+parent mother father son daughter wife husband friend neighbour neighbor victim survivor passenger
+journalist reporter correspondent editor author investigator inspector detective agent envoy
+ambassador mediator observer monitor rebel fighter insider colleague counterpart governor mayor
+secretary counsel lobbyist strategist pollster coach player fan organiser organizer medic nurse
+paramedic rescuer firefighter farmer trader investor banker dealer consultant partner delegate
+premier chancellor king queen prince princess pope cleric imam priest bishop police-officer
+policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief""")
+_THING_NOUNS = _words("""statement ministry office government administration company firm group police
+department agency army military navy embassy committee council court report letter document
+filing indictment complaint lawsuit study survey poll release memo notice website post tweet
+message announcement communique declaration resolution authorities organisation organization
+union party campaign coalition alliance bank board commission regulator watchdog club team
+league federation association foundation institute university hospital school service channel
+network newspaper broadcaster station media presidency palace cabinet parliament congress
+senate assembly secretariat delegation airline carrier manufacturer maker retailer operator
+corporation startup giant utility insurer lender brand spokesman's kremlin ruling verdict
+judgment order decree text note account statement's command headquarters prosecutors' unit
+force forces""")
+_PLURAL_PERSON = _words("""people men women police authorities staff officials""")
+_FEMALE = _words("""mrs ms miss madam dame lady queen princess spokeswoman chairwoman woman mother
+daughter wife sister actress businesswoman congresswoman councilwoman assemblywoman policewoman
+mary jane sarah angela theresa hillary nancy elizabeth ursula kamala maria anna ann anne emma
+olivia sophie laura julia catherine kate karen linda susan lisa jennifer michelle jacinda christine
+marine nicola liz priti rachel janet amy elena natalia olga fatima aisha margaret helen patricia
+barbara jessica emily hannah claire caroline amanda rebecca victoria alice grace ruth nikki
+giorgia kristalina christine yulia""")
+_MALE = _words("""mr sir lord king prince spokesman chairman man father son husband brother actor
+businessman congressman councilman assemblyman policeman john james michael david robert william
+joe donald barack vladimir josh tim mitch boris emmanuel george richard thomas charles daniel
+paul mark peter andrew steven kevin brian jeff jeffrey elon bill ahmed mohammed muhammad ali
+sergei dmitry recep benjamin rishi keir olaf justin narendra bashar salim ivan alexei hassan
+xi jinping abdullah omar tony gordon nick matt chris jim bob frank jack harry henry""")
+
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
+           "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_EVENT_NOUNS = ("statement|interview|conference|briefing|meeting|speech|address|post|tweet|"
+                "letter|email|remarks|message|video|report|filing|release|broadcast|hearing|"
+                "session|summit|rally|appearance|op-ed|column|blog|podcast|call|note|memo|"
+                "documentary|debate|radio|television|broadcast|program|programme|show")
+# Adverbials allowed between a speech verb and its clause or quote ("said in a statement on Tuesday:").
+_ADVERBIAL_RE = re.compile(
+    r"\s*,?\s*(?:"
+    rf"(?:in|during|at|via|through|on|after|before)\s+(?:a|an|the|his|her|its|their|this|that|one)\s+"
+    rf"(?:[\w'-]+\s+){{0,3}}?(?:{_EVENT_NOUNS})s?"
+    r"(?:\s+(?:with|to|on|at|in|for|from|by)\s+(?:the\s+)?[A-Z][\w.'&-]*(?:\s+(?:of\s+)?[A-Z][\w.'&-]*)*)?"
+    rf"|(?:on|late\s+on|early\s+on|earlier\s+on|last|this|late|early|next)\s+(?:{_DAYS}|week|month|year|"
+    r"night|morning|afternoon|evening|weekend|Twitter|X|Facebook|Instagram|Telegram|TikTok|YouTube|"
+    r"LinkedIn|Truth Social|social media|state television|state TV|television|TV|radio)"
+    r"(?:\s+(?:night|morning|afternoon|evening))?"
+    rf"|on\s+(?:{_MONTHS})\.?\s+\d{{1,2}}(?:,\s+\d{{4}})?"
+    rf"|in\s+(?:{_MONTHS})\.?(?:\s+\d{{4}})?"
+    r"|earlier|later|previously|yesterday|today|tonight|recently|again|also|repeatedly|separately|"
+    r"publicly|privately|then|now|afterwards|bluntly|flatly|simply|once"
+    r"|to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|supporters|parliament|"
+    r"[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)*)"
+    r"|in\s+(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?"
+    r"|in\s+(?:a|an)\s+(?:televised|written|emailed|joint|brief|short|long|separate|video|"
+    r"radio|TV|phone|telephone|exclusive)\s+[\w-]+"
+    r")\b\s*,?")
+# The listener after "told" ("told reporters", "told the BBC", "told him").
+_TOLD_OBJECT_RE = re.compile(
+    r"\s+(?:reporters|journalists|lawmakers|parliament|supporters|investigators|the\s+court|"
+    r"the\s+jury|the\s+crowd|the\s+press|the\s+media|the\s+audience|him|her|them|us|me|"
+    r"(?:the\s+|a\s+)?[A-Z][\w.'&-]*(?:\s+(?:of\s+)?[A-Z][\w.'&-]*)*"
+    r"(?:'s\s+[\w-]+(?:\s+[\w-]+)?)?"
+    r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:conference|briefing|meeting|news\s+agency|newspaper|"
+    r"broadcaster|audience|crowd|panel|committee|hearing|court|gathering|summit))\b")
+_CLAUSE_BAD_START = _words("""to of for with about by from nothing so yes no and or but as when if
+what how why who where whether goodbye hello thanks thank was were is are be been being""")
+_FINITE = _words("""is are was were has have had will would can could should must may might shall
+did does do won't can't isn't aren't wasn't weren't hasn't haven't hadn't wouldn't couldn't
+shouldn't didn't doesn't don't 's 're
+fell rose grew won lost made took came went saw left hit cut put set kept held found gave knew
+thought became began ran sent spent built paid met brought bought sold led struck fought caught
+stood understood spoke broke chose drove flew threw shot fled hid felt dealt meant sought sank
+shrank stole tore woke forgot froze slid swung got did
+expects remains wants needs plans hopes believes intends continues supports opposes faces seeks
+aims means requires includes appears seems looks works makes takes gives knows thinks stands""")
+_ABBREVIATIONS = _words("""mr mrs ms dr prof sen rep gov gen lt col capt sgt adm maj cpl pvt rev fr
+st jr sr mt ft inc ltd co corp no vs etc jan feb mar apr jun jul aug sep sept oct nov dec u.s
+u.k u.n e.u a.m p.m atty supt insp det cmdr brig hon esq gov messrs mme mlle dept est approx""")
+
+_DOUBLE_MARKS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033'
+_OPENERS = "\u201c\u201e\u201f\u00ab\u2018\u201a"
+_CLOSERS = "\u201d\u00bb\u2019"
+_MASK = "\x00"
+_TOKEN_RE = re.compile(r"[^\s,;:()\[\]\"\x00]+")
+_SPEAKER_NOUNS = _PERSON_NOUNS | _THING_NOUNS
+_MAX_SUBJECT_TOKENS = 12
+_SHORT_UNATTRIBUTED = 3
+
+
+# ---------------------------------------------------------------------------------------------
+# Public API
+
+def extract_quotes(body: str) -> list[Quote]:
+    """All quotations in an article body, in order, each with its speaker."""
+    if not body or not body.strip():
+        return []
+    return _Extractor(body).run()
+
+
+def name_matches(query: str, canonical: str) -> bool:
+    """Whether a user's name query ("putin", "al-Muslat", "Vladimir Putin") names this speaker."""
+    wanted, have = _name_tokens(query), _name_tokens(canonical)
+    if not wanted or not have:
+        return False
+    if wanted == have:
+        return True
+    if len(wanted) == 1:
+        return wanted[0] in (have[0], have[-1])
+    if wanted[-1] != have[-1]:
+        return False
+    rest = iter(have)
+    return all(word in rest for word in wanted)
+
+
+def _fold(text: str) -> str:
+    """Lower-case, accent-free, straight-quoted form for comparing names."""
+    text = unicodedata.normalize("NFKD", normalize_quotes(text))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()
+
+
+@lru_cache(maxsize=4096)
+def _name_tokens(text: str) -> tuple[str, ...]:
+    """Name words without titles, particles, determiners or possessive endings."""
+    words = re.findall(r"[^\W_]+", re.sub(r"'s\b", "", _fold(text)))
+    words = [w for w in words if w not in _PARTICLES and w not in ("the", "a", "an")]
+    while len(words) > 1 and words[0] in _TITLES:
+        words.pop(0)
+    return tuple(words)
+
+
+# ---------------------------------------------------------------------------------------------
+# Paragraphs, quote marks and sentences
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph; blank lines separate paragraphs."""
+    spans = []
+    for match in re.finditer(r"\S(?:[^\n]|\n(?![ \t]*\n))*", text):
+        spans.append((match.start(), match.start() + len(match.group().rstrip())))
+    return spans
+
+
+def _mark_kind(body: str, i: int, lo: int, hi: int) -> str:
+    """'open', 'close' or 'either' for the quote mark at i, from spacing then glyph."""
+    prev = body[i - 1] if i > lo else " "
+    nxt = body[i + 1] if i + 1 < hi else " "
+    prev_gap = prev.isspace() or prev in "([{\u2014\u2013-/" or i == lo
+    next_gap = nxt.isspace() or nxt in ".,;:!?)]}\u2014\u2013\u2026" or i + 1 == hi
+    if prev_gap and not next_gap:
+        return "open"
+    if next_gap and not prev_gap:
+        return "close"
+    if body[i] in _OPENERS:
+        return "open"
+    if body[i] in _CLOSERS:
+        return "close"
+    return "either"
+
+
+def _single_mark(body: str, i: int, lo: int, hi: int) -> bool:
+    """Whether a single quote mark at i is a quote mark rather than an apostrophe."""
+    prev = body[i - 1] if i > lo else " "
+    nxt = body[i + 1] if i + 1 < hi else " "
+    if prev.isalnum() and nxt.isalnum():
+        return False  # don't, Russia's
+    if not prev.isalnum() and re.match(r"\d0s|em\b|cause\b|n\b", body[i + 1:i + 6]):
+        return False  # '90s, 'em
+    return True
+
+
+def _marks(body: str, lo: int, hi: int, double: bool) -> list[tuple[int, str]]:
+    """Quote marks of a paragraph with their kind."""
+    found = []
+    for i in range(lo, hi):
+        ch = body[i]
+        if double and ch in _DOUBLE_MARKS:
+            found.append((i, _mark_kind(body, i, lo, hi)))
+        elif not double and ch in "'\u2018\u2019\u201a" and _single_mark(body, i, lo, hi):
+            kind = _mark_kind(body, i, lo, hi)
+            if kind == "close" and body[i - 1] == "s" and i + 1 < hi and body[i + 1] == " ":
+                kind = "either"  # officials' claims: a plural possessive looks like a close
+            found.append((i, kind))
+    return found
+
+
+def _pair(marks: list[tuple[int, str]], hi: int) -> list[tuple[int, int | None, int]]:
+    """Pair marks into (open, close or None, end) spans; an unclosed quote ends at the next open."""
+    spans: list[tuple[int, int | None, int]] = []
+    current: int | None = None
+    for pos, kind in marks:
+        if current is None:
+            if kind != "close":
+                current = pos
+        elif kind == "open" and pos > current + 1:
+            spans.append((current, None, pos))  # a close mark is missing
+            current = pos
+        else:
+            spans.append((current, pos, pos))
+            current = None
+    if current is not None:
+        spans.append((current, None, hi))
+    return spans
+
+
+def _sentences(masked: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Sentence spans in masked paragraph text; quotation contents are already masked."""
+    spans, start = [], lo
+    for match in re.finditer(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9\x00\"])|(?<=[a-z]{2})\.(?=[A-Z][a-z])",
+                             masked[lo:hi]):
+        end = lo + match.end()
+        dot = lo + match.start()
+        word = re.search(r"[\w.]*$", masked[start:dot]).group().lower()
+        if masked[dot] == "." and (word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", word)
+                                   or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word)):
+            continue
+        spans.append((start, end))
+        start = end
+        while start < hi and masked[start].isspace():
+            start += 1
+    if start < hi:
+        spans.append((start, hi))
+    return spans
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+@dataclass
+class _Entity:
+    """Someone or something that speaks or is mentioned; mutable so gender can be learnt."""
+
+    name: str
+    is_person: bool
+    gender: str | None = None
+    plural: bool = False
+    last: int = -1  # position of the latest mention
+
+
+@dataclass
+class _Attr:
+    """A resolved attribution."""
+
+    speaker: str | None
+    canonical: str | None
+    is_person: bool
+    method: str
+    entity: _Entity | None = None
+
+
+@dataclass
+class _Piece:
+    """The words of one quotation within one paragraph."""
+
+    start: int
+    end: int
+    open_mark: int
+    close_mark: int | None  # None when the quotation runs on past this piece
+    para: int
+    group: int  # shared by the parts of a multi-paragraph quotation
+    attr: _Attr | None = None
+    sentence_initial: bool = False
+
+
+@dataclass
+class _Item:
+    """A quotation piece or a reported clause, ready to become a Quote."""
+
+    start: int
+    end: int
+    para: int
+    attr: _Attr | None
+    piece: _Piece | None = None
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A subject followed by a speech verb."""
+
+    subj_start: int
+    subj_end: int
+    verb_start: int
+    verb_end: int
+    verb: str
+
+
+@dataclass(frozen=True)
+class _Tok:
+    """A word token with its offsets in the body."""
+    start: int
+    end: int
+    text: str
+    glued: bool  # only whitespace separates it from the previous token
+
+
+@dataclass(frozen=True)
+class _Person:
+    """Where a person's name sits in the body, and their gender if known."""
+    start: int
+    end: int
+    gender: str | None
+
+
+class _Context:
+    """What the article has said so far: speakers and persons, in text order."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[int, str, _Entity]] = []
+        self.persons: dict[tuple[str, ...], _Entity] = {}
+
+    def note(self, pos: int, kind: str, entity: _Entity) -> None:
+        """Record a mention; kind is "speaker", "subject" or "object"."""
+        self.records.append((pos, kind, entity))
+        entity.last = max(entity.last, pos)
+
+    def person(self, name: str, gender: str | None = None) -> _Entity:
+        """The entity for a person name; a surname maps to the full name met earlier."""
+        entity = self.known_person(name)
+        if entity is None:
+            entity = _Entity(name, True, gender)
+            self.persons[_name_tokens(name)] = entity
+        elif gender and not entity.gender:
+            entity.gender = gender
+        return entity
+
+    def known_person(self, name: str) -> _Entity | None:
+        """A person already met whose name this is, in full or in part."""
+        key = _name_tokens(name)
+        if key in self.persons:
+            return self.persons[key]
+        longer = [e for k, e in self.persons.items() if len(k) > len(key) and name_matches(name, e.name)]
+        return max(longer, key=lambda e: e.last) if longer else None
+
+    def resolve(self, pronoun: str, pos: int, possessive: bool = False) -> _Entity | None:
+        """The entity a pronoun at pos refers to: the latest compatible one."""
+        kinds = ("speaker", "subject", "object") if possessive else ("speaker", "subject")
+        candidates = sorted((r for r in self.records if r[0] < pos and r[1] in kinds),
+                            key=lambda r: r[0], reverse=True)
+        entities = [e for _, _, e in candidates]
+        if pronoun in ("he", "his", "she", "her"):
+            want = "M" if pronoun in ("he", "his") else "F"
+            for entity in entities:
+                if entity.is_person and not entity.plural and entity.gender in (None, want):
+                    entity.gender = want  # the pronoun used for someone tells their gender
+                    return entity
+        elif pronoun in ("they", "their"):
+            for entity in entities:
+                if entity.plural or not entity.is_person:
+                    return entity
+        elif pronoun in ("it", "its"):
+            return next((e for e in entities if not e.is_person and not e.plural), None)
+        speakers = [e for _, k, e in candidates if k == "speaker"]
+        return speakers[0] if speakers else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens and noun phrases
+
+def _tokens(text: str, lo: int, hi: int) -> list[_Tok]:
+    """Word tokens of text[lo:hi]; a sentence-final period is not part of the word."""
+    toks: list[_Tok] = []
+    last = lo
+    for match in _TOKEN_RE.finditer(text, lo, hi):
+        s, e = match.start(), match.end()
+        while e > s and text[e - 1] in "!?." and not _keeps_period(text[s:e]):
+            e -= 1
+        if e > s:
+            glued = not toks or text[last:s].isspace() or last == s
+            toks.append(_Tok(s, e, text[s:e], glued))
+        last = match.end()
+    return toks
+
+
+def _keeps_period(word: str) -> bool:
+    """Abbreviations and initials keep their final period (Dr., U.S., W.)."""
+    if not word.endswith("."):
+        return False
+    core = word.rstrip(".").lower()
+    return core in _ABBREVIATIONS or bool(re.fullmatch(r"[a-z]|(?:[a-z]\.)+[a-z]", core))
+
+
+def _strip_possessive(tok: str) -> str:
+    """The word without its possessive ending (Putin's -> Putin)."""
+    if tok.endswith(("'s", "\u2019s")):
+        return tok[:-2]
+    if tok.endswith(("s'", "s\u2019")):
+        return tok[:-1]
+    return tok
+
+
+def _is_possessive(tok: str) -> bool:
+    """Whether the word ends in a possessive 's or s'."""
+    return tok.endswith(("'s", "\u2019s", "s'", "s\u2019"))
+
+
+def _key(tok: str) -> str:
+    """Lower-case lookup form of a word, without possessive or final period."""
+    return _strip_possessive(tok).rstrip(".").lower()
+
+
+def _acronym(tok: str) -> bool:
+    """Whether the word is an all-capitals acronym (US, UN, BBC)."""
+    base = _strip_possessive(tok).replace(".", "")
+    return len(base) > 1 and base.isupper() and base.isalpha()
+
+
+@lru_cache(maxsize=8192)
+def _is_cap(tok: str) -> bool:
+    """A capitalised word that is not a sentence-initial function word ("The", "However")."""
+    base = _strip_possessive(tok)
+    return base[:1].isupper() and (_acronym(tok) or _key(tok) not in _CAP_STOP)
+
+
+@lru_cache(maxsize=8192)
+def _is_name_tok(tok: str) -> bool:
+    """A capitalised word or a hyphenated particle (al-Assad) that can sit in a name."""
+    if _is_cap(tok):
+        return True
+    head, _, tail = tok.partition("-")
+    return bool(tail) and head.lower() in _PARTICLES and tail[:1].isupper()
+
+
+def _runs(toks: list[_Tok]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of capitalised name runs; particles and "of" may sit inside."""
+    runs, i, n = [], 0, len(toks)
+    while i < n:
+        if not _is_name_tok(toks[i].text):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and toks[j].glued and not _is_possessive(toks[j - 1].text):
+            word = toks[j].text
+            if _is_name_tok(word) or (word[:1].isupper() and _key(word) in _BLOCKERS):
+                j += 1
+            elif (word.lower() in _PARTICLES or word == "of") and j + 1 < n \
+                    and toks[j + 1].glued and _is_name_tok(toks[j + 1].text):
+                j += 2
+            else:
+                break
+        runs.append((i, j))
+        i = j
+    return runs
+
+
+def _is_title(key: str) -> bool:
+    """A title word, hyphenated ones included ("Secretary-General", "President-elect")."""
+    return key in _TITLES or ("-" in key and all(part in _TITLES or part == "elect"
+                                                 for part in key.split("-")))
+
+
+def _gender_of(words: list[str]) -> str | None:
+    """'M' or 'F' from titles, role nouns or first names among words."""
+    for word in words:
+        key = word.lower().rstrip(".")
+        if key in _FEMALE:
+            return "F"
+        if key in _MALE:
+            return "M"
+    return None
+
+
+def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Person | None:
+    """The person a phrase names: its last name run, titles dropped.
+
+    A run after a preposition ("a spokesman for Theresa May") names someone else unless governed.
+    """
+    for i, j in reversed(_runs(toks)):
+        if _is_possessive(toks[j - 1].text):
+            continue  # "Putin's spokesman": the possessor is not the speaker
+        if not governed and i > 0 and toks[i].glued and _key(toks[i - 1].text) in _PREPOSITIONS:
+            continue
+        keys = [_key(t.text) for t in toks[i:j]]
+        cut = max((k for k in range(len(keys) - 1) if _is_title(keys[k])), default=-1)
+        name = toks[i + cut + 1:j]
+        while name and (name[0].text == "of" or name[0].text.lower() in _PARTICLES):
+            name = name[1:]
+        of = next((k for k, t in enumerate(name) if t.text == "of"), None)
+        if of:
+            name = name[:of]  # "Anna Petrova of Chatham House"
+        if not name or any(_key(t.text) in _ORG_WORDS for t in name):
+            continue
+        if cut < 0 and i > 0 and toks[i].glued and _key(toks[i - 1].text) == "the":
+            continue  # "the United States", "the Kremlin": persons take no article
+        role_before = i > 0 and toks[i].glued and _noun_key(_key(toks[i - 1].text)) in _PERSON_NOUNS
+        text = " ".join(t.text for t in name)
+        first = name[0].text.lower()
+        if (cut >= 0 or role_before or len(name) >= 2 or first in _FEMALE or first in _MALE
+                or ctx.known_person(text) is not None):
+            words = [t.text for t in toks[max(0, i - 1):j]]
+            return _Person(name[0].start, name[-1].end, _gender_of(words))
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _noun_key(key: str) -> str:
+    """Singular form of a lower-case noun, enough for the speaker-noun lists."""
+    if key in _SPEAKER_NOUNS:
+        return key
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("es", ""), ("s", "")):
+        if key.endswith(suffix) and key[: -len(suffix)] + repl in _SPEAKER_NOUNS:
+            return key[: -len(suffix)] + repl
+    return {"men": "man", "women": "woman", "people": "person"}.get(key, key)
+
+
+def _valid_np(toks: list[_Tok]) -> bool:
+    """Whether tokens form a plausible speaker phrase: a pronoun, a name or a speaker noun."""
+    if not toks or len(toks) > _MAX_SUBJECT_TOKENS:
+        return False
+    keys = [_key(t.text) for t in toks]
+    if len(toks) == 1 and keys[0] in _PRONOUNS:
+        return True
+    first = toks[0].text
+    if keys[0] in _PREPOSITIONS or keys[-1] in _PREPOSITIONS or keys[-1] in _DETERMINERS:
+        return False
+    if first[:1].isupper() and not _is_cap(first) and keys[0] not in _DETERMINERS:
+        return False  # "However", "Speaking"
+    if first[:1].islower() and keys[0].endswith("ly"):
+        return False
+    has_head = False
+    for k, (tok, key) in enumerate(zip(toks, keys)):
+        named = _acronym(tok.text) or (k and tok.text[:1].isupper() and _is_name_tok(toks[k - 1].text))
+        if not named and (key in _BLOCKERS or (key in _PRONOUNS and len(toks) > 1)):
+            return False
+        if k and (key in _DETERMINERS or key in _POSSESSIVE_PRONOUNS) and keys[k - 1] not in _PREPOSITIONS:
+            return False
+        if _is_name_tok(tok.text) or _noun_key(key) in _SPEAKER_NOUNS:
+            has_head = True
+    return has_head
+
+
+def _longest_np_suffix(toks: list[_Tok]) -> int | None:
+    """Index where the longest valid speaker phrase ending at the last token starts."""
+    for i in range(max(0, len(toks) - _MAX_SUBJECT_TOKENS), len(toks)):
+        if _valid_np(toks[i:]):
+            return i
+    return None
+
+
+def _segments(toks: list[_Tok]) -> list[list[_Tok]]:
+    """Comma-separated parts of a phrase (head and appositions)."""
+    segments: list[list[_Tok]] = [[]]
+    for tok in toks:
+        if not tok.glued and segments[-1]:
+            segments.append([])
+        segments[-1].append(tok)
+    return [seg for seg in segments if seg]
+
+
+# Post-modifiers cut off a speaker phrase ("officials quoted by Reuters", "Smith, who ...").
+_POSTMOD_RE = re.compile(
+    r"(?:,?\s+(?:who|whose|which|quoted\s+by|cited\s+by|speaking|writing|adding|referring|"
+    r"according|familiar\s+with|briefed\s+on|asked\s+about|after|before|during|when|while|as|"
+    rf"on\s+(?:{_DAYS})|in\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_EVENT_NOUNS}))\b"
+    r"|,\s+(?:in|on|at)\s+(?:a|an|the)\b).*$", re.S)
+_CONJUNCTION_RE = re.compile(r"\b(and|but|or|while|whereas|because|although|though|since|that|"
+                             r"as|so|if|when|where|after|before|until|once)\s+")
+
+
+# ---------------------------------------------------------------------------------------------
+# The extractor
+
+class _Extractor:
+    """One article body: quotation pieces, sentences, speech frames and attributions."""
+
+    def __init__(self, body: str) -> None:
+        self.body = body
+        self.norm = normalize_quotes(body)
+        self.double = any(ch in _DOUBLE_MARKS for ch in body)
+        self.ctx = _Context()
+        self.paras = _paragraphs(body)
+        self.pieces: list[_Piece] = []
+        self.by_para: dict[int, list[_Piece]] = {}
+        self.items: list[_Item] = []
+        self.colon: dict[int, _Attr] = {}  # paragraphs ending "X said:"
+        self.masked = ""
+
+    def run(self) -> list[Quote]:
+        """Find pieces, attribute them sentence by sentence, then across paragraphs."""
+        self._find_pieces()
+        self.masked = self._mask()
+        for p, (lo, hi) in enumerate(self.paras):
+            for s, e in _sentences(self.masked, lo, hi):
+                self._sentence(p, s, e)
+        self._propagate_groups()
+        self._continue_paragraphs()
+        self._propagate_groups()
+        return self._quotes()
+
+    # -- quotation pieces ----------------------------------------------------------------------
+
+    def _find_pieces(self) -> None:
+        """Pair quote marks in every paragraph, linking multi-paragraph quotations."""
+        group, open_group = 0, None
+        for p, (lo, hi) in enumerate(self.paras):
+            spans = _pair(_marks(self.body, lo, hi, self.double), hi)
+            for k, (o, c, end) in enumerate(spans):
+                if k == 0 and open_group is not None and o == lo:
+                    gid = open_group  # newspaper style: a quotation re-opened in a new paragraph
+                else:
+                    group += 1
+                    gid = group
+                piece = self._piece(o, c, end, p, gid)
+                if piece is not None:
+                    self.pieces.append(piece)
+                    self.by_para.setdefault(p, []).append(piece)
+            open_group = gid if spans and spans[-1][1] is None and spans[-1][2] == hi else None
+
+    def _piece(self, o: int, c: int | None, end: int, para: int, gid: int) -> _Piece | None:
+        """Trim a span to its words; a comma just inside the closing mark is left out."""
+        start = o + 1
+        while start < end and self.body[start].isspace():
+            start += 1
+        stop = end
+        while stop > start and (self.body[stop - 1].isspace() or self.body[stop - 1] == ","):
+            stop -= 1
+        return _Piece(start, stop, o, c, para, gid) if stop > start else None
+
+    def _mask(self) -> str:
+        """Normalised text with quotation words hidden (final punctuation kept), marks as '"'."""
+        chars = list(self.norm)
+        for piece in self.pieces:
+            chars[piece.open_mark] = '"'
+            if piece.close_mark is not None:
+                chars[piece.close_mark] = '"'
+            keep = piece.end - 1 if self.body[piece.end - 1] in ".!?" else piece.end
+            for i in range(piece.open_mark + 1, keep):
+                if chars[i] != "\n":
+                    chars[i] = _MASK
+        return "".join(chars)
+
+    # -- sentences -----------------------------------------------------------------------------
+
+    def _sentence(self, para: int, s: int, e: int) -> None:
+        """Attribute the quotations of one sentence, or read its reported speech."""
+        pieces = [q for q in self.by_para.get(para, ()) if s <= q.open_mark < e]
+        self._scan_mentions(s, e)
+        frames = self._frames(s, e)
+        if not pieces:
+            self._reported(para, s, e, frames)
+            return
+        for k, piece in enumerate(pieces):
+            piece.sentence_initial = not self.masked[s:piece.open_mark].strip()
+            prev = pieces[k - 1] if k else None
+            nxt = pieces[k + 1].open_mark if k + 1 < len(pieces) else e
+            piece.attr = self._attribute(para, piece, prev, nxt, s, e, frames)
+            self.items.append(_Item(piece.start, piece.end, para, piece.attr, piece))
+
+    def _scan_mentions(self, s: int, e: int) -> None:
+        """Persons named in narrative, so pronouns and "his office" can find them."""
+        toks = _tokens(self.masked, s, e)
+        for i, j in _runs(toks):
+            lead = max(0, i - 1)
+            person = _person_in(toks[lead:j], self.ctx, governed=True)
+            if person is None:
+                continue
+            entity = self.ctx.person(self.body[person.start:person.end], person.gender)
+            before = self.masked[s:toks[i].start]
+            subject = not before.strip() or bool(re.search(r"(?:[,;]|\band|\bbut)\s*$", before))
+            self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
+
+    # -- speech frames -------------------------------------------------------------------------
+
+    def _frames(self, s: int, e: int) -> list[_Frame]:
+        """Every subject + speech verb in the sentence's narrative text."""
+        frames = []
+        for match in _VERB_RE.finditer(self.masked, s, e):
+            if re.search(r"\b(?:to|be|been|being|is|are|was|were)\s+$",
+                         self.masked[max(s, match.start() - 7):match.start()]):
+                continue  # "was told", "is said to"
+            subject = self._subject_before(s, match.start())
+            if subject is not None:
+                frames.append(_Frame(*subject, match.start(), match.end(), match.group()))
+        return frames
+
+    def _subject_before(self, lo: int, verb_start: int) -> tuple[int, int] | None:
+        """The speaker phrase that ends right before a verb, read back to a clause boundary."""
+        text = self.masked[lo:verb_start]
+        adverbs = re.search(r"(?:\s+(?:" + "|".join(_PRE_ADVERBS) + r"))+\s*$", " " + text)
+        if adverbs:
+            text = text[:max(0, adverbs.start() - 1)]
+        end = lo + len(text.rstrip())
+        if end <= lo:
+            return None
+        if self.masked[end - 1] == ",":
+            return self._appositive_subject(lo, end - 1)
+        toks = _tokens(self.masked, self._clause_start(lo, end), end)
+        if not toks or toks[-1].end != end:
+            return None
+        i = _longest_np_suffix(toks)
+        return None if i is None else (toks[i].start, end)
+
+    def _clause_start(self, lo: int, end: int) -> int:
+        """Start of the clause ending at end: after punctuation, a quote or a conjunction."""
+        text = self.masked[lo:end]
+        start = 0
+        for match in re.finditer(r"[,;:\"()\x00]|\s[\u2013\u2014-]\s", text):
+            start = match.end()
+        for match in _CONJUNCTION_RE.finditer(text, start):
+            # "and"/"or" join clauses only after a long stretch ("Smith and Jones said")
+            if match.group(1) in ("and", "or") and len(text[start:match.start()].split()) < 4:
+                continue
+            if text[match.end():].strip():
+                start = match.end()
+        return lo + start
+
+    def _appositive_subject(self, lo: int, comma: int) -> tuple[int, int] | None:
+        """Subjects such as "Salim al-Muslat, a spokesman for the group," or "Smith, 45,"."""
+        start = lo
+        for match in re.finditer(r"[;:\"\x00]|\s[\u2013\u2014]\s", self.masked[lo:comma]):
+            start = lo + match.end()
+        segments, pos = [], start
+        for match in re.finditer(",", self.masked[start:comma] + ","):
+            segments.append((pos, start + match.start()))
+            pos = start + match.end()
+        segments = [(a, b) for a, b in segments if self.masked[a:b].strip()]
+        if len(segments) < 2:
+            return None
+        k = len(segments) - 1
+        while k > 0 and self._is_apposition(*segments[k]):
+            k -= 1
+        head = _tokens(self.masked, *segments[k])
+        i = _longest_np_suffix(head)
+        if i is None:
+            return None
+        begin = head[i].start
+        if k > 0 and i == 0 and _is_name_tok(head[0].text):
+            role = _tokens(self.masked, *segments[k - 1])
+            j = _longest_np_suffix(role)
+            if j is not None and _key(role[j].text) in _DETERMINERS | set(_POSSESSIVE_PRONOUNS) \
+                    and _person_in(role[j:], self.ctx) is None:
+                begin = role[j].start  # "the company's chief executive, Mary Barra, said"
+        return begin, comma
+
+    def _is_apposition(self, a: int, b: int) -> bool:
+        """Whether a comma segment describes the name before it (age, role, relative clause)."""
+        text = self.masked[a:b].strip()
+        return bool(re.fullmatch(r"\d{1,3}|[RDI]-[A-Z][\w.]*", text)  # age; "R-Ky."
+                    or re.match(r"(?:who|whose|which|where|himself|herself|themselves)\b", text)
+                    or re.match(r"(?:a|an|the|its|his|her|their)\s+[a-z]", text)
+                    or text[:1].islower())
+
+    def _skip_after_verb(self, frame: _Frame, limit: int) -> int:
+        """Position after the listener of "told" and any adverbials following the verb."""
+        pos = frame.verb_end
+        if frame.verb in ("told", "tells"):
+            listener = _TOLD_OBJECT_RE.match(self.masked, pos, limit)
+            if listener:
+                pos = listener.end()
+        while True:
+            match = _ADVERBIAL_RE.match(self.masked, pos, limit)
+            if not match or match.end() == pos:
+                return pos
+            pos = match.end()
+
+    # -- attribution of quotations -------------------------------------------------------------
+
+    def _attribute(self, para: int, piece: _Piece, prev: _Piece | None, nxt: int,
+                   s: int, e: int, frames: list[_Frame]) -> _Attr | None:
+        """The first attribution that fits: after, before, sibling, sentence tail, paragraph."""
+        tail_lo = piece.close_mark + 1 if piece.close_mark is not None else piece.end
+        head_lo = prev.close_mark + 1 if prev is not None and prev.close_mark is not None else s
+        if piece.close_mark is None and nxt == e:
+            tail_lo = e  # the quotation runs on to the paragraph's end
+        inherited = None
+        if prev is not None and prev.attr is not None and not self._frame_between(prev, piece, frames):
+            inherited = prev.attr
+        return (self._after(tail_lo, max(tail_lo, nxt), frames)
+                or self._before(head_lo, piece.open_mark, frames)
+                or inherited
+                or self._tail_partial(tail_lo, e, frames)
+                or self._paragraph_continuation(para, piece))
+
+    def _after(self, lo: int, hi: int, frames: list[_Frame]) -> _Attr | None:
+        """ "…," X said / "…," said X / "…" – X / "…", according to X."""
+        tail = self.masked[lo:hi]
+        dash = re.match(r"[\s,.]*(?:[\u2013\u2014\u2015]|--?)\s*(?=\S)", tail)
+        if dash:
+            return self._np_attr(lo + dash.end(), self._np_end(lo + dash.end(), hi), "dash")
+        according = re.match(r"[\s,]*according\s+to\s+", tail)
+        if according:
+            start = lo + according.end()
+            return self._np_attr(start, self._np_end(start, hi), "according_to")
+        inverted = _INVERTED_RE.match(tail)
+        if inverted:
+            start = lo + inverted.end()
+            attr = self._np_attr(start, self._np_end(start, hi), "after")
+            if attr is not None:
+                return attr
+        lead = lo + len(tail) - len(tail.lstrip(" \t\n,."))
+        for frame in frames:
+            if lo <= frame.verb_start < hi:
+                if frame.subj_start == lead and frame.verb in _SPEECH_VERBS | {"pointed out"}:
+                    return self._frame_attr(frame, "after")
+                return None
+        return None
+
+    def _np_end(self, start: int, hi: int) -> int:
+        """Where a speaker phrase after a quote ends: the sentence's end or a post-modifier."""
+        text = re.split(r"[;!?\"\x00]", self.masked[start:hi], maxsplit=1)[0]
+        text = _POSTMOD_RE.sub("", text).rstrip(" ,\n")
+        if text.endswith(".") and not _keeps_period(text.split()[-1]):
+            text = text[:-1]
+        return start + len(text.rstrip(" ,"))
+
+    def _before(self, lo: int, open_mark: int, frames: list[_Frame]) -> _Attr | None:
+        """X said: "…" / X said, "…" / according to X, "…" / partial: X said Russia aimed to "…"."""
+        head = self.masked[lo:open_mark]
+        according = re.search(r"\baccording\s+to\s+([^,\"\x00]+?)\s*,?\s*$", head, re.I)
+        if according:
+            return self._np_attr(lo + according.start(1), lo + according.end(1), "according_to")
+        candidates = [f for f in frames if lo <= f.subj_start and f.verb_end <= open_mark]
+        if not candidates:
+            return None
+        frame = candidates[-1]
+        between = self.masked[self._skip_after_verb(frame, open_mark):open_mark]
+        if re.fullmatch(r"\s*[:,]?\s*", between) and frame.verb in _SPEECH_VERBS:
+            return self._frame_attr(frame, "before")
+        if frame.verb in _PARTIAL_VERBS and _MASK not in between:
+            return self._frame_attr(frame, "partial")
+        return None
+
+    def _frame_between(self, prev: _Piece, piece: _Piece, frames: list[_Frame]) -> bool:
+        """Whether a speech verb sits between two quotations of a sentence."""
+        end = prev.close_mark if prev.close_mark is not None else prev.end
+        return any(end < f.verb_start < piece.open_mark for f in frames)
+
+    def _tail_partial(self, lo: int, e: int, frames: list[_Frame]) -> _Attr | None:
+        """ "…" of Y, X said. — a frame closing the sentence after the quotation."""
+        for frame in frames:
+            if frame.verb_start < lo or frame.verb not in _PARTIAL_VERBS:
+                continue
+            end = self._skip_after_verb(frame, e)
+            if re.fullmatch(r"[\s.!?,\"')]*", self.masked[end:e]) and \
+                    re.search(r",\s*$", self.masked[lo:frame.subj_start]):
+                return self._frame_attr(frame, "partial")
+        return None
+
+    def _paragraph_continuation(self, para: int, piece: _Piece) -> _Attr | None:
+        """A quoted sentence after an attributed statement in the same paragraph."""
+        if not piece.sentence_initial:
+            return None
+        for item in reversed(self.items):
+            if item.para != para:
+                break
+            if item.attr is not None:
+                return _continued(item.attr)
+        return None
+
+    # -- speaker phrases -----------------------------------------------------------------------
+
+    def _frame_attr(self, frame: _Frame, method: str) -> _Attr | None:
+        """The attribution of a frame's subject."""
+        return self._np_attr(frame.subj_start, frame.subj_end, method)
+
+    def _np_attr(self, start: int, end: int, method: str) -> _Attr | None:
+        """Resolve the speaker phrase masked[start:end] and record it as the latest speaker."""
+        toks = _tokens(self.masked, start, end)
+        if not toks:
+            return None
+        speaker = self.body[toks[0].start:toks[-1].end]
+        key = _key(toks[0].text)
+        if len(toks) == 1 and key in _PRONOUNS:
+            entity = self.ctx.resolve(key, start)
+            if entity is not None:
+                self.ctx.note(start, "speaker", entity)
+            if method in ("after", "before"):
+                method = "pronoun"
+            is_person = entity.is_person if entity is not None else key != "it"
+            return _Attr(speaker, entity.name if entity else None, is_person, method, entity)
+        entity = self._entity_for(toks, start)
+        if entity is None:
+            return None
+        self.ctx.note(start, "speaker", entity)
+        return _Attr(speaker, entity.name, entity.is_person, method, entity)
+
+    def _entity_for(self, toks: list[_Tok], start: int) -> _Entity | None:
+        """The person or thing a speaker phrase names; appositions may hold the name."""
+        core = _POSTMOD_RE.sub("", self.masked[start:toks[-1].end]).rstrip(" ,")
+        toks = [t for t in toks if t.end <= start + len(core)] or toks[:1]
+        segments = _segments(toks)
+        people = [_person_in(seg, self.ctx) for seg in segments]
+        if not _valid_np(segments[0]) and not any(people):
+            return None
+        for person in people:
+            if person is not None:
+                return self.ctx.person(self.body[person.start:person.end], person.gender)
+        named = self._named_by_apposition(segments)
+        return named if named is not None else self._thing(segments[0])
+
+    def _named_by_apposition(self, segments: list[list[_Tok]]) -> _Entity | None:
+        """A bare name beside a person role ("his wife, Carmen", "Smith, a spokesman") is a person."""
+        if len(segments) < 2:
+            return None
+        roles = [seg for seg in segments if _noun_key(_key(seg[-1].text)) in _PERSON_NOUNS
+                 or any(_noun_key(_key(t.text)) in _PERSON_NOUNS for t in seg[:3])]
+        for seg in segments:
+            if seg not in roles and len(seg) <= 2 and all(_is_name_tok(t.text) for t in seg) \
+                    and roles:
+                role_words = [t.text for r in roles for t in r]
+                return self.ctx.person(self.body[seg[0].start:seg[-1].end], _gender_of(role_words))
+        return None
+
+    def _thing(self, toks: list[_Tok]) -> _Entity:
+        """A speaker without a person's name: an organisation, a document or an unnamed official."""
+        keys = [_key(t.text) for t in toks]
+        text = self.body[toks[0].start:toks[-1].end]
+        cut = next((k for k, key in enumerate(keys) if key in _PREPOSITIONS and k), len(keys))
+        head = _noun_key(keys[cut - 1])
+        owner = None
+        if keys[0] in _POSSESSIVE_PRONOUNS and len(toks) > 1:
+            owner = self.ctx.resolve(keys[0], toks[0].start, possessive=True)
+        elif _is_possessive(toks[0].text) and _is_cap(toks[0].text) and len(toks) > 1:
+            owner = self.ctx.known_person(_strip_possessive(toks[0].text))
+        if owner is not None:
+            text = f"{owner.name}'s " + self.body[toks[1].start:toks[-1].end]  # "his office"
+        if len(toks) == 1 and _is_cap(toks[0].text):
+            known = self.ctx.known_person(_strip_possessive(toks[0].text))
+            if known is not None:
+                return known
+        is_person = (head in _PERSON_NOUNS and head not in _THING_NOUNS) or head == "person"
+        plural = keys[cut - 1] in _PLURAL_PERSON or (keys[cut - 1] != head and keys[cut - 1].endswith("s"))
+        return _Entity(text, is_person, _gender_of(keys), plural)
+
+    # -- reported speech -----------------------------------------------------------------------
+
+    def _reported(self, para: int, s: int, e: int, frames: list[_Frame]) -> None:
+        """Reported speech in a sentence without quote marks."""
+        sentence = self.masked[s:e].rstrip()
+        if sentence.endswith("?"):
+            return
+        end = s + len(sentence.rstrip(".!; "))
+        if sentence.endswith(":"):
+            self._colon(para, s + len(sentence) - 1, frames)
+            return
+        lead = re.match(r"according\s+to\s+([^,]+?),\s*", self.masked[s:e], re.I)
+        if lead and self._clause_ok(s + lead.end(), end, None):
+            attr = self._np_attr(s + lead.start(1), s + lead.end(1), "reported")
+            self._emit(para, s + lead.end(), end, attr)
+            return
+        found, covered = False, s
+        frames = [f for f in frames if f.verb in _REPORT_VERBS]
+        for k, frame in enumerate(frames):
+            if frame.subj_start < covered:
+                continue  # a speech verb inside an earlier clause ("said he had agreed")
+            stop = end
+            for later in frames[k + 1:]:
+                # a clause ends where a coordinated speaker starts ("X insisted … but Y said …")
+                cut = re.search(r"\s*(?:[,;]\s*(?:(?:but|and|while|whereas)\s+)?|(?:but|while|whereas)\s+)$",
+                                self.masked[frame.verb_end:later.subj_start])
+                if cut:
+                    stop = frame.verb_end + cut.start()
+                    break
+            clause = self._skip_after_verb(frame, stop)
+            that = re.match(r"\s*,?\s*that\s+", self.masked[clause:stop])
+            clause = clause + that.end() if that else clause
+            clause += len(self.masked[clause:stop]) - len(self.masked[clause:stop].lstrip())
+            if self._clause_ok(clause, stop, frame.verb, bool(that)):
+                self._emit(para, clause, stop, self._frame_attr(frame, "reported"))
+                found, covered = True, stop
+        if not found:
+            self._reported_tail(para, s, end, frames)
+
+    def _reported_tail(self, para: int, s: int, end: int, frames: list[_Frame]) -> None:
+        """ "<clause>, officials said." and "<clause>, according to the ministry." """
+        according = re.search(r",\s*according\s+to\s+([^,]+?)\s*$", self.masked[s:end])
+        if according:
+            if self._clause_ok(s, s + according.start(), None, finite=False):
+                attr = self._np_attr(s + according.start(1), s + according.end(1), "reported")
+                self._emit(para, s, s + according.start(), attr)
+            return
+        for frame in reversed(frames):
+            comma = re.search(r",\s*$", self.masked[s:frame.subj_start])
+            if frame.verb not in _REPORT_VERBS or not comma:
+                continue
+            if self.masked[self._skip_after_verb(frame, end):end].strip():
+                continue
+            if self._clause_ok(s, s + comma.start(), None, finite=False):
+                self._emit(para, s, s + comma.start(), self._frame_attr(frame, "reported"))
+            return
+
+    def _colon(self, para: int, colon: int, frames: list[_Frame]) -> None:
+        """Remember "X said:" closing a paragraph, for the quotation opening the next one."""
+        for frame in reversed(frames):
+            if re.fullmatch(r"\s*:", self.masked[self._skip_after_verb(frame, colon):colon + 1]):
+                attr = self._frame_attr(frame, "before")
+                if attr is not None:
+                    self.colon[para] = attr
+                return
+
+    def _clause_ok(self, start: int, end: int, verb: str | None, has_that: bool = False,
+                   finite: bool = True) -> bool:
+        """A reported clause: three words or more, a plausible start and a finite verb."""
+        words = self.masked[start:end].split()
+        if len(words) < 3 or _MASK in self.masked[start:end]:
+            return False
+        lowered = [w.lower().strip(",.") for w in words]
+        if lowered[0] in _CLAUSE_BAD_START or (verb is not None and lowered[0] in _PREPOSITIONS):
+            return False
+        if has_that or not finite:
+            return True
+        for k, word in enumerate(lowered[1:], 1):
+            if word in _FINITE or re.search(r"'(?:s|re|ll|d|ve)$", word) and word[:-2] in _PRONOUNS:
+                return True
+            if len(word) > 4 and word.endswith("ed") and lowered[k - 1] not in _DETERMINERS:
+                return True
+        return False
+
+    def _emit(self, para: int, start: int, end: int, attr: _Attr | None) -> None:
+        """Keep a reported clause that has a speaker."""
+        if attr is not None and end > start:
+            self.items.append(_Item(start, end, para, attr))
+
+    # -- passes over paragraphs ----------------------------------------------------------------
+
+    def _propagate_groups(self) -> None:
+        """All parts of a multi-paragraph quotation share the first attribution found."""
+        groups: dict[int, list[_Piece]] = {}
+        for piece in self.pieces:
+            groups.setdefault(piece.group, []).append(piece)
+        for parts in groups.values():
+            found = [p.attr for p in parts if p.attr is not None]
+            if len(parts) < 2 or not found:
+                continue
+            source = next((a for a in found if a.method != "continuation"), found[0])
+            for part in parts:
+                if part.attr is None:
+                    part.attr = _continued(source)
+        for item in self.items:
+            if item.piece is not None:
+                item.attr = item.piece.attr
+
+    def _continue_paragraphs(self) -> None:
+        """A paragraph opening with an unattributed quotation continues the previous speaker."""
+        by_para: dict[int, list[_Item]] = {}
+        for item in self.items:
+            by_para.setdefault(item.para, []).append(item)
+        for para in sorted(by_para):
+            items = by_para[para]
+            lead = items[0]
+            if lead.attr is not None or lead.piece is None or lead.piece.open_mark != self.paras[para][0]:
+                continue
+            source, method = self.colon.get(para - 1), "before"
+            if source is None:
+                earlier = [i.attr for i in by_para.get(para - 1, ()) if i.attr is not None]
+                source, method = (earlier[-1] if earlier else None), "continuation"
+            if source is None:
+                continue
+            attr = _Attr(source.speaker, source.canonical, source.is_person, method, source.entity)
+            for item in items:  # later quoted sentences of the paragraph follow the lead
+                if item.attr is not None:
+                    break
+                if item is lead or (item.piece is not None and item.piece.sentence_initial):
+                    item.attr = attr if item is lead else _continued(attr)
+                    item.piece.attr = item.attr
+
+    def _quotes(self) -> list[Quote]:
+        """The public Quote records in text order, short unattributed ones dropped."""
+        quotes = []
+        for item in sorted(self.items, key=lambda it: it.start):
+            text = self.body[item.start:item.end]
+            attr = item.attr
+            if attr is None:
+                if len(text.split()) > _SHORT_UNATTRIBUTED:  # scare quotes are not statements
+                    quotes.append(Quote(text, item.start, item.end, None, None, "unattributed"))
+                continue
+            quotes.append(Quote(text, item.start, item.end, attr.speaker, attr.canonical,
+                                attr.method, attr.is_person))
+        return quotes
+
+
+def _continued(attr: _Attr) -> _Attr:
+    """The same speaker, attributed by continuation."""
+    return _Attr(attr.speaker, attr.canonical, attr.is_person, "continuation", attr.entity)
+
+
+_INVERTED_RE = re.compile(r"[\s,]*(?:" + "|".join(sorted(_INVERTED_VERBS, key=len, reverse=True))
+                          + r")\s+(?=\S)")

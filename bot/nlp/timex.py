@@ -1,0 +1,960 @@
+"""Time expressions in news text and their calendar dates.
+
+Approach: a hand-written rule set, not a general date parser. Each expression form
+("March 15, 2016", "15 March", "in October 2015", "mid-2015", "the 1990s", "tomorrow",
+"on Tuesday", "last week", "two days later", "between 2011 and 2014", "for five years", ...)
+is one regular expression whose match is checked against its context (a bare year needs a
+preposition such as "in"/"since"/"by"; month names must be capitalised and a month without a
+day or year needs a preposition, so "protesters march", "it may rain", "Sunday Times",
+"1,500 troops" never fire), and dates are computed with datetime/dateutil arithmetic against
+the published date or, for "two days later", the last date fixed earlier in the text.
+dateparser.search_dates was rejected: over whole articles it is slow and fires on verbs,
+modals and newspaper names, and it cannot say which preposition or range a date belongs to;
+explicit rules are fast (about 10 ms for a 2,000-word article), deterministic and tested
+form by form.
+Conventions: ``text`` excludes plain prepositions ("in", "on") but keeps range and duration
+ones ("from March 15", "since 2011", "for five years"); ``value`` follows TIMEX3 ("2015-10",
+"2016-W10", "199" for the 1990s, "XXXX-09-15" when the year is unknown, "P5Y"), open range
+ends are "..", and ``iso`` is set only where a calendar day is fixed (for a range, its start
+day, or its end day when only the end is written: "until March 15").
+A year left out is the one putting the date nearest the published date, moved back a year when
+that lands over four months after publication in a past-tense clause (forward for future tense).
+A bare weekday is the one on or before publication in a past-tense clause, on or after it in a
+future-tense clause ("will", "is due to", "scheduled"), else the one within three days of it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from bot.nlp.tokens import normalize_quotes
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    """A time expression as written, where it stands, and the date it fixes (if any)."""
+
+    text: str             # as written: "September 15", "tomorrow", "in October 2015", "last week"
+    start: int            # offset in the text given (inclusive)
+    end: int              # offset (exclusive); text_given[start:end] == text
+    iso: str | None       # "YYYY-MM-DD" where the text fixes a day; None otherwise
+    kind: str             # "absolute", "relative", "range", "duration", ...
+    granularity: str = "day"  # "day", "week", "month", "year", "range", "duration"
+    value: str | None = None  # normalised at its granularity: "2016-03-15", "2015-10", "2015", "2011/2014", "P5Y"
+
+
+# ---------------------------------------------------------------- vocabulary
+
+_MONTH_NUM = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_WEEKDAY_NUM = {d: i for i, d in enumerate(
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])}
+_SMALL_NUM = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNIT_CODE = {"second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "W",
+              "fortnight": "2W", "month": "M", "year": "Y", "decade": "DE", "century": "CE",
+              "centurie": "CE"}
+_SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9),
+            "winter": ("WI", 12)}
+_HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "christmas": (12, 25),
+             "new year's day": (1, 1), "new year's eve": (12, 31), "boxing day": (12, 26),
+             "valentine's day": (2, 14), "halloween": (10, 31)}
+
+# Words after which a bare year or month name is a date, not a quantity or a verb.
+_DATE_PREPS = frozenset(
+    "in since by until till from during through throughout before after of to and or between "
+    "around circa early late mid end start beginning year fiscal spring summer autumn fall "
+    "winter as 'til the".split())
+# Before a weekday these mark it as a date even when a capitalised word follows ("On Tuesday Russia").
+_WEEKDAY_PREPS = frozenset("on by since until till from before after last next this early late "
+                           "until and or".split())
+
+_MONTH_FULL = ("January|February|March|April|May|June|July|August|September|October|"
+               "November|December")
+_MONTH = (rf"(?:{_MONTH_FULL}|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|"
+          r"Oct\.?|Nov\.?|Dec\.?)(?![A-Za-z])")
+_WD = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%])(?!,\d|:\d|\.\d)"
+_YEAR = r"(?:1[89]\d\d|20\d\d)(?!\w|,\d|\.\d)"
+_TOD = r"(?i:morning|afternoon|evening|night)"
+_NUMWORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|"
+            r"four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|"
+            r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+            r"a\s+hundred|hundred|a\s+dozen|dozen)")
+_NUM = (rf"(?i:\d+(?:\.\d+)?|{_NUMWORD}(?:\s+and\s+a\s+half)?|a\s+few|a\s+couple\s+of|"
+        r"couple\s+of|several|few|an?)")
+_UNIT = r"(?i:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?|century|centuries)"
+_QUANT = (r"(?i:more\s+than|less\s+than|fewer\s+than|nearly|almost|about|around|roughly|some|"
+          r"at\s+least|up\s+to|over|under|just\s+over|just\s+under|barely|only)")
+_MOD_WORDS = (r"(?i:early|late|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of|"
+              r"the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of)")
+_B = r"(?<![\w])"  # start of a word
+
+
+@dataclass
+class _Atom:
+    """One matched expression before resolution: where, which form, and the parsed parts."""
+
+    start: int
+    end: int
+    tag: str
+    p: dict
+
+
+_FORMS: list[tuple[str, re.Pattern[str]]] = [
+    ("mdy", re.compile(rf"{_B}(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MONTH})\s+(?P<day>{_DAY})"
+                       rf"(?:,?\s+(?P<year>{_YEAR}))?")),
+    ("dmy", re.compile(rf"{_B}(?:(?P<wd>{_WD}),?\s+)?(?:[Tt]he\s+)?(?P<day>{_DAY})(?:\s+of)?\s+"
+                       rf"(?P<mon>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?")),
+    ("md_range", re.compile(rf"{_B}(?P<mon>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})"
+                            rf"(?:,?\s+(?P<year>{_YEAR}))?")),
+    ("dm_range", re.compile(rf"{_B}(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\s+(?P<mon>{_MONTH})"
+                            rf"(?:,?\s+(?P<year>{_YEAR}))?")),
+    ("my", re.compile(rf"{_B}(?:(?P<mod>{_MOD_WORDS})\s+|(?P<mod2>(?i:mid|end|start))-)?"
+                      rf"(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<year>{_YEAR})")),
+    ("month", re.compile(rf"{_B}(?:(?P<rel>(?i:last|next|this))\s+|(?P<mod>{_MOD_WORDS})\s+|"
+                         rf"(?P<mod2>(?i:mid|end|start))-)?(?P<mon>{_MONTH_FULL})(?![\w'-])")),
+    ("year", re.compile(rf"(?<![\w$£€.,/-])(?:(?P<mod>{_MOD_WORDS})\s+|(?P<mod2>(?i:mid|end|start))-)?"
+                        rf"(?P<year>{_YEAR})(?![-–/]\d)")),
+    ("year_range", re.compile(rf"(?<![\w$£€.,/-])(?P<y1>{_YEAR})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d\d)"
+                              r"(?![\w%])(?!,\d|\.\d)")),
+    ("decade", re.compile(rf"{_B}(?:(?P<the>[Tt]he)\s+)?(?:(?P<mod>(?i:early|mid|late))[-\s]+)?"
+                          r"(?P<dec>(?:1[89]|20)\d0s|'\d0s|\d0s)(?![\w])")),
+    ("iso", re.compile(rf"(?<![\w-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-"
+                       r"(?P<d>0[1-9]|[12]\d|3[01])(?![\w-])")),
+    ("slash", re.compile(r"(?<![\w/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>(?:1[89]|20)\d\d)(?![\w/])")),
+    ("holiday", re.compile(r"(?<![\w])(?P<h>Christmas Day|Christmas Eve|Christmas|New Year's Day|"
+                           r"New Year's Eve|Boxing Day|Valentine's Day|Halloween)(?![\w])"
+                           rf"(?:,?\s+(?P<year>{_YEAR}))?")),
+    ("season", re.compile(rf"{_B}(?:(?P<rel>(?i:last|next|this))\s+|(?:[Tt]he\s+)?)?"
+                          r"(?P<sea>(?i:spring|summer|autumn|fall|winter))(?![\w])"
+                          rf"(?:,?\s+(?:of\s+)?(?P<year>{_YEAR}))?")),
+    ("deictic", re.compile(r"(?<![\w])(?P<w>(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+"
+                           r"tomorrow|today|tonight|yesterday|tomorrow|last\s+night|this\s+"
+                           rf"(?:morning|afternoon|evening)))(?:\s+(?P<tod>{_TOD}))?(?![\w])")),
+    ("weekday", re.compile(rf"{_B}(?:(?P<rel>(?i:last|next|this|past|coming))\s+)?(?P<wd>{_WD})"
+                           rf"(?:\s+(?P<tod>{_TOD}))?(?![\w])")),
+    ("period", re.compile(r"(?<![\w])(?P<w>(?i:(?:(?:earlier|later)\s+(?:this|last|next)|last|this|"
+                          r"next|(?:earlier|later)\s+in\s+the|the\s+coming|the\s+(?:end|start|beginning|middle)\s+of\s+"
+                          r"(?:the|this|last|next))\s+(?:week|weekend|month|"
+                          r"year)))(?![\w])")),
+    ("ago", re.compile(rf"{_B}(?:(?P<q>{_QUANT})\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?i:ago)(?![\w])")),
+    ("anchored", re.compile(
+        rf"{_B}(?:(?:(?P<q>{_QUANT})\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+"
+        r"(?P<dir>(?i:later|earlier|after|before|afterwards|afterward|previously|prior))"
+        r"|(?i:the\s+(?P<dir2>next|following|previous|preceding|same|prior|subsequent)\s+"
+        r"(?P<u2>day|morning|afternoon|evening|night|week|weekend|month|year))"
+        r"|(?i:the\s+(?P<u3>day|night|week|month|year)\s+(?P<dir3>before|after))"
+        r"|(?i:that\s+(?P<u4>day|morning|afternoon|evening|night|week|month|year)))(?![\w])")),
+    ("duration", re.compile(
+        rf"{_B}(?:(?P<for>(?i:for))\s+)?(?:(?P<the>(?i:the))\s+)?"
+        r"(?:(?P<rel>(?i:past|last|next|coming|previous|first|following))\s+)?"
+        rf"(?:(?P<q>{_QUANT})\s+)?(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT})(?![\w-])(?!\s+(?i:old|ago)\b)")),
+    ("adj_duration", re.compile(
+        rf"(?<![\w-])(?=[\w.]*-)(?:(?P<n>(?i:\d+(?:\.\d+)?|{_NUMWORD}))-)?(?P<u>{_UNIT})(?P<long>-long)?"
+        r"(?![\w-])")),
+]
+
+
+# ---------------------------------------------------------------- small helpers
+
+def _prev_word(text: str, pos: int) -> str:
+    """The word just before pos (lower case, without trailing hyphen), or ""."""
+    m = re.search(r"([A-Za-z']+)-?\s*$", text[max(0, pos - 40):pos])
+    return m.group(1).lower() if m else ""
+
+
+def _next_word(text: str, pos: int) -> str:
+    """The word just after pos as written (case kept), or ""."""
+    m = re.match(r"\s+([A-Za-z']+)", text[pos:pos + 40])
+    return m.group(1) if m else ""
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    """True when nothing but opening punctuation stands between pos and a sentence break."""
+    before = text[max(0, pos - 4):pos].rstrip(" \t\"'(")
+    return not before or before[-1] in ".!?\n:"
+
+
+def _name_before(text: str, pos: int) -> bool:
+    """True when a capitalised word (not sentence-initial) directly precedes pos: "Russia Today"."""
+    m = re.search(r"([A-Z][\w']*)\s+$", text[max(0, pos - 40):pos])
+    if not m:
+        return False
+    return not _sentence_initial(text, pos - len(m.group(0)))
+
+
+def _month(name: str) -> int:
+    return _MONTH_NUM[name.rstrip(".").lower()]
+
+
+def _day(s: str) -> int:
+    return int(re.match(r"\d+", s).group())
+
+
+def _num(s: str | None) -> float | None:
+    """A written number ("two", "21", "a", "twenty-five", "two and a half"); None for "several"."""
+    if s is None:
+        return 1.0
+    s = re.sub(r"\s+", " ", s.lower())
+    half = 0.5 if s.endswith(" and a half") else 0.0
+    s = s.removesuffix(" and a half")
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return float(s) + half
+    if s in ("a", "an"):
+        return 1.0
+    if s in ("a couple of", "couple of"):
+        return 2.0
+    if s in ("a dozen", "dozen"):
+        return 12.0
+    if s in ("a hundred", "hundred"):
+        return 100.0
+    if s in _SMALL_NUM:
+        return _SMALL_NUM[s] + half
+    tens, _, unit = s.partition("-")
+    if tens in _TENS:
+        return _TENS[tens] + _SMALL_NUM.get(unit, 0) + half
+    return None
+
+
+def _unit(s: str) -> str:
+    """Singular unit name ("weeks" -> "week")."""
+    s = s.lower()
+    return "century" if s.startswith("centur") else s.rstrip("s")
+
+
+def _duration_value(n: float | None, unit: str) -> str:
+    code = _UNIT_CODE[unit]
+    if n is None:
+        amount = "X"
+    elif code == "2W":
+        amount, code = _fmt(2 * n), "W"
+    else:
+        amount = _fmt(n)
+    return f"PT{amount}{code[1]}" if code.startswith("T") else f"P{amount}{code}"
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if n == int(n) else str(n)
+
+
+# ---------------------------------------------------------------- matching
+
+def _accept(tag: str, m: re.Match[str], text: str) -> _Atom | None:
+    """Check one regex match against its context and turn it into an atom (None: not a date)."""
+    return _ACCEPTORS[tag](m.groupdict(), m, text, _prev_word(text, m.start()))
+
+
+def _accept_day(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    year = int(g["year"]) if g["year"] else None
+    mon, day = _month(g["mon"]), _day(g["day"])
+    if not _valid(year or 2000, mon, day):
+        return None
+    if not g["year"] and g["mon"] == "May" and _next_word(text, m.end()) in _PERSON_VERBS:
+        return None  # "... 3 May said" is Mrs May
+    return _Atom(m.start(), m.end(), "date", {"y": year, "m": mon, "d": day})
+
+
+def _accept_day_range(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    year = int(g["year"]) if g["year"] else None
+    mon, d1, d2 = _month(g["mon"]), _day(g["d1"]), _day(g["d2"])
+    if not d1 < d2 or not _valid(year or 2000, mon, d2):
+        return None
+    a = _Atom(m.start(), m.end(), "date", {"y": year, "m": mon, "d": d1})
+    b = _Atom(m.start(), m.end(), "date", {"y": year, "m": mon, "d": d2})
+    return _Atom(m.start(), m.end(), "range", {"a": a, "b": b})
+
+
+def _accept_month_year(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom:
+    return _Atom(m.start(), m.end(), "month", {"y": int(g["year"]), "m": _month(g["mon"])})
+
+
+def _accept_year(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    if not (g["mod"] or g["mod2"] or prev in _DATE_PREPS):
+        return None
+    if _next_word(text, m.end()).lower().endswith("s") and _plural_noun_follows(text, m.end()):
+        return None  # "in 2000 troops" is a count, not a year
+    return _Atom(m.start(), m.end(), "year", {"y": int(g["year"])})
+
+
+def _accept_year_range(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    y1, y2s = int(g["y1"]), g["y2"]
+    y2 = int(y2s) if len(y2s) == 4 else (y1 // 100) * 100 + int(y2s)
+    if not 0 < y2 - y1 <= 100:
+        return None  # "1990-1985" or a phone-like pair
+    return _Atom(m.start(), m.end(), "range", {"a": _Atom(m.start(), m.end(), "year", {"y": y1}),
+                                               "b": _Atom(m.start(), m.end(), "year", {"y": y2})})
+
+
+def _accept_iso(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
+    return _Atom(m.start(), m.end(), "date", {"y": y, "m": mo, "d": d}) if _valid(y, mo, d) else None
+
+
+def _accept_slash(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
+    mo, d = (b, a) if a > 12 else (a, b)  # US order unless the first number cannot be a month
+    return _Atom(m.start(), m.end(), "date", {"y": y, "m": mo, "d": d}) if _valid(y, mo, d) else None
+
+
+def _accept_holiday(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    name = g["h"].lower()
+    if name == "christmas" and prev not in ("on", "at", "by", "before", "after", "over",
+                                            "until", "since", "till", "for"):
+        return None  # "Christmas shopping" is not a date
+    mo, d = _HOLIDAYS[name]
+    return _Atom(m.start(), m.end(), "date",
+                 {"y": int(g["year"]) if g["year"] else None, "m": mo, "d": d})
+
+
+def _accept_season(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    if not (g["rel"] or g["year"]):
+        return None  # "the fall of Aleppo"
+    return _Atom(m.start(), m.end(), "season", {"y": int(g["year"]) if g["year"] else None,
+                                                "s": g["sea"].lower(), "rel": (g["rel"] or "").lower()})
+
+
+def _accept_ago(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom:
+    return _Atom(m.start(), m.end(), "ago", {"n": _num(g["n"]), "u": _unit(g["u"])})
+
+
+def _accept_adj_duration(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    if not (g["n"] or g["long"]):
+        return None
+    n = _num(g["n"]) if g["n"] else None
+    return _Atom(m.start(), m.end(), "duration", {"value": _duration_value(n, _unit(g["u"]))})
+
+
+# Verbs that follow "May" the person, not May the month ("by May said" is never a date).
+_PERSON_VERBS = frozenset("said says told has had was is will would wants warned added argued".split())
+_NOT_PLURAL = frozenset("was is has as its his this plus versus thus does across whereas".split())
+
+
+def _plural_noun_follows(text: str, pos: int) -> bool:
+    word = _next_word(text, pos)
+    return bool(word) and word[0].islower() and word.lower() not in _NOT_PLURAL
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _accept_month(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    if not (g["rel"] or g["mod"] or g["mod2"] or (prev in _DATE_PREPS and prev != "the")):
+        return None  # "March" opening a sentence is as likely the verb; "the March on Washington"
+    if g["mon"] == "May" and (_next_word(text, m.end()) in _PERSON_VERBS or _name_before(text, m.start("mon"))):
+        return None
+    return _Atom(m.start(), m.end(), "month",
+                 {"y": None, "m": _month(g["mon"]), "rel": (g["rel"] or "").lower()})
+
+
+def _accept_decade(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    digits = re.sub(r"\D", "", g["dec"])
+    if len(digits) == 2:
+        if not g["the"]:
+            return None  # "in 90s heat" etc.: a two-digit decade needs "the"
+        decade = (2000 if digits in ("00", "10") else 1900) + int(digits)
+    else:
+        decade = int(digits)
+    return _Atom(m.start(), m.end(), "decade", {"decade": decade})
+
+
+def _accept_deictic(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    w = re.sub(r"\s+", " ", g["w"].lower())
+    if g["w"][0].isupper() and _name_before(text, m.start()):
+        return None  # "Russia Today", "USA Today" are names
+    offset = {"the day before yesterday": -2, "the day after tomorrow": 2, "yesterday": -1,
+              "tomorrow": 1, "last night": -1}.get(w, 0)
+    return _Atom(m.start(), m.end(), "ddelta", {"n": offset})
+
+
+def _accept_weekday(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    wd_start = m.start("wd")
+    if not g["rel"]:
+        before = re.search(r"([A-Z][\w']*)\s+$", text[max(0, wd_start - 40):wd_start])
+        if before and before.group(1).lower() not in _WEEKDAY_PREPS:
+            return None  # "Super Tuesday", "Bloody Sunday"
+        nxt = _next_word(text, m.end())
+        if (not g["tod"] and nxt[:1].isupper() and prev not in _WEEKDAY_PREPS
+                and text[m.end():m.end() + 1] == " "):
+            return None  # "the Sunday Times"
+    rel = (g["rel"] or "").lower()
+    rel = {"past": "last", "coming": "next"}.get(rel, rel)
+    return _Atom(m.start(), m.end(), "weekday", {"wd": _WEEKDAY_NUM[g["wd"].lower()], "rel": rel})
+
+
+def _accept_period(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom:
+    start, end = m.start(), m.end()
+    words = g["w"].lower().split()
+    unit = words[-1]
+    if "in" in words:  # "later in the month": the month of the date in hand
+        return _Atom(start, end, "anchored", {"n": 0, "u": unit, "period": True})
+    rel = words[-2]
+    offset = {"last": -1, "this": 0, "the": 0, "next": 1, "coming": 1}[rel]
+    return _Atom(start, end, "period", {"offset": offset, "u": unit})
+
+
+def _accept_anchored(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    start, end = m.start(), m.end()
+    if g["n"]:
+        n = _num(g["n"])
+        if n is None:
+            return None
+        sign = 1 if g["dir"].lower() in ("later", "after", "afterwards", "afterward") else -1
+        return _Atom(start, end, "anchored", {"n": sign * n, "u": _unit(g["u"]), "period": False})
+    if g["dir2"]:
+        d = g["dir2"].lower()
+        n = 0 if d == "same" else (1 if d in ("next", "following", "subsequent") else -1)
+        return _Atom(start, end, "anchored", {"n": n, "u": g["u2"].lower(), "period": True})
+    if g["u3"]:
+        n = 1 if g["dir3"].lower() == "after" else -1
+        return _Atom(start, end, "anchored", {"n": n, "u": g["u3"].lower(), "period": True})
+    return _Atom(start, end, "anchored", {"n": 0, "u": g["u4"].lower(), "period": True})
+
+
+def _accept_duration(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    start, end = m.start(), m.end()
+    unit = _unit(g["u"])
+    plural = g["u"].lower().endswith("s") or g["u"].lower() == "centuries"
+    n_text = g["n"]
+    if n_text is None:
+        # "for years", "the past week": a unit alone needs "for" or "the past/last".
+        if not ((g["for"] and plural) or (g["the"] and g["rel"])):
+            return None
+        n = None if plural else 1.0
+    else:
+        n = _num(n_text)
+        if n_text.lower() in ("a", "an") and not (g["for"] or g["rel"]):
+            return None  # "$5bn a year" is a rate
+    if g["the"] and not (g["rel"] or n_text):
+        return None
+    if g["rel"] and not g["the"]:
+        return None  # "last week" is a period, handled elsewhere
+    if prev == "aged":
+        return None
+    return _Atom(start, end, "duration", {"value": _duration_value(n, unit)})
+
+
+_ACCEPTORS = {
+    "mdy": _accept_day, "dmy": _accept_day, "md_range": _accept_day_range,
+    "dm_range": _accept_day_range, "my": _accept_month_year, "month": _accept_month,
+    "year": _accept_year, "year_range": _accept_year_range, "decade": _accept_decade,
+    "iso": _accept_iso, "slash": _accept_slash, "holiday": _accept_holiday,
+    "season": _accept_season, "deictic": _accept_deictic, "weekday": _accept_weekday,
+    "period": _accept_period, "ago": _accept_ago, "anchored": _accept_anchored,
+    "duration": _accept_duration, "adj_duration": _accept_adj_duration,
+}
+
+
+def _atoms(text: str) -> list[_Atom]:
+    """All accepted matches, overlaps settled in favour of the longest, in text order."""
+    cands: list[_Atom] = []
+    for tag, rx in _FORMS:
+        for m in rx.finditer(text):
+            atom = _accept(tag, m, text)
+            if atom is not None:
+                cands.append(atom)
+    cands.sort(key=lambda a: (-(a.end - a.start), a.start))
+    taken: list[_Atom] = []
+    for a in cands:
+        if all(a.end <= t.start or a.start >= t.end for t in taken):
+            taken.append(a)
+    return sorted(taken, key=lambda a: a.start)
+
+
+def _merge_relative_years(atoms: list[_Atom], text: str) -> list[_Atom]:
+    """"Sept. 30 last year" is one date: the period names the year the month/day falls in."""
+    out: list[_Atom] = []
+    for a in atoms:
+        prev = out[-1] if out else None
+        if (a.tag == "period" and a.p["u"] == "year" and prev is not None
+                and prev.tag in ("date", "month") and prev.p.get("y") is None
+                and re.fullmatch(r",?\s+", text[prev.end:a.start])):
+            out[-1] = _Atom(prev.start, a.end, prev.tag, {**prev.p, "year_offset": a.p["offset"]})
+            continue
+        out.append(a)
+    return out
+
+
+# ---------------------------------------------------------------- ranges
+
+_RANGE_GAP = re.compile(r"\s*(?:-|–|—|\s(?:to|until|till|through|and)\s)\s*")
+_OPEN_START = re.compile(r"(?i:\b(from|since|starting|beginning)\s+(?:on\s+|in\s+)?)$")
+_OPEN_END = re.compile(r"(?i:\b(until|till|up\s+to|up\s+until|through)\s+)$")
+_BETWEEN = re.compile(r"(?i:\b(between|from)\s+)$")
+_RANGE_PARTS = ("date", "month", "year", "season", "decade", "ddelta", "weekday", "period", "range")
+
+
+def _combine_ranges(atoms: list[_Atom], text: str) -> list[_Atom]:
+    """Join "between A and B" / "from A to B" and attach "from"/"since"/"until" to one atom."""
+    out: list[_Atom] = []
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        before = text[max(0, a.start - 30):a.start]
+        if a.tag in _RANGE_PARTS and i + 1 < len(atoms):
+            b = atoms[i + 1]
+            gap = text[a.end:b.start]
+            m = _BETWEEN.search(before)
+            if b.tag in _RANGE_PARTS and m and _RANGE_GAP.fullmatch(gap) and (
+                    m.group(1).lower() == "from" or " and " in gap):
+                out.append(_Atom(a.start - len(m.group(0)), b.end, "range", {"a": a, "b": b}))
+                i += 2
+                continue
+        if a.tag in _RANGE_PARTS and a.tag != "range":
+            m = _OPEN_START.search(before)
+            if m:
+                out.append(_Atom(a.start - len(m.group(0)), a.end, "range", {"a": a, "b": None}))
+                i += 1
+                continue
+            m = _OPEN_END.search(before)
+            if m:
+                out.append(_Atom(a.start - len(m.group(0)), a.end, "range", {"a": None, "b": a}))
+                i += 1
+                continue
+        elif a.tag == "range" and (m := _BETWEEN.search(before)) and m.group(1).lower() == "from":
+            a = _Atom(a.start - len(m.group(0)), a.end, "range", a.p)
+        out.append(a)
+        i += 1
+    return out
+
+
+# ---------------------------------------------------------------- tense
+
+_FUTURE = re.compile(
+    r"(?i)\b(?:will|won't|shall|would|'ll|(?:due|set|scheduled|expected|slated|poised|planning|"
+    r"going|preparing|plans|planned|intends|intend|plan|aims)\s+to|(?:scheduled|slated|planned|"
+    r"set|due)\s+(?:for|on)|upcoming|next)\b")
+_PAST_IRREGULAR = (
+    "was were had did said told began begun came went took made met held left gave saw won lost "
+    "fell rose struck fought sent led ran spoke wrote brought found got became broke chose drew "
+    "flew kept paid put set shot sold stood stole taught threw withdrew arrived agreed seized "
+    "ago".split())
+_PAST = re.compile(r"\b(?:" + "|".join(_PAST_IRREGULAR) + r"|[a-z]{3,}ed)\b")
+_NOT_PAST = frozenset("need speed feed seed proceed exceed succeed indeed embed bleed armed "
+                      "united hundred red bed shed breed greed weed".split())
+_CLAUSE_BREAK = re.compile(r"[,;:()\"—–]|\b(?:that|but|while|which|who|whereas|although|because)\b")
+
+
+_ABBREVIATIONS = frozenset(("Mr Mrs Ms Dr St Jr Sr Gen Gov Sen Rep Col Lt Sgt Capt Prof Jan Feb "
+                            "Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No vs").split())
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(A-Z])|\n\s*")
+
+
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Rough sentence spans: breaks at . ! ? before a capital or quote, and at line breaks."""
+    bounds, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        word = re.search(r"(\w+)$", text[max(0, m.start() - 8):m.start()])
+        if text[m.start()] == "." and word and (
+                word.group(1) in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+            continue  # "Mr. Putin", "U.S. officials", "Sept. 15" do not end a sentence
+        bounds.append((start, m.end()))
+        start = m.end()
+    bounds.append((start, len(text)))
+    return [b for b in bounds if b[1] > b[0]]
+
+
+def _tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
+    """"past", "future" or "": the nearest tense marker, preferring the expression's own clause."""
+    s0, s1 = sent
+    markers: list[tuple[int, str]] = []
+    future_spans = []
+    for m in _FUTURE.finditer(text, s0, s1):
+        markers.append((m.start(), "future"))
+        future_spans.append((m.start(), m.end()))
+    for m in _PAST.finditer(text, s0, s1):
+        word = m.group()
+        if word in _NOT_PAST or any(a <= m.start() < b for a, b in future_spans):
+            continue
+        if re.search(r"\b(?:be|been|being)\s+(?:\w+\s+)?$", text[max(s0, m.start() - 20):m.start()]):
+            continue  # a passive participle takes its tense from the auxiliary
+        markers.append((m.start(), "past"))
+    markers = [(p, t) for p, t in markers if not start <= p < end]
+    if not markers:
+        return ""
+    clause = _clause(text, s0, s1, start, end)
+    inside = [(p, t) for p, t in markers if clause[0] <= p < clause[1]]
+    pool = inside or markers
+    before = [(p, t) for p, t in pool if p < start]
+    if before:
+        return max(before)[1]
+    return min(pool)[1]
+
+
+def _clause(text: str, s0: int, s1: int, start: int, end: int) -> tuple[int, int]:
+    c0, c1 = s0, s1
+    for m in _CLAUSE_BREAK.finditer(text, s0, s1):
+        if m.end() <= start:
+            c0 = m.end()
+        elif m.start() >= end:
+            c1 = m.start()
+            break
+    return c0, c1
+
+
+# ---------------------------------------------------------------- resolution
+
+@dataclass
+class _Ctx:
+    published: date | None
+    tense: str
+    anchor: tuple[date, str] | None  # last fixed date and its granularity ("day", "month", "year")
+
+
+@dataclass
+class _Res:
+    iso: str | None
+    granularity: str
+    value: str | None
+    anchor: tuple[date, str] | None = None
+
+
+_KIND = {"date": "absolute", "month": "absolute", "year": "absolute", "decade": "absolute",
+         "season": "absolute", "ddelta": "relative", "weekday": "relative", "period": "relative",
+         "ago": "relative", "anchored": "relative", "duration": "duration", "range": "range"}
+
+
+def _day_res(d: date | None) -> _Res:
+    if d is None:
+        return _Res(None, "day", None)
+    return _Res(d.isoformat(), "day", d.isoformat(), (d, "day"))
+
+
+def _month_res(y: int, m: int) -> _Res:
+    return _Res(None, "month", f"{y:04d}-{m:02d}", (date(y, m, 1), "month"))
+
+
+def _year_res(y: int) -> _Res:
+    return _Res(None, "year", f"{y:04d}", (date(y, 1, 1), "year"))
+
+
+def _week_res(d: date, weekend: bool = False) -> _Res:
+    y, w, _ = d.isocalendar()
+    return _Res(None, "week", f"{y}-W{w:02d}" + ("-WE" if weekend else ""))
+
+
+def _infer_year(m: int, d: int, pub: date, tense: str) -> int:
+    """The year putting month/day nearest the published date, corrected by tense."""
+    cands = [date(y, m, d) for y in (pub.year - 1, pub.year, pub.year + 1) if _valid(y, m, d)]
+    best = min(cands, key=lambda c: (abs((c - pub).days), c))
+    if tense == "past" and (best - pub).days > 122:
+        return best.year - 1
+    if tense == "future" and (pub - best).days > 122:
+        return best.year + 1
+    return best.year
+
+
+def _infer_month_year(m: int, pub: date, tense: str) -> int:
+    ref = pub.year * 12 + pub.month - 1
+    cands = [y for y in (pub.year - 1, pub.year, pub.year + 1)]
+    # Ties (six months either way) go to the tense's side, else forward.
+    best = min(cands, key=lambda y: (abs(y * 12 + m - 1 - ref),
+                                     (y * 12 + m - 1 - ref) * (1 if tense == "past" else -1)))
+    diff = best * 12 + m - 1 - ref
+    if tense == "past" and diff > 3:
+        return best - 1
+    if tense == "future" and diff < -3:
+        return best + 1
+    return best
+
+
+def _resolve(a: _Atom, ctx: _Ctx) -> _Res:
+    pub = ctx.published
+    p = a.p
+    if a.tag == "date":
+        y = p["y"]
+        if y is None:
+            if pub is None:
+                return _Res(None, "day", f"XXXX-{p['m']:02d}-{p['d']:02d}")
+            y = (pub.year + p["year_offset"] if "year_offset" in p
+                 else _infer_year(p["m"], p["d"], pub, ctx.tense))
+        return _day_res(date(y, p["m"], p["d"]) if _valid(y, p["m"], p["d"]) else None)
+    if a.tag == "month":
+        return _resolve_month(p, pub, ctx.tense)
+    if a.tag == "year":
+        return _year_res(p["y"])
+    if a.tag == "decade":
+        return _Res(None, "decade", str(p["decade"] // 10))
+    if a.tag == "season":
+        return _resolve_season(p, pub)
+    if a.tag == "ddelta":
+        return _day_res(pub + timedelta(days=p["n"]) if pub else None)
+    if a.tag == "weekday":
+        return _day_res(_weekday_date(p["wd"], p["rel"], pub, ctx.tense) if pub else None)
+    if a.tag == "period":
+        return _resolve_period(p["u"], p["offset"], pub) if pub else _Res(None, _gran(p["u"]), None)
+    if a.tag == "ago":
+        return _resolve_shift(p["n"] and -p["n"], p["u"], (pub, "day") if pub else None, False)
+    if a.tag == "anchored":
+        return _resolve_shift(p["n"], p["u"], ctx.anchor, p["period"])
+    if a.tag == "duration":
+        return _Res(None, "duration", p["value"])
+    if a.tag == "range":
+        return _resolve_range(p, ctx)
+    raise ValueError(a.tag)
+
+
+def _gran(unit: str) -> str:
+    return {"weekend": "week"}.get(unit, unit if unit in ("week", "month", "year") else "day")
+
+
+def _resolve_month(p: dict, pub: date | None, tense: str) -> _Res:
+    m, y, rel = p["m"], p["y"], p.get("rel", "")
+    if y is None:
+        if pub is None:
+            return _Res(None, "month", f"XXXX-{m:02d}")
+        if "year_offset" in p:
+            y = pub.year + p["year_offset"]
+        elif rel == "last":
+            y = pub.year if m < pub.month else pub.year - 1
+        elif rel == "next":
+            y = pub.year if m > pub.month else pub.year + 1
+        elif rel == "this":
+            y = pub.year
+        else:
+            y = _infer_month_year(m, pub, tense)
+    return _month_res(y, m)
+
+
+def _resolve_season(p: dict, pub: date | None) -> _Res:
+    code, start_month = _SEASONS[p["s"]]
+    y = p["y"]
+    if y is None:
+        if pub is None:
+            return _Res(None, "season", None)
+        # A season is named by the year it starts in (winter starts in December).
+        starts = [date(y, start_month, 1) for y in range(pub.year - 2, pub.year + 2)]
+        if p["rel"] == "last":
+            y = max(s for s in starts if s + relativedelta(months=3) <= pub).year
+        elif p["rel"] == "next":
+            y = min(s for s in starts if s > pub).year
+        else:  # "this summer": the one whose middle is nearest
+            y = min(starts, key=lambda s: abs((s + timedelta(days=45) - pub).days)).year
+    return _Res(None, "season", f"{y:04d}-{code}")
+
+
+def _weekday_date(wd: int, rel: str, pub: date, tense: str) -> date:
+    back = (pub.weekday() - wd) % 7
+    ahead = (wd - pub.weekday()) % 7
+    if rel == "last":
+        return pub - timedelta(days=back or 7)
+    if rel == "next":
+        return pub + timedelta(days=ahead or 7)
+    if tense == "past":
+        return pub - timedelta(days=back)
+    if tense == "future":
+        return pub + timedelta(days=ahead)
+    return pub - timedelta(days=back) if back <= 3 else pub + timedelta(days=ahead)
+
+
+def _resolve_period(unit: str, offset: int, pub: date) -> _Res:
+    if unit in ("week", "weekend"):
+        return _week_res(pub + timedelta(weeks=offset), unit == "weekend")
+    if unit == "month":
+        d = pub + relativedelta(months=offset)
+        return _month_res(d.year, d.month)
+    return _year_res(pub.year + offset)
+
+
+_GRAN_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
+
+def _resolve_shift(n: float | None, unit: str, anchor: tuple[date, str] | None, period: bool) -> _Res:
+    """A date n units from the anchor ("two days later", "the next day", "a year ago")."""
+    if unit in ("morning", "afternoon", "evening", "night"):
+        unit = "day"
+    gran = "week" if unit in ("week", "weekend") and period else _gran(unit)
+    if unit in ("week", "weekend") and not period:
+        gran = "day"
+    if anchor is None or n is None or n != int(n) or unit in ("hour", "minute", "second"):
+        return _Res(None, gran, None)
+    base, base_gran = anchor
+    n = int(n)
+    if _GRAN_RANK.get(base_gran, 3) > _GRAN_RANK[gran]:
+        return _Res(None, gran, None)  # "two days later" after a bare year fixes no day
+    if unit == "day":
+        return _day_res(base + timedelta(days=n))
+    if unit in ("week", "weekend"):
+        d = base + timedelta(weeks=n)
+        return _week_res(d, unit == "weekend") if period else _day_res(d)
+    if unit == "month":
+        d = base + relativedelta(months=n)
+        return _month_res(d.year, d.month)
+    if unit in ("year", "decade", "century"):
+        years = n * {"year": 1, "decade": 10, "century": 100}[unit]
+        return _year_res(base.year + years)
+    return _Res(None, gran, None)
+
+
+def _resolve_range(p: dict, ctx: _Ctx) -> _Res:
+    a, b = p["a"], p["b"]
+    if a is not None and b is not None:
+        a, b = _share_year(a, b)
+    ra = _resolve(a, ctx) if a is not None else None
+    if ra is not None and ra.anchor:
+        ctx = replace(ctx, anchor=ra.anchor)
+    rb = _resolve(b, ctx) if b is not None else None
+    left = ra.value if ra else ".."
+    right = rb.value if rb else ".."
+    value = None if left is None or right is None else f"{left}/{right}"
+    iso = ra.iso if ra else (rb.iso if rb else None)
+    anchor = (rb.anchor if rb else None) or (ra.anchor if ra else None)
+    return _Res(iso, "range", value, anchor)
+
+
+def _share_year(a: _Atom, b: _Atom) -> tuple[_Atom, _Atom]:
+    """"March 15 to April 2, 2016": the year written once belongs to both ends."""
+    if a.tag not in ("date", "month") or b.tag not in ("date", "month"):
+        return a, b
+    ya, yb = a.p.get("y"), b.p.get("y")
+    if ya is None and yb is not None:
+        later = (a.p["m"], a.p.get("d", 1)) > (b.p["m"], b.p.get("d", 1))
+        a = _Atom(a.start, a.end, a.tag, {**a.p, "y": yb - 1 if later else yb})
+    elif yb is None and ya is not None:
+        earlier = (b.p["m"], b.p.get("d", 1)) < (a.p["m"], a.p.get("d", 1))
+        b = _Atom(b.start, b.end, b.tag, {**b.p, "y": ya + 1 if earlier else ya})
+    return a, b
+
+
+# ---------------------------------------------------------------- public API
+
+def find_time_expressions(text: str, published: date | None = None) -> list[TimeExpression]:
+    """Every time expression in the text, in order, resolved against the published date
+    (and, for "two days later", against the last date fixed before it in the text)."""
+    if isinstance(published, datetime):
+        published = published.date()  # a stored timestamp: only its calendar day matters here
+    norm = normalize_quotes(text)
+    atoms = _combine_ranges(_merge_relative_years(_atoms(norm), norm), norm)
+    sentences = _sentence_bounds(norm)
+    anchor = (published, "day") if published else None
+    out: list[TimeExpression] = []
+    si = 0
+    for a in atoms:
+        while si + 1 < len(sentences) and sentences[si][1] <= a.start:
+            si += 1
+        ctx = _Ctx(published, _tense(norm, sentences[si], a.start, a.end), anchor)
+        res = _resolve(a, ctx)
+        if res.anchor is not None:
+            anchor = res.anchor
+        out.append(TimeExpression(text[a.start:a.end], a.start, a.end, res.iso, _KIND[a.tag],
+                                  res.granularity, res.value))
+    return out
+
+
+def _adjectival(e: TimeExpression) -> bool:
+    """"five-year" (conflict), "decades-long": a length used as a modifier, never a "when" answer."""
+    return e.kind == "duration" and "-" in e.text and " " not in e.text
+
+
+_IRREGULAR = {"began": "begin", "begun": "begin", "withdrew": "withdraw", "withdrawn": "withdraw",
+              "said": "say", "told": "tell", "held": "hold", "met": "meet", "left": "leave",
+              "took": "take", "taken": "take", "came": "come", "went": "go", "gone": "go",
+              "fought": "fight", "struck": "strike", "sent": "send", "led": "lead", "won": "win",
+              "lost": "lose", "fell": "fall", "rose": "rise", "risen": "rise", "made": "make",
+              "gave": "give", "given": "give", "spoke": "speak", "spoken": "speak",
+              "broke": "break", "broken": "break", "killed": "kill", "seized": "seize",
+              "became": "become", "brought": "bring", "bought": "buy", "ran": "run",
+              "wrote": "write", "written": "write", "chose": "choose", "chosen": "choose"}
+
+
+def _stem(word: str) -> str:
+    word = _IRREGULAR.get(word, word)
+    for suffix in ("ing", "ies", "ed", "es", "al", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _term_match(term: str, stem: str) -> bool:
+    t = _stem(term)
+    if t == stem:
+        return True
+    short, long_ = sorted((t, stem), key=len)
+    return len(short) >= 4 and long_.startswith(short)
+
+
+def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    """(offset, stem) for the word tokens of text[lo:hi], possessive 's dropped."""
+    norm = normalize_quotes(text[lo:hi]).lower()
+    return [(lo + m.start(), _stem(m.group())) for m in re.finditer(r"[^\W_]+", norm)
+            if not (m.group() == "s" and m.start() > 0 and norm[m.start() - 1] == "'")]
+
+
+def _attachment(expr: TimeExpression, body: str, sent: tuple[int, int],
+                terms: list[str]) -> float:
+    """How strongly the event words in the expression's sentence attach to it."""
+    toks = _tokens(body, *sent)
+    idx = [i for i, (off, _) in enumerate(toks) if expr.start <= off < expr.end]
+    if not idx:
+        return 0.0
+    first, last = idx[0], idx[-1]
+    score = 0.0
+    for term in dict.fromkeys(terms):
+        best = None
+        for i, (off, stem) in enumerate(toks):
+            if first <= i <= last or not _term_match(term, stem):
+                continue
+            lo, hi = (toks[i][0], expr.start) if i < first else (expr.end, off)
+            breaks = len(re.findall(r"[,;:()—–]", body[lo:hi]))
+            dist = (first - i if i < first else i - last) + 4 * breaks
+            best = dist if best is None else min(best, dist)
+        if best is not None:
+            score += 1.0 / (1.0 + best / 6.0)
+    return score
+
+
+def choose_time_expression(
+    body: str, span: tuple[int, int], event_terms: list[str], published: date | None = None
+) -> TimeExpression | None:
+    """The expression inside body[span[0]:span[1]] that dates the event named by event_terms
+    (lower-case tokens as bot.nlp.tokens.query_terms gives them), or None. Offsets are into body."""
+    lo, hi = span
+    # The whole body is resolved so "two days later" can reach back before the passage.
+    found = [e for e in find_time_expressions(body, published)
+             if lo <= e.start and e.end <= hi and not _adjectival(e)]
+    if not found:
+        return None
+    terms = list(dict.fromkeys(t.lower() for t in event_terms))
+    sentences = [(max(a, lo), min(b, hi)) for a, b in _sentence_bounds(normalize_quotes(body))
+                 if a < hi and b > lo]
+    coverage = {s: _coverage(body, s, terms) for s in sentences}
+    best = max(coverage.values(), default=0)
+
+    def sentence_of(e: TimeExpression) -> tuple[int, int]:
+        return next((s for s in sentences if s[0] <= e.start < s[1]), (lo, hi))
+
+    # Never date the event with a sentence about something else: an expression must share a
+    # sentence with at least half as many event words as the best-matching sentence has.
+    found = [e for e in found if coverage.get(sentence_of(e), 0) * 2 >= best]
+    if not found:
+        return None
+
+    def rank(e: TimeExpression) -> tuple[float, bool, int]:
+        score = _attachment(e, body, sentence_of(e), terms)
+        if e.kind == "duration":
+            score *= 0.5  # a "when" question wants a date before a length of time
+        return (score, e.kind != "duration", -e.start)
+
+    return max(found, key=rank)
+
+
+def _coverage(body: str, sent: tuple[int, int], terms: list[str]) -> int:
+    """How many distinct event words the sentence contains."""
+    stems = {stem for _, stem in _tokens(body, *sent)}
+    return sum(any(_term_match(t, stem) for stem in stems) for t in terms)

@@ -1,0 +1,44 @@
+"""The one tokeniser shared by indexing and querying, and the query stop-word list."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Curly and straight forms are the same character to every matcher in the project.
+_QUOTE_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+})
+
+_POSSESSIVE = re.compile(r"'s\b")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+STOPWORDS: frozenset[str] = frozenset("""
+a about above after again against all am an and any are as at be because been before being
+below between both but by can could did do does doing down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is it its itself
+just me more most my myself no nor not now of off on once only or other our ours ourselves out
+over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which
+while who whom why will with would you your yours yourself yourselves said say says
+""".split())
+
+
+def normalize_quotes(text: str) -> str:
+    """Map curly quotes and apostrophes to their straight forms (same length, offsets keep)."""
+    return text.translate(_QUOTE_MAP)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens with punctuation and possessive 's stripped."""
+    text = unicodedata.normalize("NFKC", normalize_quotes(text)).lower()
+    return _WORD.findall(_POSSESSIVE.sub("", text))
+
+
+def query_terms(text: str) -> list[str]:
+    """Tokens of a question without stop words; falls back to all tokens if nothing is left."""
+    tokens = tokenize(text)
+    content = [t for t in tokens if t not in STOPWORDS]
+    return content or tokens

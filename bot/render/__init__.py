@@ -1,0 +1,1 @@
+"""Answers -> what a person reads: plain text for the console, embeds for Discord."""

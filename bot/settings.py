@@ -1,0 +1,59 @@
+"""Settings from the environment and an optional .env file, as one typed object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_corpus() -> Path:
+    # An installed wheel has no corpus/ beside it; the checkout (editable install, Docker) does.
+    return PROJECT_ROOT / "corpus"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    db: str = "newsbot.db"
+    discord_token: str | None = field(default=None, repr=False)  # never printed
+    prefix: str = "!"
+    corpus_dir: Path = field(default_factory=_default_corpus)
+    log_level: str = "INFO"
+    allow_private_urls: bool = False
+    dev_guild: int | None = None
+
+    @property
+    def db_url(self) -> str:
+        """SQLAlchemy URL: a plain path means a SQLite file."""
+        if "://" in self.db:
+            return self.db
+        return f"sqlite+aiosqlite:///{Path(self.db).expanduser()}"
+
+
+def load_settings(env_file: str | os.PathLike[str] | None = ".env", **overrides: object) -> Settings:
+    """Read settings from the environment (after loading .env if present); overrides win."""
+    if env_file and Path(env_file).is_file():
+        load_dotenv(env_file, override=False)
+    env = os.environ
+    dev_guild = env.get("NEWSBOT_DEV_GUILD", "").strip()
+    values: dict[str, object] = {
+        "db": env.get("NEWSBOT_DB", "newsbot.db"),
+        "discord_token": env.get("DISCORD_TOKEN") or None,
+        "prefix": env.get("NEWSBOT_PREFIX", "!"),
+        "corpus_dir": Path(env.get("NEWSBOT_CORPUS", str(_default_corpus()))),
+        "log_level": env.get("NEWSBOT_LOG_LEVEL", "INFO").upper(),
+        "allow_private_urls": _flag(env.get("NEWSBOT_ALLOW_PRIVATE_URLS")),
+        "dev_guild": int(dev_guild) if dev_guild.isdigit() else None,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**values)  # type: ignore[arg-type]

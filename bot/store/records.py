@@ -1,0 +1,79 @@
+"""Plain read-only records the store hands out, so nothing above it touches ORM sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    id: int
+    guild_id: int
+    title: str
+    source: str
+    url: str | None
+    category: str | None
+    author: str | None
+    published: date | None
+    added_at: datetime | None
+    breaking: bool
+    passages: int = 0
+    quotes: int = 0
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    id: int
+    article: ArticleInfo
+    seq: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class QuoteRecord:
+    id: int
+    article: ArticleInfo
+    passage_id: int | None
+    passage_text: str | None
+    text: str
+    speaker: str | None
+    canonical: str | None
+    method: str
+    is_person: bool
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """The outcome of storing one article: the new article, or the one it duplicates."""
+
+    article: ArticleInfo | None
+    duplicate_of: ArticleInfo | None = None
+
+    @property
+    def added(self) -> bool:
+        return self.article is not None
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """What the search index needs of a passage or quotation."""
+
+    id: int
+    article_id: int
+    guild_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class GuildConfig:
+    """A server's settings."""
+
+    guild_id: int
+    admin_role_id: int | None = None
+    alert_channel_id: int | None = None
+    alert_role_id: int | None = None

@@ -1,0 +1,335 @@
+"""The store: every query the bot makes, behind async methods that return plain records."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Sequence
+
+from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from bot.ingest.records import PreparedArticle
+from bot.store.db import create_schema, make_engine, make_sessionmaker
+from bot.store.models import SHARED_GUILD, Article, GuildSettings, Passage, QuoteRow
+from bot.store.records import AddResult, ArticleInfo, GuildConfig, IndexRow, PassageRecord, QuoteRecord
+
+
+def _info(a: Article, passages: int = 0, quotes: int = 0) -> ArticleInfo:
+    return ArticleInfo(
+        id=a.id, guild_id=a.guild_id, title=a.title, source=a.source, url=a.url, category=a.category,
+        author=a.author, published=a.published, added_at=a.added_at, breaking=a.breaking,
+        passages=passages, quotes=quotes,
+    )
+
+
+def _visible(guild_id: int | None):  # noqa: ANN202 - SQL expression
+    """Rows a server may see: the shared library plus its own (None: everything, for operators)."""
+    if guild_id is None:
+        return True
+    return Article.guild_id.in_({SHARED_GUILD, guild_id})
+
+
+def _to_rows(prepared: PreparedArticle, guild_id: int) -> Article:
+    d = prepared.draft
+    article = Article(
+        guild_id=guild_id, title=d.title, body=d.body, source=d.source, url=d.url, category=d.category,
+        author=d.author, published=d.published, content_hash=prepared.content_hash, breaking=d.breaking,
+    )
+    article.passages = [
+        Passage(seq=i, text=s.text, start=s.start, end=s.end) for i, s in enumerate(prepared.passages)
+    ]
+    article.quotes = [
+        QuoteRow(
+            text=q.text, speaker=q.speaker, canonical=q.canonical, method=q.method, is_person=q.is_person,
+            start=q.start, end=q.end,
+            passage=article.passages[p] if p is not None else None,
+        )
+        for q, p in prepared.quotes
+    ]
+    return article
+
+
+class Store:
+    """Async access to the library; one per process, shared by every caller."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = make_sessionmaker(self.engine)
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        store = cls(url)
+        await create_schema(store.engine)
+        return store
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def find_duplicate(self, content_hash: str, guild_id: int) -> ArticleInfo | None:
+        """The article with this text that the server already sees, if any."""
+        async with self.sessions() as s:
+            row = await s.scalar(
+                select(Article).where(Article.content_hash == content_hash, _visible(guild_id)).limit(1)
+            )
+            return _info(row) if row else None
+
+    async def add_articles(
+        self, items: Sequence[PreparedArticle], guild_id: int = SHARED_GUILD
+    ) -> list[AddResult]:
+        """Store a batch in one transaction; texts already present (or twice in the batch) are duplicates."""
+        async with self.sessions() as s, s.begin():
+            known: dict[str, ArticleInfo | Article] = {
+                a.content_hash: _info(a)
+                for a in await s.scalars(select(Article).where(
+                    Article.content_hash.in_({p.content_hash for p in items}), _visible(guild_id)
+                ))
+            }
+            new_hashes: set[str] = set()
+            for prepared in items:
+                if prepared.content_hash not in known:
+                    known[prepared.content_hash] = _to_rows(prepared, guild_id)
+                    new_hashes.add(prepared.content_hash)
+                    s.add(known[prepared.content_hash])
+            await s.flush()  # assigns ids
+        results: list[AddResult] = []
+        for prepared in items:
+            hit = known[prepared.content_hash]
+            if isinstance(hit, Article) and prepared.content_hash in new_hashes:
+                new_hashes.discard(prepared.content_hash)  # the first of the batch is the stored one
+                known[prepared.content_hash] = info = _info(hit, len(prepared.passages), len(prepared.quotes))
+                results.append(AddResult(info))
+            else:
+                results.append(AddResult(None, hit if isinstance(hit, ArticleInfo) else _info(hit)))
+        return results
+
+    async def add_article(self, prepared: PreparedArticle, guild_id: int = SHARED_GUILD) -> AddResult:
+        try:
+            return (await self.add_articles([prepared], guild_id))[0]
+        except IntegrityError:
+            # Another writer stored the same text between our check and our insert.
+            dup = await self.find_duplicate(prepared.content_hash, guild_id)
+            return AddResult(None, dup)
+
+    async def remove_article(self, article_id: int, guild_id: int | None = None) -> ArticleInfo | None:
+        """Delete an article the caller owns (guild None: any); returns what was removed."""
+        async with self.sessions() as s, s.begin():
+            query = select(Article).where(Article.id == article_id)
+            if guild_id is not None:
+                query = query.where(Article.guild_id == guild_id)
+            article = await s.scalar(query)
+            if article is None:
+                return None
+            info = _info(article)
+            await s.execute(delete(QuoteRow).where(QuoteRow.article_id == article_id))
+            await s.execute(delete(Passage).where(Passage.article_id == article_id))
+            await s.delete(article)
+            return info
+
+    async def set_breaking(self, article_id: int, value: bool = True, guild_id: int | None = None) -> ArticleInfo | None:
+        """Flag (or unflag) an article the caller owns (guild None: any) as breaking news."""
+        async with self.sessions() as s, s.begin():
+            query = select(Article).where(Article.id == article_id)
+            if guild_id is not None:
+                query = query.where(Article.guild_id == guild_id)
+            article = await s.scalar(query)
+            if article is None:
+                return None
+            article.breaking = value
+            return _info(article)
+
+    async def get_article(self, article_id: int, guild_id: int | None = None) -> tuple[ArticleInfo, str] | None:
+        """An article the caller may see, with its body."""
+        async with self.sessions() as s:
+            article = await s.scalar(select(Article).where(Article.id == article_id, _visible(guild_id)))
+            if article is None:
+                return None
+            counts = await self._counts(s, [article.id])
+            return _info(article, *counts.get(article.id, (0, 0))), article.body
+
+    async def _counts(self, s, ids: Iterable[int]) -> dict[int, tuple[int, int]]:  # noqa: ANN001
+        ids = list(ids)
+        if not ids:
+            return {}
+        passages = dict(
+            (await s.execute(
+                select(Passage.article_id, func.count()).where(Passage.article_id.in_(ids)).group_by(Passage.article_id)
+            )).all()
+        )
+        quotes = dict(
+            (await s.execute(
+                select(QuoteRow.article_id, func.count()).where(QuoteRow.article_id.in_(ids)).group_by(QuoteRow.article_id)
+            )).all()
+        )
+        return {i: (passages.get(i, 0), quotes.get(i, 0)) for i in ids}
+
+    async def list_articles(self, guild_id: int | None = None, offset: int = 0, limit: int = 10) -> list[ArticleInfo]:
+        """Newest first (by added time, then id)."""
+        async with self.sessions() as s:
+            rows = list(await s.scalars(
+                select(Article).where(_visible(guild_id))
+                .order_by(Article.added_at.desc(), Article.id.desc()).offset(offset).limit(limit)
+            ))
+            counts = await self._counts(s, [a.id for a in rows])
+            return [_info(a, *counts.get(a.id, (0, 0))) for a in rows]
+
+    async def article_choices(self, guild_id: int | None, text: str = "", own_only: bool = False,
+                              limit: int = 25) -> list[ArticleInfo]:
+        """Articles whose id starts with text or whose title holds it, newest first (for autocomplete).
+        own_only: only the server's own articles (what its admins may remove), not the shared library."""
+        text = text.strip().lstrip("#")
+        query = select(Article).where(_visible(guild_id) if not own_only or guild_id is None
+                                      else Article.guild_id == guild_id)
+        if text:
+            pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(or_(
+                cast(Article.id, String).like(f"{pattern}%", escape="\\"),
+                Article.title.ilike(f"%{pattern}%", escape="\\"),
+            ))
+        async with self.sessions() as s:
+            rows = await s.scalars(query.order_by(Article.added_at.desc(), Article.id.desc()).limit(limit))
+            return [_info(a) for a in rows]
+
+    async def count_articles(self, guild_id: int | None = None) -> int:
+        async with self.sessions() as s:
+            return int(await s.scalar(select(func.count()).select_from(Article).where(_visible(guild_id))) or 0)
+
+    async def stats(self, guild_id: int | None = None) -> dict[str, int]:
+        """Counts of what a server sees."""
+        async with self.sessions() as s:
+            ids = select(Article.id).where(_visible(guild_id))
+            articles = await s.scalar(select(func.count()).select_from(Article).where(_visible(guild_id)))
+            passages = await s.scalar(select(func.count()).select_from(Passage).where(Passage.article_id.in_(ids)))
+            quotes = await s.scalar(select(func.count()).select_from(QuoteRow).where(QuoteRow.article_id.in_(ids)))
+            speakers = await s.scalar(
+                select(func.count(func.distinct(QuoteRow.canonical))).where(QuoteRow.article_id.in_(ids))
+            )
+            own = 0
+            if guild_id is not None:
+                own = await s.scalar(select(func.count()).select_from(Article).where(Article.guild_id == guild_id))
+            return {"articles": int(articles or 0), "passages": int(passages or 0), "quotes": int(quotes or 0),
+                    "speakers": int(speakers or 0), "server_articles": int(own or 0)}
+
+    async def passages(self, ids: Sequence[int]) -> dict[int, PassageRecord]:
+        if not ids:
+            return {}
+        async with self.sessions() as s:
+            rows = await s.scalars(select(Passage).where(Passage.id.in_(ids)).options(selectinload(Passage.article)))
+            return {p.id: PassageRecord(p.id, _info(p.article), p.seq, p.text, p.start, p.end) for p in rows}
+
+    async def article_passages(self, article_id: int) -> list[PassageRecord]:
+        async with self.sessions() as s:
+            article = await s.scalar(
+                select(Article).where(Article.id == article_id).options(selectinload(Article.passages))
+            )
+            if article is None:
+                return []
+            info = _info(article)
+            return [PassageRecord(p.id, info, p.seq, p.text, p.start, p.end) for p in article.passages]
+
+    async def article_body(self, article_id: int) -> str | None:
+        async with self.sessions() as s:
+            return await s.scalar(select(Article.body).where(Article.id == article_id))
+
+    def _quote_records(self, rows) -> list[QuoteRecord]:  # noqa: ANN001
+        return [
+            QuoteRecord(q.id, _info(q.article), q.passage_id, q.passage.text if q.passage else None, q.text,
+                        q.speaker, q.canonical, q.method, q.is_person, q.start, q.end)
+            for q in rows
+        ]
+
+    async def quotes(self, ids: Sequence[int]) -> dict[int, QuoteRecord]:
+        if not ids:
+            return {}
+        async with self.sessions() as s:
+            rows = await s.scalars(
+                select(QuoteRow).where(QuoteRow.id.in_(ids))
+                .options(selectinload(QuoteRow.article), selectinload(QuoteRow.passage))
+            )
+            return {q.id: q for q in self._quote_records(rows)}
+
+    async def article_quotes(self, article_id: int) -> list[QuoteRecord]:
+        async with self.sessions() as s:
+            rows = await s.scalars(
+                select(QuoteRow).where(QuoteRow.article_id == article_id).order_by(QuoteRow.start)
+                .options(selectinload(QuoteRow.article), selectinload(QuoteRow.passage))
+            )
+            return self._quote_records(rows)
+
+    async def quotes_by_speakers(self, names: Iterable[str], guild_id: int | None = None, limit: int = 50) -> list[QuoteRecord]:
+        """Quotations whose canonical speaker is one of names, newest articles first."""
+        names = list(names)
+        if not names:
+            return []
+        async with self.sessions() as s:
+            rows = await s.scalars(
+                select(QuoteRow).join(Article).where(QuoteRow.canonical.in_(names), _visible(guild_id))
+                .order_by(Article.added_at.desc(), QuoteRow.start).limit(limit)
+                .options(selectinload(QuoteRow.article), selectinload(QuoteRow.passage))
+            )
+            return self._quote_records(rows)
+
+    async def speakers(self, guild_id: int | None = None) -> list[str]:
+        """Every canonical speaker name the server can see."""
+        async with self.sessions() as s:
+            rows = await s.scalars(
+                select(QuoteRow.canonical).join(Article)
+                .where(QuoteRow.canonical.is_not(None), _visible(guild_id)).distinct()
+            )
+            return [r for r in rows if r]
+
+    async def iter_passage_rows(self, batch: int = 20_000) -> AsyncIterator[list[IndexRow]]:
+        """All passages for the index, in id order, a batch at a time (bounded memory)."""
+        async for rows in self._iter_rows(Passage, batch):
+            yield rows
+
+    async def iter_quote_rows(self, batch: int = 20_000) -> AsyncIterator[list[IndexRow]]:
+        async for rows in self._iter_rows(QuoteRow, batch):
+            yield rows
+
+    async def _iter_rows(self, model, batch: int) -> AsyncIterator[list[IndexRow]]:  # noqa: ANN001
+        last = 0
+        while True:
+            async with self.sessions() as s:
+                result = await s.execute(
+                    select(model.id, model.article_id, Article.guild_id, model.text).join(Article)
+                    .where(model.id > last).order_by(model.id).limit(batch)
+                )
+                rows = [IndexRow(*r) for r in result.all()]
+            if not rows:
+                return
+            last = rows[-1].id
+            yield rows
+
+    async def index_rows_for(self, article_id: int) -> tuple[list[IndexRow], list[IndexRow]]:
+        """Passages and quotations of one article, for an in-place index update."""
+        async with self.sessions() as s:
+            out = []
+            for model in (Passage, QuoteRow):
+                result = await s.execute(
+                    select(model.id, model.article_id, Article.guild_id, model.text).join(Article)
+                    .where(model.article_id == article_id).order_by(model.id)
+                )
+                out.append([IndexRow(*r) for r in result.all()])
+            return out[0], out[1]
+
+    async def guild_config(self, guild_id: int) -> GuildConfig:
+        """A server's settings (defaults when it has none yet)."""
+        async with self.sessions() as s:
+            row = await s.get(GuildSettings, guild_id)
+            if row is None:
+                return GuildConfig(guild_id)
+            return GuildConfig(guild_id, row.admin_role_id, row.alert_channel_id, row.alert_role_id)
+
+    async def update_guild_config(self, guild_id: int, **fields: int | None) -> GuildConfig:
+        """Set some of a server's settings (admin_role_id, alert_channel_id, alert_role_id)."""
+        async with self.sessions() as s, s.begin():
+            row = await s.get(GuildSettings, guild_id)
+            if row is None:
+                row = GuildSettings(guild_id=guild_id)
+                s.add(row)
+            for name, value in fields.items():
+                if name not in ("admin_role_id", "alert_channel_id", "alert_role_id"):
+                    raise ValueError(f"unknown guild setting {name}")
+                setattr(row, name, value)
+        return await self.guild_config(guild_id)

@@ -1,0 +1,89 @@
+"""Driving slash commands with real discord.Interaction objects; only the HTTP adapter is a double."""
+
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+from typing import Any
+
+import discord
+from discord.webhook.async_ import async_context
+
+
+def _new_id() -> str:
+    # A snowflake of now: discord.py treats interactions older than 15 minutes as expired.
+    return str(discord.utils.time_snowflake(discord.utils.utcnow()) + next(_seq))
+
+
+_seq = itertools.count()
+
+
+class RecordingAdapter:
+    """Stands in for discord.py's webhook HTTP adapter: records interaction responses and follow-ups."""
+
+    def __init__(self) -> None:
+        self.responses: list[dict[str, Any]] = []
+
+    async def create_interaction_response(self, interaction_id, token, *, session, proxy=None, proxy_auth=None, params):  # noqa: ANN001
+        self.responses.append(params.payload or {})
+        return {"interaction": {"id": str(interaction_id), "type": 2}}
+
+    async def execute_webhook(self, *args: Any, params=None, **kwargs: Any) -> dict[str, Any]:  # noqa: ANN001
+        self.responses.append({"data": (params.payload if params else {}), "followup": True})
+        return {}
+
+    def embeds(self) -> list[discord.Embed]:
+        out = []
+        for payload in self.responses:
+            data = payload.get("data", {})
+            out += [discord.Embed.from_dict(e) for e in data.get("embeds", [])]
+        return out
+
+    def contents(self) -> list[str]:
+        return [p.get("data", {}).get("content") or "" for p in self.responses]
+
+
+@contextmanager
+def recording_adapter():
+    adapter = RecordingAdapter()
+    token = async_context.set(adapter)  # type: ignore[arg-type]
+    try:
+        yield adapter
+    finally:
+        async_context.reset(token)
+
+
+def _option(name: str, value: Any) -> dict[str, Any]:
+    kind = 4 if isinstance(value, int) else 3
+    return {"name": name, "type": kind, "value": value}
+
+
+def make_interaction(
+    bot: discord.Client, member: discord.Member, channel: discord.abc.GuildChannel, command: str,
+    options: dict[str, Any] | None = None, subcommand: str | None = None, permissions: int | None = None,
+) -> discord.Interaction:
+    """A real Interaction for `/command [subcommand] options…` sent by member in channel."""
+    opts = [_option(k, v) for k, v in (options or {}).items()]
+    if subcommand:
+        opts = [{"name": subcommand, "type": 1, "options": opts}]
+    perms = permissions if permissions is not None else member.guild_permissions.value
+    payload = {
+        "id": _new_id(), "application_id": str(bot.user.id), "type": 2, "token": "test-token",
+        "version": 1, "channel_id": str(channel.id), "guild_id": str(member.guild.id),
+        "channel": {"id": str(channel.id), "type": 0, "name": channel.name, "guild_id": str(member.guild.id),
+                    "position": 0, "permission_overwrites": []},
+        "member": {
+            "user": {"id": str(member.id), "username": member.name, "discriminator": "0001", "avatar": None},
+            "roles": [str(r.id) for r in member.roles[1:]], "permissions": str(perms),
+            "joined_at": "2024-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0,
+        },
+        "app_permissions": str(discord.Permissions.all().value),
+        "attachment_size_limit": 10_485_760, "locale": "en-US", "guild_locale": "en-US", "entitlements": [], "authorizing_integration_owners": {},
+        "data": {"id": _new_id(), "name": command, "type": 1, "options": opts},
+    }
+    return discord.Interaction(data=payload, state=bot._connection)  # type: ignore[arg-type]
+
+
+async def invoke_slash(bot, interaction: discord.Interaction) -> None:  # noqa: ANN001
+    """Run the interaction through the bot's command tree, as the gateway would."""
+    await bot.tree._call(interaction)

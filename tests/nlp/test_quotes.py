@@ -1,0 +1,579 @@
+"""Quotations and speakers: the seed article, then one test per attribution form."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.nlp.quotes import METHODS, Quote, extract_quotes, name_matches
+
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "putin-syria-withdrawal.txt"
+
+
+def seed_body() -> str:
+    """The seed article without its breadcrumb line and duplicated title."""
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    return "\n".join(lines[content[1] + 1:]).strip("\n")
+
+
+def quote_with(quotes: list[Quote], words: str) -> Quote:
+    """The quote whose text contains words."""
+    found = [q for q in quotes if words in q.text]
+    assert found, f"no quote containing {words!r} in {[q.text for q in quotes]}"
+    return found[0]
+
+
+def only(body: str) -> Quote:
+    quotes = extract_quotes(body)
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def check(q: Quote, canonical: str | None, method: str, is_person: bool = True) -> None:
+    assert (q.canonical, q.method, q.is_person) == (canonical, method, is_person), q
+
+
+# ------------------------------------------------------------------------------------------
+# The seed article
+
+@pytest.fixture(scope="module")
+def seed() -> list[Quote]:
+    return extract_quotes(seed_body())
+
+
+def test_seed_offsets_match_text(seed):
+    body = seed_body()
+    assert seed and all(body[q.start:q.end] == q.text for q in seed)
+    assert all(q.method in METHODS for q in seed)
+
+
+def test_seed_quote_after_attribution(seed):
+    q = quote_with(seed, "has been accomplished")
+    check(q, "Vladimir Putin", "after")
+    assert q.text.startswith("I consider the mission")
+
+
+def test_seed_unattributed_paragraph_continues_putin(seed):
+    check(quote_with(seed, "I am therefore ordering"), "Vladimir Putin", "continuation")
+
+
+def test_seed_pronoun_partial_quote(seed):
+    q = quote_with(seed, "from land, air and sea")
+    assert q.canonical == "Vladimir Putin" and q.method in ("pronoun", "partial")
+    assert q.speaker == "He"
+
+
+def test_seed_partial_quotes_in_reported_speech(seed):
+    check(quote_with(seed, "stabilize the legitimate authority"), "Vladimir Putin", "partial")
+    check(quote_with(seed, "create conditions for a political compromise"), "Vladimir Putin", "partial")
+
+
+def test_seed_statement_is_not_a_person(seed):
+    check(quote_with(seed, "in accordance with the situation"), "the statement", "after", False)
+
+
+def test_seed_apposition_after_inverted_said(seed):
+    q = quote_with(seed, "positive push")
+    check(q, "Salim al-Muslat", "after")
+    assert q.speaker.startswith("Salim al-Muslat, spokesman for")
+
+
+def test_seed_title_stripped(seed):
+    q = quote_with(seed, "Russia’s intentions")
+    check(q, "Josh Earnest", "after")
+    assert q.speaker == "White House spokesman Josh Earnest"
+
+
+def test_seed_reported_speech(seed):
+    check(quote_with(seed, "Hmeimim air base"), "Vladimir Putin", "reported")
+    check(quote_with(seed, "largely achieved its objectives"), "Vladimir Putin", "reported")
+
+
+def test_seed_his_office_is_assads_office(seed):
+    q = quote_with(seed, "he had agreed to the move")
+    check(q, "Bashar al-Assad's office", "reported", False)
+    assert q.speaker == "his office"
+
+
+def test_seed_officials_quoted_by_reuters(seed):
+    q = quote_with(seed, "no advance warning")
+    check(q, "US officials", "reported")
+    assert q.text.startswith("Washington had received")
+
+
+def test_seed_scare_quote_and_scraping_glitch_give_no_speaker(seed):
+    assert not [q for q in seed if q.text == "main part"]
+    assert all("rebels" not in (q.speaker or "") for q in seed)
+    assert {q.canonical for q in seed} == {
+        "Vladimir Putin", "Bashar al-Assad's office", "the statement", "Salim al-Muslat",
+        "Josh Earnest", "US officials", "Western powers"}
+
+
+def test_seed_complaint_is_reported_speech(seed):
+    q = quote_with(seed, "the raids hit political opponents")
+    check(q, "Western powers", "reported", False)
+
+
+# ------------------------------------------------------------------------------------------
+# Attribution forms
+
+def test_after_subject_verb():
+    q = only('"The ships cannot leave," harbour master Anna Kovacs said.')
+    check(q, "Anna Kovacs", "after")
+    assert q.text == "The ships cannot leave"
+
+
+def test_after_inverted_said_x():
+    check(only('"The talks will resume next week," said Foreign Minister Sergei Lavrov.'),
+          "Sergei Lavrov", "after")
+
+
+def test_after_told_reporters():
+    q = only('"We have nothing to hide," Interior Minister Rachel Okafor told reporters.')
+    check(q, "Rachel Okafor", "after")
+    assert q.speaker == "Interior Minister Rachel Okafor"
+
+
+def test_before_with_colon():
+    check(only('Prime Minister Theresa May said: "We will not be intimidated."'),
+          "Theresa May", "before")
+
+
+def test_before_with_comma():
+    check(only('The mayor, Luis Ortega, said, "The water is safe to drink."'), "Luis Ortega", "before")
+
+
+def test_before_with_adverbial_and_listener():
+    q = only('Mr Lavrov told reporters in Moscow on Friday: "There is no alternative to dialogue."')
+    check(q, "Lavrov", "before")
+    assert q.speaker == "Mr Lavrov"
+
+
+def test_reported_with_that():
+    q = only("Sen. Mitch McConnell warned that the bill would not pass the Senate.")
+    check(q, "Mitch McConnell", "reported")
+    assert q.text == "the bill would not pass the Senate"
+
+
+def test_two_reported_clauses_in_one_sentence():
+    quotes = extract_quotes("The company said it expects sales to recover next year, while "
+                            "analysts warned that margins would shrink.")
+    assert [(q.canonical, q.text) for q in quotes] == [
+        ("The company", "it expects sales to recover next year"),
+        ("analysts", "margins would shrink")]
+
+
+def test_party_state_tag_is_an_apposition():
+    q = only('Sen. Rand Paul, R-Ky., called the bill "a monstrosity" on Thursday.')
+    check(q, "Rand Paul", "partial")
+
+
+def test_reported_without_that():
+    q = only("The central bank governor, Elena Marsh, said inflation had peaked in the spring.")
+    check(q, "Elena Marsh", "reported")
+    assert q.text == "inflation had peaked in the spring"
+
+
+def test_reported_with_attribution_at_the_end():
+    q = only("The strikes hit military targets only, the ministry said.")
+    check(q, "the ministry", "reported", False)
+    assert q.text == "The strikes hit military targets only"
+
+
+def test_reported_after_said_in_a_statement():
+    q = only("The ministry said in a statement that the strikes had hit military targets only.")
+    check(q, "The ministry", "reported", False)
+    assert q.text == "the strikes had hit military targets only"
+
+
+def test_reported_after_told_the_bbc():
+    q = only("Defence analyst Paul Hendry told the BBC the convoy had turned back.")
+    check(q, "Paul Hendry", "reported")
+    assert q.text == "the convoy had turned back"
+
+
+def test_according_to_before_quote():
+    check(only('According to Dr. Jane Smith, "the virus is spreading faster than expected."'),
+          "Jane Smith", "according_to")
+
+
+def test_according_to_after_quote():
+    check(only('"The virus is spreading faster than expected," according to Dr. Jane Smith.'),
+          "Jane Smith", "according_to")
+
+
+def test_according_to_without_quote_marks_is_reported():
+    q = only("More than 300 people were detained, according to the interior ministry.")
+    check(q, "the interior ministry", "reported", False)
+
+
+def test_dash_attribution():
+    q = only('"The virus is spreading faster than expected" – Dr Jane Smith, chief medical officer')
+    check(q, "Jane Smith", "dash")
+    assert q.speaker == "Dr Jane Smith, chief medical officer"
+
+
+def test_em_dash_attribution_with_straight_quotes():
+    check(only('"Never again." \u2014 Senator Tom Hadley'), "Tom Hadley", "dash")
+
+
+@pytest.mark.parametrize("verb", [
+    "added", "warned", "insisted", "wrote", "tweeted", "stated", "explained", "declared", "noted",
+    "argued", "claimed", "announced", "replied", "continued", "urged", "says", "asked",
+    "said in a statement", "told the BBC", "said on Tuesday", "told reporters on Monday",
+])
+def test_speech_verbs_after_quote(verb):
+    q = only(f'"The decision is final," Chancellor Ingrid Falk {verb}.')
+    check(q, "Ingrid Falk", "after")
+
+
+@pytest.mark.parametrize("verb", ["added", "warned", "insisted", "wrote", "declared", "argued"])
+def test_speech_verbs_inverted(verb):
+    check(only(f'"The decision is final," {verb} Chancellor Ingrid Falk.'), "Ingrid Falk", "after")
+
+
+def test_question_quote_inverted():
+    check(only('"Why now?" asked Senator Elizabeth Warren.'), "Elizabeth Warren", "after")
+
+
+# ------------------------------------------------------------------------------------------
+# Titles and appositions
+
+@pytest.mark.parametrize("speaker, canonical", [
+    ("White House spokesman Josh Earnest", "Josh Earnest"),
+    ("President Bashar al-Assad", "Bashar al-Assad"),
+    ("Russian President Vladimir Putin", "Vladimir Putin"),
+    ("Dr. Jane Smith", "Jane Smith"),
+    ("Sen. Mitch McConnell", "Mitch McConnell"),
+    ("Chief Executive Officer Tim Cook", "Tim Cook"),
+    ("UN Secretary-General Antonio Guterres", "Antonio Guterres"),
+    ("Kremlin spokesman Dmitry Peskov", "Dmitry Peskov"),
+    ("Bank of England Governor Mark Carney", "Mark Carney"),
+    ("US Secretary of State Antony Blinken", "Antony Blinken"),
+    ("Former US President Barack Obama", "Barack Obama"),
+    ("Anna Petrova of Chatham House", "Anna Petrova"),
+    ("The BBC's Jeremy Bowen", "Jeremy Bowen"),
+])
+def test_titles_are_stripped(speaker, canonical):
+    q = only(f'"We expect a long night," said {speaker}.')
+    check(q, canonical, "after")
+    assert q.speaker == speaker
+
+
+def test_role_apposition_before_name():
+    q = only('"Prices will keep rising," the company\'s chief executive, Mary Barra, said.')
+    check(q, "Mary Barra", "after")
+    assert q.speaker == "the company's chief executive, Mary Barra"
+
+
+def test_role_apposition_before_name_inverted():
+    check(only('"Prices will keep rising," said the company\'s chief executive, Mary Barra.'),
+          "Mary Barra", "after")
+
+
+def test_name_with_role_apposition_after():
+    q = only('"We cannot accept this," said Salim al-Muslat, a spokesman for the High Negotiations '
+             'Committee, adding that the group would consult its members.')
+    check(q, "Salim al-Muslat", "after")
+    assert q.speaker == "Salim al-Muslat, a spokesman for the High Negotiations Committee"
+
+
+def test_apposition_with_age_and_relative_clause():
+    q = only('"We\'ve lost everything," said Maria Lopez, 62, whose house was destroyed.')
+    check(q, "Maria Lopez", "after")
+
+
+def test_subject_with_apposition_before_verb():
+    body = "Jane Doe, 34, a nurse from Leeds, said she had waited six hours for an ambulance."
+    check(only(body), "Jane Doe", "reported")
+
+
+def test_bare_name_beside_a_role_is_a_person():
+    body = ('"We\'re not leaving," said Pablo Ruiz.\n\n'
+            '"There\'s nowhere else to go," his wife, Carmen, added.')
+    check(quote_with(extract_quotes(body), "nowhere else"), "Carmen", "after")
+
+
+def test_spokesman_for_someone_is_not_that_someone():
+    q = only('"The prime minister is confident," a spokesman for Prime Minister Theresa May said.')
+    assert q.canonical == "a spokesman for Prime Minister Theresa May" and q.is_person
+
+
+# ------------------------------------------------------------------------------------------
+# Pronouns, surnames and continuations
+
+def test_pronoun_he_refers_to_previous_speaker():
+    body = ('Foreign Minister Sergei Lavrov said the talks had stalled.\n\n'
+            '"We are not optimistic," he said.')
+    check(quote_with(extract_quotes(body), "not optimistic"), "Sergei Lavrov", "pronoun")
+
+
+def test_pronoun_she_prefers_a_woman():
+    body = ('Chancellor Angela Merkel met President Emmanuel Macron in Paris on Monday.\n\n'
+            '"Europe must stand together," she said.')
+    check(only(body), "Angela Merkel", "pronoun")
+
+
+def test_pronoun_he_skips_a_woman():
+    body = ('"We will decide soon," said Ms Ingrid Falk. Her deputy, Tomas Berg, disagreed.\n\n'
+            '"There is no rush," he said.')
+    check(quote_with(extract_quotes(body), "no rush"), "Tomas Berg", "pronoun")
+
+
+def test_pronoun_refers_to_sentence_subject():
+    body = 'Judge Marcus Reed adjourned the hearing. "I need more time," he told the court.'
+    check(only(body), "Marcus Reed", "pronoun")
+
+
+def test_pronoun_they_refers_to_plural_speaker():
+    body = 'Police said two men had been arrested. "The investigation is ongoing," they said.'
+    q = quote_with(extract_quotes(body), "ongoing")
+    check(q, "Police", "pronoun", False)
+
+
+def test_pronoun_it_refers_to_organisation():
+    body = 'Apple said on Thursday it would cut prices. "We listen to customers," it said.'
+    check(quote_with(extract_quotes(body), "listen"), "Apple", "pronoun", False)
+
+
+def test_pronoun_without_antecedent_has_no_canonical():
+    q = only('"No comment," he said.')
+    assert (q.speaker, q.canonical, q.method) == ("he", None, "pronoun")
+
+
+def test_surname_maps_to_full_name():
+    body = ('Dmitry Peskov said talks were under way.\n\n'
+            '"We see progress," Peskov added.')
+    q = quote_with(extract_quotes(body), "progress")
+    check(q, "Dmitry Peskov", "after")
+    assert q.speaker == "Peskov"
+
+
+def test_mr_surname_maps_to_full_name():
+    body = ('Russian President Vladimir Putin spoke on Tuesday.\n\n'
+            '"We see progress," Mr. Putin said.')
+    q = only(body)
+    check(q, "Vladimir Putin", "after")
+    assert q.speaker == "Mr. Putin"
+
+
+def test_surname_after_apposition_introduction():
+    body = ('Josh Earnest, the White House press secretary, said the US would respond. '
+            '"We will respond at a time of our choosing," Earnest added.')
+    quotes = extract_quotes(body)
+    check(quote_with(quotes, "our choosing"), "Josh Earnest", "after")
+    check(quote_with(quotes, "would respond"), "Josh Earnest", "reported")
+
+
+def test_continuation_paragraph():
+    body = ('"Russia has been very clear," Kremlin spokesman Dmitry Peskov said.\n\n'
+            '"We do not interfere in the affairs of other states."\n\n'
+            'The ministry did not comment.\n\n'
+            '"This is a strange story."')
+    quotes = extract_quotes(body)
+    check(quote_with(quotes, "do not interfere"), "Dmitry Peskov", "continuation")
+    check(quote_with(quotes, "strange story"), None, "unattributed")
+
+
+def test_continuation_within_paragraph():
+    q = quote_with(extract_quotes('"Russia has been very clear," Kremlin spokesman Dmitry Peskov '
+                                  'said. "We do not interfere."'), "interfere")
+    check(q, "Dmitry Peskov", "continuation")
+
+
+def test_quote_following_reported_speech_continues_speaker():
+    body = ('Jane Doe, 34, said she had waited six hours.\n\n'
+            '"It was chaos. Nobody knew what was happening."')
+    check(quote_with(extract_quotes(body), "chaos"), "Jane Doe", "continuation")
+
+
+def test_colon_paragraph_introduces_next_quote():
+    body = 'In a televised address, President Ana Ruiz said:\n\n"We will rebuild every home."'
+    check(only(body), "Ana Ruiz", "before")
+
+
+def test_second_speaker_in_dialogue():
+    body = '"We want peace," one protester said. "We want our jobs back," said another.'
+    check(quote_with(extract_quotes(body), "peace"), "one protester", "after")
+
+
+# ------------------------------------------------------------------------------------------
+# Quote marks
+
+def test_multi_paragraph_quote_attributed_in_first_paragraph():
+    body = ('"We will rebuild," Mayor Anne Hidalgo said. "It will take years, but we will rebuild.\n\n'
+            '"Nobody should doubt our resolve."')
+    quotes = extract_quotes(body)
+    assert len(quotes) == 3
+    check(quotes[0], "Anne Hidalgo", "after")
+    check(quotes[1], "Anne Hidalgo", "continuation")
+    check(quotes[2], "Anne Hidalgo", "continuation")
+    assert quotes[1].text == "It will take years, but we will rebuild."
+
+
+def test_multi_paragraph_quote_attributed_in_last_paragraph():
+    body = ('The minister was asked about the cuts.\n\n'
+            '\u201cWe have no choice. The money is gone.\n\n'
+            '\u201cIt will hurt,\u201d said Finance Minister Olga Brandt.')
+    quotes = extract_quotes(body)
+    check(quote_with(quotes, "money is gone"), "Olga Brandt", "continuation")
+    check(quote_with(quotes, "It will hurt"), "Olga Brandt", "after")
+
+
+def test_nested_single_quotes_belong_to_outer_quote():
+    body = '\u201cHe told me, \u2018Don\u2019t come back,\u2019 and I never did,\u201d said resident Ahmed Hassan.'
+    q = only(body)
+    check(q, "Ahmed Hassan", "after")
+    assert q.text == "He told me, \u2018Don\u2019t come back,\u2019 and I never did"
+
+
+def test_nested_straight_single_quotes():
+    q = only('"They said \'wait\' and we waited," said farmer Joseph Mensah.')
+    check(q, "Joseph Mensah", "after")
+    assert q.text == "They said 'wait' and we waited"
+
+
+def test_apostrophes_are_not_quote_marks():
+    body = '\u201cI don\u2019t know what \u201990s music they\u2019re playing at Russia\u2019s bases,\u201d she said.'
+    q = only(body)
+    assert q.text == "I don\u2019t know what \u201990s music they\u2019re playing at Russia\u2019s bases"
+
+
+def test_curly_and_straight_quotes_agree():
+    straight = '"We will have to see what happens," said White House spokesman Josh Earnest.'
+    curly = straight.replace('"', "\u201c", 1).replace('"', "\u201d", 1)
+    a, b = only(straight), only(curly)
+    assert (a.text, a.start, a.canonical, a.method) == (b.text, b.start, b.canonical, b.method)
+
+
+def test_single_quote_marks_when_no_double_marks():
+    body = "\u2018We are ready,\u2019 said coach Lena Ivanova. \u2018The players aren\u2019t afraid.\u2019"
+    quotes = extract_quotes(body)
+    check(quotes[0], "Lena Ivanova", "after")
+    assert quotes[1].text == "The players aren\u2019t afraid."
+
+
+def test_unclosed_quote_runs_to_paragraph_end():
+    body = '"It\'s a disaster for us," said trader Omar Khalil. "Nobody is buying.'
+    quotes = extract_quotes(body)
+    assert quotes[1].text == "Nobody is buying."
+    check(quotes[1], "Omar Khalil", "continuation")
+
+
+# ------------------------------------------------------------------------------------------
+# Partial quotes and quotes without a speaker
+
+def test_partial_quote_inside_reported_speech():
+    q = only('Former US President Barack Obama told CNN the deal was "a historic step forward".')
+    check(q, "Barack Obama", "partial")
+
+
+def test_partial_quote_with_attribution_at_the_end():
+    q = only('The plant was run as "a private fiefdom" for years, prosecutors said.')
+    assert (q.canonical, q.method) == ("prosecutors", "partial")
+
+
+def test_partial_quote_after_called():
+    check(only('Residents called the blast "a deafening roar".'), "Residents", "partial")
+
+
+def test_partial_quotes_share_the_speaker():
+    body = 'Mr Obama said the plan would "create jobs" and "cut emissions" within a decade.'
+    quotes = extract_quotes(body)
+    assert [q.canonical for q in quotes] == ["Obama", "Obama"]
+    assert {q.method for q in quotes} == {"partial"}
+
+
+def test_short_scare_quote_is_skipped():
+    assert extract_quotes('The troops began withdrawing the "main part" of the force.') == []
+
+
+def test_long_quote_without_speaker_is_unattributed():
+    q = only('The banner read "no peace without justice for the victims".')
+    assert (q.speaker, q.canonical, q.method) == (None, None, "unattributed")
+
+
+def test_non_person_speakers():
+    body = ('"All targets were destroyed," the defence ministry said in a statement.\n\n'
+            '"This is not the end," a spokesperson for the company said.\n\n'
+            'The report said the company had "systematically ignored" warnings.')
+    quotes = extract_quotes(body)
+    check(quote_with(quotes, "targets"), "the defence ministry", "after", False)
+    check(quote_with(quotes, "not the end"), "a spokesperson for the company", "after", True)
+    check(quote_with(quotes, "ignored"), "The report", "partial", False)
+
+
+def test_organisation_with_article_is_not_a_person():
+    q = only("The United States says it will not recognise the vote.")
+    check(q, "The United States", "reported", False)
+
+
+def test_possessive_named_office():
+    body = ('President Bashar al-Assad returned to Damascus.\n\n'
+            'Assad\'s office said the meeting had been "constructive".')
+    check(only(body), "Bashar al-Assad's office", "partial", False)
+
+
+@pytest.mark.parametrize("body", [
+    "The claims were rejected by the court. He was told to leave the country.",
+    "It is said to be the largest deal in the company's history.",
+    "The minister said nothing.",
+    "She wrote a book about the war in 2010.",
+    "The company announced a new chief executive on Monday.",
+    "Russia began its campaign in September, recapturing territory from rebels.Vladimir Putin "
+    "orders Russian troops withdrawal from Syria",
+])
+def test_narrative_without_speech(body):
+    assert extract_quotes(body) == []
+
+
+def test_empty_body():
+    assert extract_quotes("") == [] and extract_quotes("\n\n") == []
+
+
+def test_offsets_hold_on_mixed_text():
+    body = ('Chancellor Olaf Scholz, speaking after talks, said he was "optimistic".\n\n'
+            '\u201cWe\u2019re close,\u201d he said. \u201cVery close.\n\n'
+            '\u201cBut not there yet.\u201d\n\n'
+            'Analysts said the move was largely symbolic, adding that "nothing changes".')
+    quotes = extract_quotes(body)
+    assert len(quotes) >= 5
+    for q in quotes:
+        assert body[q.start:q.end] == q.text
+    assert quotes == sorted(quotes, key=lambda q: q.start)
+
+
+# ------------------------------------------------------------------------------------------
+# name_matches
+
+@pytest.mark.parametrize("query, canonical", [
+    ("putin", "Vladimir Putin"),
+    ("Vladimir Putin", "Vladimir Putin"),
+    ("VLADIMIR PUTIN", "Vladimir Putin"),
+    ("President Putin", "Vladimir Putin"),
+    ("Mr. Putin", "Vladimir Putin"),
+    ("Putin's", "Vladimir Putin"),
+    ("al-Muslat", "Salim al-Muslat"),
+    ("Muslat", "Salim al-Muslat"),
+    ("salim muslat", "Salim al-Muslat"),
+    ("Earnest", "Josh Earnest"),
+    ("Assad", "Bashar al-Assad"),
+    ("Bashar Assad", "Bashar al-Assad"),
+    ("Erdogan", "Recep Tayyip Erdo\u011fan"),
+    ("statement", "the statement"),
+    ("Xi", "Xi Jinping"),
+])
+def test_name_matches(query, canonical):
+    assert name_matches(query, canonical)
+
+
+@pytest.mark.parametrize("query, canonical", [
+    ("putin", "Josh Earnest"),
+    ("Josh Putin", "Josh Earnest"),
+    ("Assad", "Bashar al-Assad's office"),
+    ("", "Vladimir Putin"),
+    ("Vladimir Putinov", "Vladimir Putin"),
+    ("Earnest Josh", "Josh Earnest"),
+])
+def test_name_does_not_match(query, canonical):
+    assert not name_matches(query, canonical)

@@ -1,0 +1,598 @@
+"""Tests for bot.nlp.timex: each expression form, its resolution, non-dates, and choosing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.nlp.timex import TimeExpression, choose_time_expression, find_time_expressions
+from bot.nlp.tokens import query_terms
+
+# Wednesday 16 March 2016, ISO week 11.
+PUB = date(2016, 3, 16)
+SEED = Path(__file__).resolve().parents[2] / "corpus" / "putin-syria-withdrawal.txt"
+
+
+def only(text: str, published: date | None = PUB) -> TimeExpression:
+    """The single expression found in text (fails if there are none or several)."""
+    found = find_time_expressions(text, published)
+    assert len(found) == 1, found
+    expr = found[0]
+    assert text[expr.start:expr.end] == expr.text
+    return expr
+
+
+def check(text: str, expected: str, iso: str | None, value: str | None,
+          published: date | None = PUB) -> TimeExpression:
+    expr = only(text, published)
+    assert (expr.text, expr.iso, expr.value) == (expected, iso, value)
+    return expr
+
+
+def event(question: str) -> list[str]:
+    """Event terms as the bot derives them: the question's terms minus the leading "when"."""
+    return query_terms(question.removeprefix("!").removeprefix("when "))
+
+
+def span_of(body: str, passage: str) -> tuple[int, int]:
+    start = body.index(passage)
+    return start, start + len(passage)
+
+
+# ---------------------------------------------------------------- absolute dates
+
+def test_month_day_comma_year():
+    e = check("The vote took place on March 15, 2016, officials said.", "March 15, 2016",
+              "2016-03-15", "2016-03-15")
+    assert (e.kind, e.granularity) == ("absolute", "day")
+
+
+def test_day_month_year():
+    check("The ceasefire began on 27 February 2016.", "27 February 2016", "2016-02-27", "2016-02-27")
+
+
+def test_month_year_is_month_granularity():
+    e = check("The talks collapsed in October 2015.", "October 2015", None, "2015-10")
+    assert (e.kind, e.granularity) == ("absolute", "month")
+
+
+def test_day_month_without_year_uses_published_year():
+    check("The convoy arrived on 3 May.", "3 May", "2016-05-03", "2016-05-03",
+          published=date(2016, 5, 10))
+
+
+def test_month_day_without_year_or_published_date_has_no_iso():
+    e = check("Russia began air strikes on September 30.", "September 30", None, "XXXX-09-30",
+              published=None)
+    assert e.granularity == "day"
+
+
+def test_abbreviated_month_with_period():
+    check("The report was released on Sept. 15.", "Sept. 15", "2015-09-15", "2015-09-15",
+          published=date(2015, 10, 1))
+
+
+def test_ordinal_day_of_month():
+    check("Elections are due on the 4th of June.", "the 4th of June", "2016-06-04", "2016-06-04")
+
+
+def test_weekday_with_date_keeps_the_date():
+    check("It ended on Tuesday, March 1, 2016.", "Tuesday, March 1, 2016", "2016-03-01",
+          "2016-03-01")
+
+
+def test_mid_year():
+    e = check("The rebels held the town until mid-2015.", "until mid-2015", None, "../2015")
+    assert e.kind == "range"
+
+
+def test_mid_year_alone():
+    e = check("Talks stalled in mid-2015.", "mid-2015", None, "2015")
+    assert e.granularity == "year"
+
+
+def test_bare_year_after_preposition():
+    e = check("The group was founded in 2014.", "2014", None, "2014")
+    assert (e.kind, e.granularity) == ("absolute", "year")
+
+
+def test_year_after_by():
+    check("Emissions must fall by 2030.", "2030", None, "2030")
+
+
+def test_early_year():
+    check("The plan was drafted in early 2013.", "early 2013", None, "2013")
+
+
+def test_decade():
+    e = check("The city grew fast in the 1990s.", "the 1990s", None, "199")
+    assert e.granularity == "decade"
+
+
+def test_short_decade():
+    check("It was a hit in the '80s.", "the '80s", None, "198")
+
+
+def test_iso_date():
+    check("Filed 2016-03-15 by the agency.", "2016-03-15", "2016-03-15", "2016-03-15")
+
+
+def test_month_with_preposition_is_month():
+    e = check("Parliament will vote in June.", "June", None, "2016-06")
+    assert e.granularity == "month"
+
+
+def test_end_of_month_year():
+    check("It closes at the end of March 2017.", "the end of March 2017", None, "2017-03")
+
+
+def test_season_with_year():
+    e = check("The offensive began in the summer of 2015.", "the summer of 2015", None, "2015-SU")
+    assert e.granularity == "season"
+
+
+def test_christmas_day():
+    check("Shops reopen after Christmas Day.", "Christmas Day", "2015-12-25", "2015-12-25",
+          published=date(2016, 1, 3))
+
+
+# ---------------------------------------------------------------- year inference
+
+def test_missing_year_in_past_tense_after_publication_goes_back_a_year():
+    # November 25 2016 is nearer to June 2016, but "was signed" says it already happened.
+    check("The treaty was signed on November 25.", "November 25", "2015-11-25", "2015-11-25",
+          published=date(2016, 6, 1))
+
+
+def test_missing_year_nearest_to_publication():
+    check("Officials met on December 28.", "December 28", "2015-12-28", "2015-12-28",
+          published=date(2016, 1, 5))
+
+
+def test_missing_year_future_tense_goes_forward():
+    check("The summit will be held on January 10.", "January 10", "2017-01-10", "2017-01-10",
+          published=date(2016, 12, 20))
+
+
+def test_future_tense_far_past_date_moves_to_next_year():
+    check("The new law will take effect on February 1.", "February 1", "2017-02-01",
+          "2017-02-01", published=date(2016, 8, 20))
+
+
+def test_bare_month_past_tense_resolves_backwards():
+    check("Fighting resumed in October.", "October", None, "2015-10", published=date(2016, 6, 1))
+
+
+# ---------------------------------------------------------------- relative to publication
+
+@pytest.mark.parametrize("sentence, expected, iso", [
+    ("Troops will leave tomorrow.", "tomorrow", "2016-03-17"),
+    ("Ministers met today.", "today", "2016-03-16"),
+    ("The deal was signed yesterday.", "yesterday", "2016-03-15"),
+    ("He will speak tonight.", "tonight", "2016-03-16"),
+    ("Shots were heard last night.", "last night", "2016-03-15"),
+    ("They arrived yesterday morning.", "yesterday morning", "2016-03-15"),
+    ("The vote is the day after tomorrow.", "the day after tomorrow", "2016-03-18"),
+])
+def test_deictic_days(sentence, expected, iso):
+    e = check(sentence, expected, iso, iso)
+    assert (e.kind, e.granularity) == ("relative", "day")
+
+
+def test_deictic_without_published_date_has_no_iso():
+    e = check("Troops will leave tomorrow.", "tomorrow", None, None, published=None)
+    assert e.kind == "relative"
+
+
+@pytest.mark.parametrize("sentence, expected, iso", [
+    # Published on a Wednesday: past tense takes the day on or before it ...
+    ("Russia said on Tuesday it had completed the move.", "Tuesday", "2016-03-15"),
+    ("The rebels attacked on Friday.", "Friday", "2016-03-11"),
+    ("Ministers met on Wednesday.", "Wednesday", "2016-03-16"),
+    # ... future tense the day on or after it ...
+    ("Talks will resume on Friday.", "Friday", "2016-03-18"),
+    ("Talks will resume on Tuesday.", "Tuesday", "2016-03-22"),
+    ("The envoy is due to arrive in Geneva on Monday.", "Monday", "2016-03-21"),
+    ("A vote is scheduled for Thursday.", "Thursday", "2016-03-17"),
+    # ... and with no tense marker, the one within three days of publication.
+    ("Putin meets Assad on Friday.", "Friday", "2016-03-18"),
+    ("Putin in Damascus on Monday.", "Monday", "2016-03-14"),
+])
+def test_bare_weekday_follows_tense(sentence, expected, iso):
+    e = check(sentence, expected, iso, iso)
+    assert e.kind == "relative"
+
+
+def test_weekday_with_time_of_day():
+    check("Strikes hit the city on Monday night.", "Monday night", "2016-03-14", "2016-03-14")
+
+
+def test_weekday_morning():
+    check("Protesters gathered Tuesday morning.", "Tuesday morning", "2016-03-15", "2016-03-15")
+
+
+def test_reported_future_after_past_reporting_verb():
+    found = find_time_expressions("The ministry said on Monday that troops would leave on Friday.", PUB)
+    assert [(e.text, e.iso) for e in found] == [("Monday", "2016-03-14"), ("Friday", "2016-03-18")]
+
+
+@pytest.mark.parametrize("sentence, expected, iso", [
+    ("It happened last Tuesday.", "last Tuesday", "2016-03-15"),
+    ("It happened last Wednesday.", "last Wednesday", "2016-03-09"),
+    ("They meet next Tuesday.", "next Tuesday", "2016-03-22"),
+    ("They meet next Wednesday.", "next Wednesday", "2016-03-23"),
+])
+def test_last_and_next_weekday(sentence, expected, iso):
+    check(sentence, expected, iso, iso)
+
+
+@pytest.mark.parametrize("sentence, expected, granularity, value", [
+    ("Fighting intensified last week.", "last week", "week", "2016-W10"),
+    ("Talks resume this week.", "this week", "week", "2016-W11"),
+    ("Talks resume next week.", "next week", "week", "2016-W12"),
+    ("Talks resume later this week.", "later this week", "week", "2016-W11"),
+    ("Prices rose next month.", "next month", "month", "2016-04"),
+    ("The army withdrew earlier this month.", "earlier this month", "month", "2016-03"),
+    ("The deal was struck last month.", "last month", "month", "2016-02"),
+    ("Growth slowed last year.", "last year", "year", "2015"),
+    ("Elections are expected this year.", "this year", "year", "2016"),
+    ("The law changes next year.", "next year", "year", "2017"),
+    ("Crowds gathered last weekend.", "last weekend", "week", "2016-W10-WE"),
+])
+def test_relative_periods(sentence, expected, granularity, value):
+    e = check(sentence, expected, None, value)
+    assert (e.kind, e.granularity) == ("relative", granularity)
+
+
+def test_days_ago():
+    check("The bomb exploded three days ago.", "three days ago", "2016-03-13", "2016-03-13")
+
+
+def test_years_ago():
+    e = check("The war began five years ago.", "five years ago", None, "2011")
+    assert e.granularity == "year"
+
+
+# ---------------------------------------------------------------- relative to an earlier date
+
+def test_days_later_counts_from_last_date_in_text():
+    found = find_time_expressions(
+        "Rebels took the town on March 3, 2016. Two days later the army returned.", PUB)
+    assert [(e.text, e.iso) for e in found] == [("March 3, 2016", "2016-03-03"),
+                                                ("Two days later", "2016-03-05")]
+    assert found[1].kind == "relative"
+
+
+def test_day_earlier_without_earlier_date_counts_from_published():
+    check("A day earlier, rebels had shelled the airport.", "A day earlier", "2016-03-15",
+          "2016-03-15")
+
+
+def test_weeks_after():
+    found = find_time_expressions(
+        "The siege began on 1 March 2016. Three weeks after the siege began, food ran out.", PUB)
+    assert [(e.text, e.iso) for e in found] == [("1 March 2016", "2016-03-01"),
+                                                ("Three weeks after", "2016-03-22")]
+
+
+def test_chained_relative_dates():
+    found = find_time_expressions(
+        "On 10 January 2015 the talks opened. A week later they stalled, and the next day "
+        "delegates left.", None)
+    assert [(e.text, e.iso) for e in found] == [("10 January 2015", "2015-01-10"),
+                                                ("A week later", "2015-01-17"),
+                                                ("the next day", "2015-01-18")]
+
+
+def test_year_later_after_year():
+    found = find_time_expressions("The group formed in 2011. A year later it split.", None)
+    assert [(e.text, e.value) for e in found] == [("2011", "2011"), ("A year later", "2012")]
+
+
+def test_days_later_after_bare_year_fixes_no_day():
+    found = find_time_expressions("The group formed in 2011. Two days later it split.", PUB)
+    assert (found[1].text, found[1].iso, found[1].value) == ("Two days later", None, None)
+
+
+# ---------------------------------------------------------------- ranges and durations
+
+def test_from_day_is_open_range_starting_that_day():
+    e = check("Troops start withdrawing from March 15.", "from March 15", "2016-03-15",
+              "2016-03-15/..", published=date(2016, 3, 14))
+    assert (e.kind, e.granularity) == ("range", "range")
+
+
+def test_between_years():
+    e = check("Prices doubled between 2011 and 2014.", "between 2011 and 2014", None, "2011/2014")
+    assert (e.kind, e.granularity) == ("range", "range")
+
+
+def test_from_to_dates_share_year():
+    check("The fair runs from March 15 to April 2, 2017.", "from March 15 to April 2, 2017",
+          "2017-03-15", "2017-03-15/2017-04-02")
+
+
+def test_hyphenated_year_range():
+    check("Oil was cheap in 2014-15.", "2014-15", None, "2014/2015")
+
+
+def test_day_range_in_month():
+    check("The festival runs 15-17 July 2016.", "15-17 July 2016", "2016-07-15",
+          "2016-07-15/2016-07-17")
+
+
+def test_since_year():
+    e = check("The war has raged since 2011.", "since 2011", None, "2011/..")
+    assert e.kind == "range"
+
+
+def test_until_month():
+    check("The border stays closed until June.", "until June", None, "../2016-06")
+
+
+@pytest.mark.parametrize("sentence, expected, value", [
+    ("He ruled for five years.", "for five years", "P5Y"),
+    ("The siege lasted for 18 months.", "for 18 months", "P18M"),
+    ("They waited for two weeks.", "for two weeks", "P2W"),
+    ("She was held for a day.", "for a day", "P1D"),
+    ("The country has been at war for decades.", "for decades", "PXDE"),
+    ("Talks lasted six hours.", "six hours", "PT6H"),
+    ("Prices rose over the past three years.", "the past three years", "P3Y"),
+    ("Aid fell for two and a half years.", "for two and a half years", "P2.5Y"),
+])
+def test_durations(sentence, expected, value):
+    e = check(sentence, expected, None, value)
+    assert (e.kind, e.granularity) == ("duration", "duration")
+
+
+def test_adjectival_duration():
+    e = check("Peace talks aim to end the five-year conflict.", "five-year", None, "P5Y")
+    assert e.kind == "duration"
+
+
+# ---------------------------------------------------------------- non-dates
+
+@pytest.mark.parametrize("sentence", [
+    "Thousands of protesters march through the capital.",
+    "March through the city was peaceful, they said.",
+    "It may rain later.",
+    "The Sunday Times reported the story.",
+    "The 15 members of the council voted.",
+    "At least 5 people died.",
+    "Some 1,500 troops were sent.",
+    "Russia sent 2,000 troops.",
+    "Apple's 2020 model sold well.",
+    "They earn $5bn a year.",
+    "The council has 2014 members.",
+    "A 30-year-old man was arrested.",
+    "He is 75 years old.",
+    "The channel Russia Today aired the speech.",
+    "Theresa May said the plan would work.",
+    "Theresa May's government fell.",
+    "Super Tuesday decided the race.",
+])
+def test_non_dates_do_not_fire(sentence):
+    assert find_time_expressions(sentence, PUB) == []
+
+
+def test_count_after_in_is_not_a_year():
+    assert find_time_expressions("They sent in 2000 soldiers.", PUB) == []
+
+
+# ---------------------------------------------------------------- offsets and order
+
+def test_offsets_and_order_with_curly_quotes():
+    text = "“We will leave tomorrow,” he said on Tuesday, a week after the talks of 1 March 2016."
+    found = find_time_expressions(text, PUB)
+    assert [e.text for e in found] == ["tomorrow", "Tuesday", "a week after", "1 March 2016"]
+    assert all(text[e.start:e.end] == e.text for e in found)
+    assert [e.start for e in found] == sorted(e.start for e in found)
+
+
+def test_empty_text():
+    assert find_time_expressions("", PUB) == []
+
+
+# ---------------------------------------------------------------- the seed article
+
+@pytest.fixture(scope="module")
+def seed() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+def test_seed_air_strikes_began_september_15(seed):
+    passage = "Russia began its campaign of air strikes in Syria in September 15"
+    e = choose_time_expression(seed, span_of(seed, passage), event(
+        "when did Russia begin its campaign of air strikes in Syria"))
+    assert (e.text, e.iso, e.value) == ("September 15", None, "XXXX-09-15")
+
+
+def test_seed_withdrawal_from_march_15(seed):
+    passage = seed[seed.index("Russian President Vladimir Putin has"):seed.index("March 15.") + 9]
+    terms = event("when will Russian forces start withdrawing from Syria")
+    e = choose_time_expression(seed, span_of(seed, passage), terms)
+    assert (e.text, e.iso) == ("from March 15", None)
+    e = choose_time_expression(seed, span_of(seed, passage), terms, date(2016, 3, 14))
+    assert (e.text, e.iso) == ("from March 15", "2016-03-15")
+
+
+def test_seed_withdrawal_from_tomorrow(seed):
+    passage = "withdrawal of the main part of our military force from the Syrian Arab Republic from tomorrow."
+    e = choose_time_expression(seed, span_of(seed, passage),
+                               event("when will the withdrawal begin"), date(2016, 3, 14))
+    assert (e.text, e.iso) == ("from tomorrow", "2016-03-15")
+
+
+def test_seed_putin_speaking_in_october_2015(seed):
+    passage = seed[seed.index("Speaking in October 2015"):seed.index("political compromise")]
+    e = choose_time_expression(seed, span_of(seed, passage), event(
+        "when did Putin say Russia aimed to stabilize the legitimate authority of Assad"))
+    assert (e.text, e.iso, e.value, e.granularity) == ("October 2015", None, "2015-10", "month")
+
+
+def test_seed_five_year_is_not_an_answer(seed):
+    passage = ("The comments come amid fresh peace talks in Geneva aimed at resolving the "
+               "five-year Syrian conflict.")
+    assert choose_time_expression(seed, span_of(seed, passage),
+                                  event("when did the peace talks in Geneva start")) is None
+
+
+def test_seed_all_expressions(seed):
+    found = find_time_expressions(seed, date(2016, 3, 14))
+    assert [(e.text, e.iso, e.value) for e in found] == [
+        ("from March 15", "2016-03-15", "2016-03-15/.."),
+        ("five-year", None, "P5Y"),
+        ("September 15", "2015-09-15", "2015-09-15"),
+        ("from tomorrow", "2016-03-15", "2016-03-15/.."),
+        ("October 2015", None, "2015-10"),
+    ]
+
+
+# ---------------------------------------------------------------- choosing among several
+
+def test_choose_picks_date_attached_to_event_words():
+    body = ("Russia began air strikes in Syria on September 30, 2015, and Putin ordered a "
+            "withdrawal on March 14, 2016.")
+    e = choose_time_expression(body, (0, len(body)), event("when did Russia begin air strikes"))
+    assert (e.text, e.iso) == ("September 30, 2015", "2015-09-30")
+    e = choose_time_expression(body, (0, len(body)), event("when did Putin order a withdrawal"))
+    assert (e.text, e.iso) == ("March 14, 2016", "2016-03-14")
+
+
+def test_choose_prefers_sentence_with_more_event_words():
+    body = ("The talks opened in Geneva on Monday. Rebels said on Tuesday they would join "
+            "the talks.")
+    e = choose_time_expression(body, (0, len(body)), event("when did rebels say they would join"), PUB)
+    assert (e.text, e.iso) == ("Tuesday", "2016-03-15")
+    e = choose_time_expression(body, (0, len(body)), event("when did the talks open in Geneva"), PUB)
+    assert (e.text, e.iso) == ("Monday", "2016-03-14")
+
+
+def test_choose_not_first_date_in_passage():
+    body = ("In 2014, Russia annexed Crimea, and in 2015 it began air strikes in Syria.")
+    e = choose_time_expression(body, (0, len(body)), event("when did Russia begin air strikes in Syria"))
+    assert (e.text, e.value) == ("2015", "2015")
+
+
+def test_choose_resolves_later_against_text_before_span():
+    body = ("The siege began on 1 March 2016. Aid agencies protested. "
+            "Two days later the army reopened the road.")
+    passage = "Two days later the army reopened the road."
+    e = choose_time_expression(body, span_of(body, passage), event("when did the army reopen the road"))
+    assert (e.text, e.iso) == ("Two days later", "2016-03-03")
+
+
+def test_choose_skips_adjectival_duration_for_real_date():
+    body = "The five-year war entered a new phase on Monday when rebels agreed a truce."
+    e = choose_time_expression(body, (0, len(body)), event("when did rebels agree a truce"), PUB)
+    assert (e.text, e.iso) == ("Monday", "2016-03-14")
+
+
+def test_choose_prefers_date_over_duration():
+    body = "After talks lasting six hours, the deal was signed on 12 February 2016."
+    e = choose_time_expression(body, (0, len(body)), event("when was the deal signed"))
+    assert (e.text, e.iso) == ("12 February 2016", "2016-02-12")
+
+
+def test_choose_none_without_expression():
+    body = "Russia is a key ally of President Bashar al-Assad."
+    assert choose_time_expression(body, (0, len(body)), event("when did Russia ally with Assad")) is None
+
+
+def test_choose_only_looks_inside_span():
+    body = "Talks began on 1 February 2016. Rebels left the city."
+    passage = "Rebels left the city."
+    assert choose_time_expression(body, span_of(body, passage), event("when did rebels leave")) is None
+
+
+def test_choose_offsets_are_into_body():
+    body = "Intro. The deal was signed on 12 February 2016."
+    e = choose_time_expression(body, (7, len(body)), event("when was the deal signed"))
+    assert body[e.start:e.end] == e.text == "12 February 2016"
+
+
+# ---------------------------------------------------------------- more forms
+
+def test_date_with_last_year_takes_that_year():
+    check("The mission began on Sept. 30 last year.", "Sept. 30 last year", "2015-09-30",
+          "2015-09-30")
+
+
+def test_end_of_the_year():
+    e = check("He said he would step down at the end of the year.", "the end of the year",
+              None, "2016")
+    assert e.granularity == "year"
+
+
+def test_year_as_modifier_after_the():
+    check("In the 2014 election, turnout was low.", "2014", None, "2014")
+
+
+def test_from_year_to_year():
+    check("He served two terms, from 2001 to 2009.", "from 2001 to 2009", None, "2001/2009")
+
+
+def test_between_months_without_year():
+    check("Between January and March, exports rose.", "Between January and March", None,
+          "2016-01/2016-03")
+
+
+def test_since_last_month_name():
+    check("Since last September, Russia has bombed rebels.", "Since last September", None,
+          "2015-09/..")
+
+
+def test_weekday_without_published_date_has_no_iso():
+    e = check("Rebels attacked on Monday.", "Monday", None, None, published=None)
+    assert (e.kind, e.granularity) == ("relative", "day")
+
+
+def test_newspaper_name_does_not_hide_following_date():
+    check("The Sunday Telegraph reported that the decision was made last Thursday.",
+          "last Thursday", "2016-03-10", "2016-03-10")
+
+
+def test_day_month_range_hyphen_in_us_order():
+    check("Obama will visit Cuba on March 20-22.", "March 20-22", "2016-03-20",
+          "2016-03-20/2016-03-22")
+
+
+def test_two_years_in_one_sentence():
+    found = find_time_expressions("The pair met in 2015 and again in 2016.", PUB)
+    assert [(e.text, e.value) for e in found] == [("2015", "2015"), ("2016", "2016")]
+
+
+def test_published_timestamp_is_taken_as_its_day():
+    from datetime import datetime
+    check("Troops will leave tomorrow.", "tomorrow", "2016-03-17", "2016-03-17",
+          published=datetime(2016, 3, 16, 18, 30))
+
+
+@pytest.mark.parametrize("sentence, published, value", [
+    ("Fighting eased last summer.", date(2016, 3, 16), "2015-SU"),
+    ("Fighting eased last summer.", date(2016, 10, 1), "2016-SU"),
+    ("Talks resume next spring.", date(2016, 3, 16), "2017-SP"),
+    ("Talks resume this summer.", date(2016, 3, 16), "2016-SU"),
+    ("Talks resume this winter.", date(2016, 10, 1), "2016-WI"),
+])
+def test_relative_seasons(sentence, published, value):
+    e = only(sentence, published)
+    assert (e.iso, e.value, e.granularity) == (None, value, "season")
+
+
+def test_abbreviation_does_not_end_sentence_for_tense():
+    # "Mr." must not cut the sentence: the future marker governs the weekday.
+    check("Mr. Kerry will fly to Moscow on Monday.", "Monday", "2016-03-21", "2016-03-21")
+
+
+def test_choose_ignores_dates_in_sentences_about_something_else(seed):
+    terms = event("when did Syria's opposition welcome the announcement")
+    assert choose_time_expression(seed, (0, len(seed)), terms, date(2016, 3, 14)) is None
+
+
+def test_choose_across_whole_article(seed):
+    terms = event("when did Russia begin its campaign of air strikes in Syria")
+    e = choose_time_expression(seed, (0, len(seed)), terms, date(2016, 3, 14))
+    assert (e.text, e.iso) == ("September 15", "2015-09-15")

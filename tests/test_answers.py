@@ -1,0 +1,114 @@
+"""The core's answers on the seed article: who said, when, search, and plain refusals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.evaluate import is_correct
+from bot.settings import PROJECT_ROOT
+
+SEED_QUESTIONS = [
+    json.loads(line)
+    for line in (PROJECT_ROOT / "tests" / "eval" / "seed-questions.jsonl").read_text().splitlines()
+    if line.strip()
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("!who said the mission … has been accomplished", "Vladimir Putin"),
+        ("!who said mission accomplished", "Vladimir Putin"),
+        ("who said we will have to see exactly what Russia's intentions are", "Josh Earnest"),
+        ("!who said if there is seriousness in implementing the withdrawal", "Salim al-Muslat"),
+    ],
+)
+async def test_who_said_names_the_speaker_and_cites_the_article(library, question: str, speaker: str) -> None:
+    answer = await library.ask(question)
+    assert answer.command == "who"
+    assert answer.found, answer
+    assert answer.answer == speaker
+    assert answer.article is not None
+    assert answer.article.title == "Vladimir Putin Orders Russian Troops Withdrawal from Syria"
+    assert answer.passage and any(w in answer.passage.lower() for w in question.lower().split()[-3:])
+
+
+async def test_when_air_strikes_began(library) -> None:
+    answer = await library.ask("!when did Russia begin its air strikes")
+    assert answer.found
+    assert answer.answer == "September 15"
+    assert answer.date is None  # no year: the seed has no published date
+    assert "air strikes" in answer.passage
+
+
+async def test_when_withdrawal_starts(library) -> None:
+    answer = await library.ask("!when will the withdrawal start")
+    assert answer.found
+    assert "March 15" in answer.answer or "tomorrow" in answer.answer
+
+
+@pytest.mark.parametrize("item", SEED_QUESTIONS, ids=[q["q"][:50] for q in SEED_QUESTIONS])
+async def test_seed_evaluation_questions(library, item: dict) -> None:
+    answer = await library.ask(item["q"])
+    ok, why = is_correct(item, answer)
+    assert ok, f"{why}: got {answer.answer!r} date {answer.date!r} from {answer.passage!r}"
+
+
+async def test_search_returns_passages_with_their_article(library) -> None:
+    answer = await library.ask("!search naval base Tartus")
+    assert answer.found
+    assert "Tartus" in answer.hits[0].text
+    assert answer.hits[0].article.id == answer.article.id
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["!who said the ceasefire in Aleppo has collapsed", "!search quarterly earnings of Apple",
+     "!when was the Syrian presidential election held"],
+)
+async def test_no_good_match_is_said_plainly(library, question: str) -> None:
+    answer = await library.ask(question)
+    assert not answer.found
+    assert answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "expect"),
+    [("!who said", "Usage"), ("!frobnicate x", "don't know"), ("!" + "x" * 5000, "too long"),
+     ("!article 9999", "no article"), ("!article abc", "Usage")],
+)
+async def test_bad_input_gets_a_short_message(library, question: str, expect: str) -> None:
+    answer = await library.ask(question)
+    assert not answer.found
+    assert expect in answer.answer
+    assert len(answer.answer) < 200
+
+
+async def test_quotes_by_any_form_of_the_name(library) -> None:
+    for name in ("Putin", "vladimir putin"):
+        answer = await library.ask(f"!quotes {name}")
+        assert answer.found
+        assert answer.details["speakers"] == ["Vladimir Putin"]
+        assert any("accomplished" in h.text for h in answer.hits)
+
+
+async def test_articles_article_and_stats(library) -> None:
+    listing = await library.ask("!articles")
+    assert listing.found and listing.details["total"] == 1
+    article_id = listing.hits[0].article.id
+    shown = await library.ask(f"!article {article_id}")
+    assert shown.found and shown.answer.startswith("Vladimir Putin Orders")
+    assert any(h.label == "Josh Earnest" for h in shown.hits)
+    stats = await library.ask("!stats")
+    assert stats.details["stats"]["articles"] == 1
+    assert stats.details["stats"]["quotes"] >= 5
+
+
+async def test_removed_article_is_no_longer_answered(library) -> None:
+    listing = await library.ask("!articles")
+    removed = await library.remove(listing.hits[0].article.id)
+    assert removed is not None
+    answer = await library.ask("!who said mission accomplished")
+    assert not answer.found

@@ -1,0 +1,96 @@
+"""The Discord layer with real discord.py objects; dpytest stands in for Discord's HTTP API only."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import discord
+import discord.ext.test as dpytest
+import pytest
+import pytest_asyncio
+from discord.ext import commands
+
+from bot.client import create_bot
+from tests.discord_helpers import invoke_slash, make_interaction, recording_adapter
+
+
+@pytest_asyncio.fixture
+async def bot(library):
+    """The same bot `run` starts, with the test library, wired to dpytest's fake Discord."""
+    b = create_bot(settings=library.settings, library=library)
+    # dpytest keeps its fake members in the member cache, which needs the members intent.
+    b._connection._intents.members = True
+    b._connection.member_cache_flags = discord.MemberCacheFlags.all()
+    await b._async_setup_hook()
+    await b.setup_hook()
+    dpytest.configure(b, guilds=["Newsroom"], text_channels=["general"], members=["reader"])
+    sent: list[dict[str, Any]] = []
+    real_send = b.http.send_message
+
+    async def recording_send(channel_id, *, params):  # noqa: ANN001 - dpytest's signature
+        # dpytest reads `channel` from its caller's frame; keep it visible from this one.
+        channel = sys._getframe(1).f_locals.get("channel")  # noqa: F841
+        sent.append(params.payload or {})
+        return await real_send(channel_id, params=params)
+
+    b.http.send_message = recording_send  # type: ignore[method-assign]
+    b.sent_payloads = sent  # type: ignore[attr-defined]
+    yield b
+    await dpytest.empty_queue()
+
+
+async def test_prefix_who_said_replies_with_an_embed(bot: commands.Bot) -> None:
+    await dpytest.message("!who said the mission has been accomplished")
+    embed = dpytest.get_embed()
+    assert embed.title == "Vladimir Putin"
+    assert "accomplished" in embed.description
+    assert "Vladimir Putin Orders Russian Troops Withdrawal from Syria" in embed.description
+
+
+async def test_prefix_when_replies_with_expression_as_title(bot: commands.Bot) -> None:
+    await dpytest.message("!when did Russia begin its air strikes")
+    embed = dpytest.get_embed()
+    assert embed.title.startswith("September 15")
+    assert "air strikes" in embed.description
+
+
+async def test_usage_error_is_a_short_line_not_a_traceback(bot: commands.Bot) -> None:
+    with pytest.raises(commands.MissingRequiredArgument):  # dpytest re-raises after the handler ran
+        await dpytest.message("!when")
+    message = dpytest.get_message()
+    assert message.content.startswith("Usage:")
+    assert "Traceback" not in message.content
+
+
+async def test_everyone_in_article_text_does_not_mention(bot: commands.Bot, library) -> None:
+    await library.add_text("Town hall notice", "“Hey @everyone, the meeting moved to the library,” said Mayor Ada Lindqvist.")
+    await dpytest.message("!search meeting moved library")
+    message = dpytest.get_message()
+    embed = message.embeds[0]
+    assert "@everyone" not in embed.description  # escaped with a zero-width space
+    assert "everyone" in embed.description
+    assert not message.mention_everyone
+    assert bot.sent_payloads[-1]["allowed_mentions"] == {"parse": []}
+
+
+async def test_slash_when_replies_with_an_embed(bot: commands.Bot) -> None:
+    config = dpytest.get_config()
+    interaction = make_interaction(bot, config.members[0], config.channels[0], "when",
+                                   {"event": "did Russia begin its air strikes"})
+    with recording_adapter() as adapter:
+        await invoke_slash(bot, interaction)
+    embeds = adapter.embeds()
+    assert len(embeds) == 1
+    assert embeds[0].title.startswith("September 15")
+    assert adapter.responses[0]["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_slash_who_said_subcommand(bot: commands.Bot) -> None:
+    config = dpytest.get_config()
+    interaction = make_interaction(bot, config.members[0], config.channels[0], "who",
+                                   {"words": "we will have to see exactly what Russia's intentions are"},
+                                   subcommand="said")
+    with recording_adapter() as adapter:
+        await invoke_slash(bot, interaction)
+    assert adapter.embeds()[0].title == "Josh Earnest"
