@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
-from bot.answer.match import THRESHOLDS, coverage
+from bot.answer.match import THRESHOLDS, Vocabulary, coverage
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.answer.parse import ALIASES, MAX_QUESTION_CHARS, parse
+from bot.answer.when import answer_when
+from bot.answer.who import answer_who
 from bot.index.search import LibraryIndex
 from bot.nlp.quotes import name_matches
-from bot.nlp.timex import choose_time_expression
 from bot.nlp.tokens import query_terms
-from bot.store.records import PassageRecord, QuoteRecord
+from bot.store.records import PassageRecord
 from bot.store.repo import Store
 
 PAGE_SIZE = 10
@@ -71,91 +71,39 @@ class Answerer:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _coverage(self, terms: Sequence[str], text: str) -> float:
-        return coverage(terms, text, self.index.idf, self.index.size())
+    def coverage(self, terms: Sequence[str], text: str, context: Vocabulary | None = None) -> float:
+        return coverage(terms, text, self.index.idf, self.index.size(), context)
 
-    async def _best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES
+    async def best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES
                              ) -> list[tuple[PassageRecord, float, float]]:
-        """Candidate passages with (record, coverage, bm25), best first."""
+        """Candidate passages with (record, coverage, bm25), best first; the article counts as context."""
         hits = await self.index.search("passages", terms, k, guild_id)
         records = await self.store.passages([i for i, _ in hits])
-        out = [(records[i], self._coverage(terms, records[i].text), score) for i, score in hits if i in records]
+        contexts: dict[int, Vocabulary] = {}
+        out = []
+        for i, score in hits:
+            record = records.get(i)
+            if record is None:
+                continue
+            article = record.article.id
+            if article not in contexts:
+                body = await self.store.article_body(article) or ""
+                contexts[article] = Vocabulary.of(record.article.title + "\n" + body)
+            out.append((record, self.coverage(terms, record.text, contexts[article]), score))
         out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
         return out
 
     # -- commands --------------------------------------------------------------------------
 
     async def _who(self, question: str, text: str, guild_id: int | None) -> Answer:
-        terms = query_terms(text)
-        threshold = THRESHOLDS["who"]
-        hits = await self.index.search("quotes", terms, CANDIDATES, guild_id)
-        quotes = await self.store.quotes([i for i, _ in hits])
-        scored: list[tuple[QuoteRecord, float, float]] = []
-        for qid, score in hits:
-            q = quotes.get(qid)
-            if q is not None and q.canonical:
-                scored.append((q, self._coverage(terms, q.text), score))
-        scored.sort(key=lambda r: (-round(r[1], 6), -r[2]))
-        if scored and scored[0][1] >= threshold:
-            best_cov = scored[0][1]
-            same = [q for q, cov, _ in scored if cov >= best_cov - 1e-6]
-            return self._who_answer(question, same)
-        # No quotation matches: a passage may still carry the words, with a speaker in it.
-        for record, cov, _ in (await self._best_passages(terms, guild_id))[:3]:
-            if cov < threshold:
-                break
-            inside = [q for q in await self.store.article_quotes(record.article.id)
-                      if q.canonical and q.passage_id == record.id]
-            if inside:
-                return self._who_answer(question, inside[:1])
-            return Answer(question, "who", False, "I found the words, but not who said them.",
-                          passage=record.text, article=ArticleRef.of(record.article))
-        return Answer(question, "who", False, "I couldn't find anyone saying that in the library.")
-
-    def _who_answer(self, question: str, quotes: list[QuoteRecord]) -> Answer:
-        speakers: list[str] = []
-        for q in quotes:
-            if q.canonical not in speakers:
-                speakers.append(q.canonical)  # type: ignore[arg-type]
-        first = quotes[0]
-        name = speakers[0] if len(speakers) == 1 else ", ".join(speakers[:-1]) + " and " + speakers[-1]
-        return Answer(
-            question, "who", True, name,
-            passage=first.passage_text or first.text,
-            article=ArticleRef.of(first.article),
-            hits=[Hit(q.text, ArticleRef.of(q.article), q.canonical) for q in quotes[:5]],
-            details={"speakers": speakers, "quote": first.text, "speaker_as_named": first.speaker,
-                     "method": first.method, "is_person": first.is_person},
-        )
+        return await answer_who(self, question, text, guild_id)
 
     async def _when(self, question: str, text: str, guild_id: int | None) -> Answer:
-        terms = query_terms(text)
-        candidates = [c for c in await self._best_passages(terms, guild_id) if c[1] >= THRESHOLDS["when"]]
-        if not candidates:
-            return Answer(question, "when", False, "I couldn't find that event in the library.")
-        best_cov = candidates[0][1]
-        for record, cov, _ in candidates:
-            if cov < best_cov - 0.15:
-                break
-            body = await self.store.article_body(record.article.id) or record.text
-            published = record.article.published
-            expr = await asyncio.to_thread(
-                choose_time_expression, body, (record.start, record.end), list(terms), published
-            )
-            if expr is not None:
-                return Answer(
-                    question, "when", True, expr.text, date=expr.iso, passage=record.text,
-                    article=ArticleRef.of(record.article),
-                    details={"expression": expr.text, "value": expr.value, "granularity": expr.granularity,
-                             "kind": expr.kind},
-                )
-        record = candidates[0][0]
-        return Answer(question, "when", False, "No date found for that in the text.",
-                      passage=record.text, article=ArticleRef.of(record.article))
+        return await answer_when(self, question, text, guild_id)
 
     async def _search(self, question: str, text: str, guild_id: int | None) -> Answer:
         terms = query_terms(text)
-        good = [c for c in await self._best_passages(terms, guild_id, k=10) if c[1] >= THRESHOLDS["search"]][:5]
+        good = [c for c in await self.best_passages(terms, guild_id, k=10) if c[1] >= THRESHOLDS["search"]][:5]
         if not good:
             return Answer(question, "search", False, "Nothing in the library matches that.")
         top = good[0][0]

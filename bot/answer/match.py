@@ -3,31 +3,64 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from bot.nlp.tokens import tokenize
 
 # Share of the question's weight a passage must hold to count as an answer, per command.
 THRESHOLDS = {"who": 0.6, "when": 0.5, "search": 0.5}
+# A word found only elsewhere in the article (its title, other sentences) counts this much:
+# users name the story ("the Belmora runoff") while the dated sentence says "the runoff".
+CONTEXT_WEIGHT = 0.5
+MIN_PREFIX = 4
 
 
-def _stem(word: str) -> str:
-    # Crude on purpose: only used to let "withdrawing" meet "withdrawal" in the coverage check.
-    return word[:6] if len(word) >= 6 else word
+def same_word(a: str, b: str) -> bool:
+    """Exact, or one a prefix of the other ("touch"/"touched", "meet"/"meeting")."""
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= MIN_PREFIX and long_.startswith(short) and len(long_) - len(short) <= 4
 
 
-def coverage(terms: Sequence[str], text: str, idf: Callable[[str], float], n_docs: int) -> float:
-    """Weighted fraction of terms present in text; unknown terms weigh as the rarest."""
+class Vocabulary:
+    """The words of a text, with a cheap check for inflected forms."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = set(words)
+        self._by_head: dict[str, list[str]] = {}
+        for w in self.words:
+            self._by_head.setdefault(w[:MIN_PREFIX], []).append(w)
+
+    @classmethod
+    def of(cls, text: str) -> Vocabulary:
+        return cls(tokenize(text))
+
+    def __contains__(self, term: str) -> bool:
+        if term in self.words:
+            return True
+        return any(same_word(term, w) for w in self._by_head.get(term[:MIN_PREFIX], ()))
+
+
+def term_weights(terms: Sequence[str], idf: Callable[[str], float], n_docs: int) -> list[float]:
+    """Each term's weight: its idf; unknown terms weigh as the rarest; common ones still a little."""
+    rare = math.log(n_docs + 0.5) - math.log(0.5) if n_docs else 1.0
+    return [max(idf(t) or rare, 0.05 * rare) for t in terms]
+
+
+def coverage(
+    terms: Sequence[str], text: str | Vocabulary, idf: Callable[[str], float], n_docs: int,
+    context: Vocabulary | None = None,
+) -> float:
+    """Weighted fraction of terms present in text (terms only in context count CONTEXT_WEIGHT)."""
     if not terms:
         return 0.0
-    present = set(tokenize(text))
-    stems = {_stem(t) for t in present}
-    rare = math.log(n_docs + 0.5) - math.log(0.5) if n_docs else 1.0
+    vocab = text if isinstance(text, Vocabulary) else Vocabulary.of(text)
     total = got = 0.0
-    for term in terms:
-        weight = idf(term) or rare
-        weight = max(weight, 0.05 * rare)  # a word in most passages still counts a little
+    for term, weight in zip(terms, term_weights(terms, idf, n_docs)):
         total += weight
-        if term in present or _stem(term) in stems:
+        if term in vocab:
             got += weight
+        elif context is not None and term in context:
+            got += CONTEXT_WEIGHT * weight
     return got / total if total else 0.0
