@@ -24,6 +24,7 @@ import pytest_asyncio
 from discord.ext import commands
 from discord.ext.test import backend as dpy_backend
 from discord.ext.test import factories as dpy_facts
+from discord.ext.test import runner as dpytest_runner
 
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.client import article_autocomplete, create_bot
@@ -130,6 +131,7 @@ class Adapter(RecordingAdapter):
     def __init__(self, channel: discord.abc.GuildChannel) -> None:
         super().__init__()
         self.channel = channel
+        self.errors: list[BaseException] = []
 
     def _message(self, payload: dict[str, Any]) -> dict[str, Any]:
         return {"id": _new_id(), "channel_id": str(self.channel.id), "type": 0, "content": payload.get("content") or "",
@@ -157,7 +159,11 @@ async def slash(bot, server: Server, member: discord.Member, command: str, optio
         async_context.set(adapter)  # type: ignore[arg-type]
         await invoke_slash(bot, interaction)
         await _settle()
+        # A hybrid command's error goes to on_command_error as a dispatched event: let it answer.
+        await dpytest_runner.run_all_events()
     assert base.responses == []  # everything went through our adapter
+    while not dpytest_runner.error_queue.empty():  # dpytest queues them for the next dpytest.message
+        adapter.errors.append(dpytest_runner.error_queue.get_nowait()[1])
     return adapter
 
 
@@ -266,6 +272,7 @@ async def test_reader_may_not_add_slash_editor_may(bot, newsroom: Server, librar
     denied = await slash(bot, newsroom, newsroom.reader, "add", {"text": PASTED})
     assert "Manage Server" in adapter_text(denied)
     assert denied.responses[0]["data"]["flags"] == 64  # ephemeral
+    assert [type(e) for e in denied.errors] == [commands.MissingPermissions]
     assert await library.store.count_articles(newsroom.guild.id) == 1  # the seed only
     granted = await slash(bot, newsroom, newsroom.editor, "add", {"text": PASTED})
     assert granted.responses[0]["type"] == 5  # deferred first: fetching can take a while
@@ -419,7 +426,7 @@ async def test_add_url_stores_the_page_with_its_metadata(bot, newsroom: Server, 
     answer = embeds_of(await say("!who said we finished two days ahead of schedule", newsroom, newsroom.reader))[0]
     assert answer.title == "Tomas Verhoeven"
     assert answer.url == url  # the source link
-    assert f"duplicate of #" in text_of(await say(f"!add {url}", newsroom))
+    assert "duplicate of #" in text_of(await say(f"!add {url}", newsroom))
 
 
 async def test_add_urls_that_are_not_articles(bot, newsroom: Server, web_server: LocalWebServer) -> None:  # noqa: ANN001,F811
@@ -563,3 +570,45 @@ async def test_help_lists_admin_commands(bot, newsroom: Server) -> None:  # noqa
     embed = embeds_of(await say("!help", newsroom, newsroom.reader))[0]
     for usage in ("!who said", "!when", "!add <url>", "!remove <id>", "!admin role"):
         assert usage in embed.description
+
+
+async def test_slash_add_with_an_attached_file(bot, newsroom: Server, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "bridge.html"
+    path.write_text(ARTICLE_HTML, encoding="utf-8")
+    interaction = make_interaction(bot, newsroom.editor, newsroom.channel, "add")
+    # An attachment option as Discord sends it: the id in options, the file under resolved.
+    interaction.data["options"] = [{"name": "file", "type": 11, "value": "4242"}]  # type: ignore[index]
+    interaction.data["resolved"] = {"attachments": {"4242": {  # type: ignore[index]
+        "id": "4242", "filename": "bridge.html", "size": path.stat().st_size, "url": str(path), "proxy_url": str(path)}}}
+    adapter = Adapter(newsroom.channel)
+    from discord.webhook.async_ import async_context
+
+    token = async_context.set(adapter)  # type: ignore[arg-type]
+    try:
+        await invoke_slash(bot, interaction)
+        await dpytest_runner.run_all_events()
+    finally:
+        async_context.reset(token)
+    assert "'Harbour bridge reopens after repairs' (2024-03-18, Transport" in adapter_text(adapter)
+
+
+async def test_bot_opens_and_disposes_its_own_library(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """setup_hook opens the library and loads the cogs; close() disposes the database engine."""
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    disposed: list[bool] = []
+    real_dispose = AsyncEngine.dispose
+
+    async def spy(self, *args, **kwargs):  # noqa: ANN001,ANN202
+        disposed.append(True)
+        return await real_dispose(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncEngine, "dispose", spy)
+    b = create_bot(settings=settings)
+    await b._async_setup_hook()
+    await b.setup_hook()
+    assert b.library is not None and {"Ask", "Admin"} <= set(b.cogs)
+    assert {"add", "remove", "admin", "who", "article"} <= {c.name for c in b.tree.get_commands()}
+    assert await b.library.store.count_articles() == 1  # the corpus, imported into the empty library
+    await b.close()
+    assert disposed

@@ -294,3 +294,24 @@ def test_page_to_draft_plain_text_in_declared_charset() -> None:
     draft = page_to_draft(page)
     assert draft.title == "Café owners protest"
     assert "café owners" in draft.body
+
+
+# -- the command line takes URLs ---------------------------------------------------------------
+
+def test_cli_import_urls(web_server: LocalWebServer, tmp_path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
+    from bot.cli import main
+
+    web_server.page("/bridge", ARTICLE_HTML)
+    db = str(tmp_path / "cli.db")
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "1")
+    code = main(["--db", db, "import", web_server.url("/bridge"), web_server.url("/gone")])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert out[0].startswith("added #1 'Harbour bridge reopens after repairs' (2024-03-18, Transport, ")
+    assert out[1] == f"skipped {web_server.url('/gone')}: the server answered 404 Not Found"
+    assert out[-1] == "1 added, 0 duplicates, 1 skipped"
+
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "0")  # the guard is on by default
+    assert main(["--db", db, "import", web_server.url("/bridge")]) == 1
+    assert "refused" in capsys.readouterr().out
+    assert web_server.requests == ["/bridge", "/gone"]

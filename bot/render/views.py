@@ -6,7 +6,6 @@ Views take plain callables (or the library) and know nothing of cogs, so a cog a
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -15,7 +14,6 @@ import discord
 from bot.answer.models import Answer
 from bot.render.embeds import answer_embed, answer_embeds, clip, embed_batches, safe
 
-log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 

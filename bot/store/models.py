@@ -85,3 +85,12 @@ class GuildSettings(Base):
     alert_channel_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     alert_role_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class LibraryMeta(Base):
+    """Small facts about the library as a whole, e.g. its generation (bumped by every add/remove)."""
+
+    __tablename__ = "library_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.ingest.records import PreparedArticle
 from bot.store.db import create_schema, make_engine, make_sessionmaker
-from bot.store.models import SHARED_GUILD, Article, GuildSettings, Passage, QuoteRow
+from bot.store.models import SHARED_GUILD, Article, GuildSettings, LibraryMeta, Passage, QuoteRow
 from bot.store.records import AddResult, ArticleInfo, GuildConfig, IndexRow, PassageRecord, QuoteRecord
 
 
@@ -27,6 +27,15 @@ def _visible(guild_id: int | None):  # noqa: ANN202 - SQL expression
     if guild_id is None:
         return True
     return Article.guild_id.in_({SHARED_GUILD, guild_id})
+
+
+async def _bump_generation(s) -> None:  # noqa: ANN001 - a session inside a transaction
+    """Count a change to the library; a saved index is valid only for the generation it saw."""
+    row = await s.get(LibraryMeta, "generation", with_for_update=True)
+    if row is None:
+        s.add(LibraryMeta(key="generation", value=1))
+    else:
+        row.value += 1
 
 
 def _to_rows(prepared: PreparedArticle, guild_id: int) -> Article:
@@ -66,6 +75,12 @@ class Store:
     async def close(self) -> None:
         await self.engine.dispose()
 
+    async def generation(self) -> int:
+        """How many times the library has changed; 0 for a new one."""
+        async with self.sessions() as s:
+            row = await s.get(LibraryMeta, "generation")
+            return row.value if row else 0
+
     async def find_duplicate(self, content_hash: str, guild_id: int) -> ArticleInfo | None:
         """The article with this text that the server already sees, if any."""
         async with self.sessions() as s:
@@ -91,6 +106,8 @@ class Store:
                     known[prepared.content_hash] = _to_rows(prepared, guild_id)
                     new_hashes.add(prepared.content_hash)
                     s.add(known[prepared.content_hash])
+            if new_hashes:
+                await _bump_generation(s)
             await s.flush()  # assigns ids
         results: list[AddResult] = []
         for prepared in items:
@@ -124,6 +141,7 @@ class Store:
             await s.execute(delete(QuoteRow).where(QuoteRow.article_id == article_id))
             await s.execute(delete(Passage).where(Passage.article_id == article_id))
             await s.delete(article)
+            await _bump_generation(s)
             return info
 
     async def set_breaking(self, article_id: int, value: bool = True, guild_id: int | None = None) -> ArticleInfo | None:
