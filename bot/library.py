@@ -64,17 +64,33 @@ class Library:
         self.settings = settings
         self.answerer = Answerer(store, index, settings.prefix)
         self._write_lock = asyncio.Lock()  # one writer at a time keeps store and index in the same order
+        self._saved_generation = -1
 
     @classmethod
     async def open(cls, settings: Settings) -> Library:
         """Open the database, create the schema and build the index from it."""
         store = await Store.open(settings.db_url)
-        index = LibraryIndex()
-        await index.build(store)
-        return cls(store, index, settings)
+        index = await LibraryIndex.open(store, settings.index_dir)
+        library = cls(store, index, settings)
+        library._saved_generation = await store.generation()
+        return library
+
+    async def save_index(self) -> None:
+        """Save the index beside the database if the library changed since the last save."""
+        directory = self.settings.index_dir
+        if directory is None:
+            return
+        async with self._write_lock:
+            generation = await self.store.generation()
+            if generation != self._saved_generation:
+                await asyncio.to_thread(self.index.save, directory, generation)
+                self._saved_generation = generation
 
     async def close(self) -> None:
-        await self.store.close()
+        try:
+            await self.save_index()
+        finally:
+            await self.store.close()
 
     async def ask(self, question: str, guild_id: int | None = None) -> Answer:
         return await self.answerer.ask(question, guild_id)
@@ -128,6 +144,7 @@ class Library:
                 batch = []
         if batch:
             emit(await self._store_batch(batch, guild_id))
+        await self.save_index()  # a bulk import is worth keeping even if the process dies later
         return reports
 
     async def add_draft(self, draft: ArticleDraft, guild_id: int = SHARED_GUILD) -> ImportReport:

@@ -31,6 +31,16 @@ class Settings:
     log_level: str = "INFO"
     allow_private_urls: bool = False
     dev_guild: int | None = None
+    index_path: str | None = None  # where the saved index lives; "none" turns saving off
+
+    @property
+    def index_dir(self) -> Path | None:
+        """Folder of the saved search index: beside a SQLite file unless NEWSBOT_INDEX_DIR says otherwise."""
+        if self.index_path is not None:
+            return None if self.index_path.strip().lower() in {"none", "off"} else Path(self.index_path)
+        if "://" in self.db:
+            return None  # a server database has no obvious place beside it
+        return Path(str(Path(self.db).expanduser()) + ".index")
 
     @property
     def db_url(self) -> str:
@@ -54,6 +64,7 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env", **overrides:
         "log_level": env.get("NEWSBOT_LOG_LEVEL", "INFO").upper(),
         "allow_private_urls": _flag(env.get("NEWSBOT_ALLOW_PRIVATE_URLS")),
         "dev_guild": int(dev_guild) if dev_guild.isdigit() else None,
+        "index_path": env.get("NEWSBOT_INDEX_DIR") or None,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]

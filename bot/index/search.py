@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
+import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
-from bot.index.bm25 import BM25Index
+import numpy as np
+
+from bot.index.bm25 import BM25Index, IndexFileError
 from bot.nlp.tokens import tokenize
 from bot.store.records import IndexRow
 from bot.store.repo import Store
 
 KINDS = ("passages", "quotes")
+SAVED_FORMAT = 1  # bump when the files below change shape
+
+log = logging.getLogger(__name__)
 
 
 class LibraryIndex:
@@ -22,6 +31,7 @@ class LibraryIndex:
         self._groups: dict[int, int] = {0: 0}  # guild id -> small group number
         self._by_article: dict[int, dict[str, list[int]]] = {}
         self._lock = threading.Lock()  # guards the bookkeeping above; BM25Index guards itself
+        self.loaded_from: Path | None = None  # the saved index this one was read from, if any
 
     def _group(self, guild_id: int) -> int:
         with self._lock:
@@ -36,6 +46,69 @@ class LibraryIndex:
         with self._lock:
             for r in rows:
                 self._by_article.setdefault(r.article_id, {k: [] for k in KINDS})[kind].append(r.id)
+
+    @classmethod
+    async def open(cls, store: Store, directory: Path | None) -> LibraryIndex:
+        """The saved index if it matches the store's generation, else one rebuilt from the store."""
+        generation = await store.generation()
+        if directory is not None:
+            try:
+                index = await asyncio.to_thread(cls.load, directory, generation)
+                index.loaded_from = directory
+                log.info("index loaded from %s (%d passages)", directory, index.size())
+                return index
+            except IndexFileError as exc:
+                log.info("rebuilding the index: %s", exc)
+        index = cls()
+        await index.build(store)
+        if directory is not None:
+            await asyncio.to_thread(index.save, directory, generation)
+        return index
+
+    def save(self, directory: Path, generation: int) -> None:
+        """Write both indexes and the id maps; meta.json last, so a torn save reads as stale."""
+        directory.mkdir(parents=True, exist_ok=True)
+        meta = directory / "meta.json"
+        meta.unlink(missing_ok=True)
+        with self._lock:
+            maps = {}
+            for kind in KINDS:
+                pairs = [(d, a) for a, ids in self._by_article.items() for d in ids[kind]]
+                maps[f"{kind}_doc"] = np.array([d for d, _ in pairs], dtype=np.int64)
+                maps[f"{kind}_article"] = np.array([a for _, a in pairs], dtype=np.int64)
+            maps["guilds"] = np.array(list(self._groups.items()), dtype=np.int64).reshape(-1, 2)
+        for kind in KINDS:
+            self.indexes[kind].save(directory / f"{kind}.npz")
+        tmp = directory / "maps.tmp.npz"
+        np.savez(tmp, **maps)
+        os.replace(tmp, directory / "maps.npz")
+        meta.write_text(json.dumps({"format": SAVED_FORMAT, "generation": generation}))
+
+    @classmethod
+    def load(cls, directory: Path, generation: int) -> LibraryIndex:
+        """Read a saved index; IndexFileError if it is missing, corrupt, another format or stale."""
+        try:
+            meta = json.loads((directory / "meta.json").read_text())
+        except (OSError, ValueError) as exc:
+            raise IndexFileError(f"no usable meta.json in {directory}") from exc
+        if meta.get("format") != SAVED_FORMAT:
+            raise IndexFileError(f"saved index format {meta.get('format')} is not {SAVED_FORMAT}")
+        if meta.get("generation") != generation:
+            raise IndexFileError(f"saved index is of generation {meta.get('generation')}, the library of {generation}")
+        index = cls()
+        for kind in KINDS:
+            index.indexes[kind] = BM25Index.load(directory / f"{kind}.npz")
+        try:
+            with np.load(directory / "maps.npz", allow_pickle=False) as maps:
+                index._groups = {int(g): int(n) for g, n in maps["guilds"]}
+                for kind in KINDS:
+                    for doc, article in zip(maps[f"{kind}_doc"].tolist(), maps[f"{kind}_article"].tolist()):
+                        index._by_article.setdefault(article, {k: [] for k in KINDS})[kind].append(doc)
+        except (OSError, ValueError, KeyError) as exc:
+            raise IndexFileError(f"corrupt maps.npz in {directory}") from exc
+        if len(index.indexes["passages"]) != sum(len(v["passages"]) for v in index._by_article.values()):
+            raise IndexFileError("saved index and its maps disagree")
+        return index
 
     async def build(self, store: Store) -> None:
         """Load every passage and quotation from the store; tokenising runs in a worker thread."""

@@ -47,3 +47,38 @@ async def test_index_rebuilt_from_database_at_start_up(library, settings) -> Non
         await _ranking_matches_okapi(reopened)
     finally:
         await reopened.close()
+
+
+async def test_saved_index_is_loaded_when_current_and_rebuilt_when_stale_or_corrupt(library, settings) -> None:
+    from bot.library import Library
+
+    await library.add_text("Extra", "Talks in Geneva gave a positive push, envoys said.")
+    await library.save_index()
+    directory = settings.index_dir
+    assert (directory / "meta.json").is_file()
+
+    current = await Library.open(settings)
+    try:
+        assert current.index.loaded_from == directory
+        await _ranking_matches_okapi(current)
+    finally:
+        await current.close()
+
+    # Another writer changed the library after the save: the saved index is stale.
+    gone = await library.store.remove_article((await library.ask("!articles")).hits[0].article.id)
+    assert gone is not None
+    stale = await Library.open(settings)
+    try:
+        assert stale.index.loaded_from is None
+        assert stale.index.size() < library.index.size()
+    finally:
+        await stale.close()
+
+    (directory / "passages.npz").write_bytes(b"not an index")
+    (directory / "meta.json").write_text('{"format": 1, "generation": %d}' % await library.store.generation())
+    corrupt = await Library.open(settings)
+    try:
+        assert corrupt.index.loaded_from is None
+        await _ranking_matches_okapi(corrupt)
+    finally:
+        await corrupt.close()
