@@ -1,0 +1,2 @@
+"""Feeds and breaking-news alerts, without Discord: parse (items, identity, breaking), poller,
+outbox (exactly-once delivery to sinks), console sink, service façade and the `feeds` CLI."""

@@ -153,9 +153,9 @@ class DiscordSink:
 def _manager(ctx: commands.Context) -> bool:
     if ctx.guild is None:
         raise commands.NoPrivateMessage()
-    if not ctx.author.guild_permissions.manage_guild:  # type: ignore[union-attr]
-        raise commands.MissingPermissions(["manage_guild"])
-    return True
+    if ctx.permissions.manage_guild or ctx.permissions.administrator:  # channel-aware, same for `!` and `/`
+        return True
+    raise commands.MissingPermissions(["manage_guild"])
 
 
 manager_only = commands.check(_manager)
@@ -219,6 +219,15 @@ class Alerts(commands.Cog):
                 log.warning("could not report failing feed #%s: %s", feed.id, exc)
                 continue  # try again next round
             await self.service.failure_reported(feed.id)
+
+    async def announce(self, article_id: int, guild_id: int) -> int:
+        """Flag an article as breaking and post its alert now (for `!breaking`, and for `!add … --breaking`
+        via `bot.get_cog("Alerts").announce(id, guild)`). Returns how many alerts were queued (0: none
+        due, e.g. already posted). Raises AlertsError for an article the server does not see."""
+        _info, queued = await self.service.flag_breaking(article_id, guild_id)
+        if queued:
+            await self.service.deliver([self.sink])
+        return queued
 
     async def _say(self, ctx: commands.Context, text: str) -> None:
         await ctx.send(clip(text, 2000), allowed_mentions=discord.AllowedMentions.none())
@@ -374,12 +383,13 @@ class Alerts(commands.Cog):
     async def breaking(self, ctx: commands.Context, article_id: int) -> None:
         """Flag an article as breaking news and alert the server (Manage Server)."""
         try:
-            info, queued = await self.service.flag_breaking(article_id, guild_key(ctx.guild))
+            info = (await self.service.library.store.get_article(article_id, guild_key(ctx.guild)) or (None,))[0]
+            queued = await self.announce(article_id, guild_key(ctx.guild))
         except AlertsError as exc:
             await self._say(ctx, str(exc))
             return
+        assert info is not None
         if queued:
-            await self.service.deliver([self.sink])
             await self._say(ctx, f"#{info.id} {safe(info.title)} is breaking news; the alert is out.")
         else:
             config = await self.service.library.store.guild_config(guild_key(ctx.guild))

@@ -195,6 +195,8 @@ class DeliveryRecord:
     attempts: int
     attempted_at: datetime | None
     created_at: datetime | None
+    message_id: str | None = None
+    last_error: str | None = None
 
     @property
     def ref(self) -> str:
@@ -242,7 +244,7 @@ def _item(i: FeedItem) -> ItemRecord:
 
 def _delivery(d: Delivery, i: FeedItem) -> DeliveryRecord:
     return DeliveryRecord(d.id, _item(i), d.target, d.guild_id, d.channel_id, d.user_id, d.mention_role, d.state,
-                          d.nonce, d.attempts, aware(d.attempted_at), aware(d.created_at))
+                          d.nonce, d.attempts, aware(d.attempted_at), aware(d.created_at), d.message_id, d.last_error)
 
 
 class FeedExists(Exception):

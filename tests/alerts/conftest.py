@@ -41,6 +41,7 @@ class FeedServer:
     base: str = ""
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    not_modified: list[str] = field(default_factory=list)  # paths answered 304
 
     def serve(self, path: str, file: str | None = None, **kwargs: Any) -> str:
         self.routes[path] = Route(file=file, **kwargs)
@@ -94,6 +95,7 @@ async def feed_server():
         body = text.replace("{base}", server.base).encode("utf-8")
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if request.headers.get("If-None-Match") == etag:
+            server.not_modified.append(request.path)
             return web.Response(status=304, headers={"ETag": etag})
         return web.Response(body=body, headers={"Content-Type": f"{route.content_type}; charset=utf-8",
                                                 "ETag": etag, "Last-Modified": "Mon, 02 Mar 2026 11:30:00 GMT"})
@@ -134,12 +136,25 @@ def make_service(library: Library, clock: Clock, **poller: Any):
     return Alerts(library, clock=clock, full_text=None, poller_options=options, outbox_options={"retry_base": 0.0})
 
 
+async def _create_role(self, guild_id, *, reason=None, **fields):  # noqa: ANN001, ANN002, ANN003
+    """dpytest 0.7's create_role chokes on the `colors` field discord.py 2.7 sends; the same, by guild id."""
+    from discord.ext.test import backend, factories
+
+    guild = backend.get_state()._get_guild(int(guild_id))
+    role = backend.make_role(fields.get("name", "new role"), guild, mentionable=bool(fields.get("mentionable")),
+                             permissions=int(fields.get("permissions", 0)))
+    return factories.dict_from_role(role)
+
+
 @pytest_asyncio.fixture
-async def discord_bot(alerts_library: Library, clock: Clock):
+async def discord_bot(alerts_library: Library, clock: Clock, monkeypatch: pytest.MonkeyPatch):
     """The real bot and its alerts cog on dpytest: two servers, each with #general and #news."""
     from bot.client import create_bot
     from bot.cogs.alerts import Alerts as AlertsCog
 
+    from discord.ext.test import backend
+
+    monkeypatch.setattr(backend.FakeHttp, "create_role", _create_role)
     bot = create_bot(settings=alerts_library.settings, library=alerts_library)
     bot._connection._intents.members = True
     bot._connection.member_cache_flags = discord.MemberCacheFlags.all()
@@ -155,8 +170,9 @@ async def discord_bot(alerts_library: Library, clock: Clock):
 
     async def recording_send(channel_id, *, params):  # noqa: ANN001 - dpytest's signature
         channel = sys._getframe(1).f_locals.get("channel")  # noqa: F841 - dpytest reads its caller's frame
-        sent.append({"channel_id": int(channel_id), **(params.payload or {})})
-        return await real_send(channel_id, params=params)
+        result = await real_send(channel_id, params=params)
+        sent.append({"channel_id": int(channel_id), **(params.payload or {})})  # what Discord accepted
+        return result
 
     bot.http.send_message = recording_send  # type: ignore[method-assign]
     bot.sent_payloads = sent  # type: ignore[attr-defined]
