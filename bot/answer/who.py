@@ -1,22 +1,42 @@
-"""`who said <words>`: find the quotation, name its speaker, cite the article."""
+"""`who said <words>`: find the quotation, name its speaker, cite the article.
+
+Order of evidence:
+
+1. Quotations (and reported-speech clauses) ranked by coverage of the question's words, then BM25.
+   Unattributed quotations compete too: when the words are best matched by a quotation nobody is
+   named for, a weaker match from someone else must not be passed off as the answer.
+2. Otherwise the sentence (passage) holding the words; its speaker is the attributed quotation
+   overlapping that sentence that shares most of the question's words (a partial quote inside
+   reported speech: `X said the deal was "tough but fair"`).
+3. When the same words were said by more than one person, all of them are named.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.answer.match import THRESHOLDS
+from bot.answer.match import THRESHOLDS, same_word
 from bot.answer.models import Answer, ArticleRef, Hit
-from bot.nlp.tokens import query_terms
-from bot.store.records import QuoteRecord
+from bot.nlp.quotes import name_matches
+from bot.nlp.tokens import query_terms, tokenize
+from bot.store.records import PassageRecord, QuoteRecord
 
 if TYPE_CHECKING:
     from bot.answer.core import Answerer
 
 CANDIDATES = 20
+PASSAGES = 5
+TIE = 1e-6
+# Consecutive question words may sit this many words apart and still be "the same words".
+PHRASE_GAP = 1
+
+NOT_FOUND = "I couldn't find anyone saying that in the library."
+NO_SPEAKER = "I found the words, but not who said them."
 
 
 async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | None) -> Answer:
-    """The speaker of the words: quotations first, then passages with a quotation in them."""
+    """The speaker of the words: quotations first, then the sentences that hold the words."""
     terms = query_terms(text)
     threshold = THRESHOLDS["who"]
     hits = await ctx.index.search("quotes", terms, CANDIDATES, guild_id)
@@ -24,24 +44,87 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     scored: list[tuple[QuoteRecord, float, float]] = []
     for qid, score in hits:
         q = quotes.get(qid)
-        if q is not None and q.canonical:
+        if q is not None:
             scored.append((q, ctx.coverage(terms, q.text), score))
     scored.sort(key=lambda r: (-round(r[1], 6), -r[2]))
+    unattributed: QuoteRecord | None = None
     if scored and scored[0][1] >= threshold:
         best_cov = scored[0][1]
-        same = [q for q, cov, _ in scored if cov >= best_cov - 1e-6]
-        return _who_answer(question, same)
-    # No quotation matches: a passage may still carry the words, with a speaker in it.
-    for record, cov, _ in (await ctx.best_passages(terms, guild_id))[:3]:
-        if cov < threshold:
+        tied = [q for q, cov, _ in scored if cov >= best_cov - TIE]
+        attributed = [q for q in tied if q.canonical]
+        if attributed:
+            return _who_answer(question, _same_words(tokenize(text), attributed))
+        unattributed = tied[0]
+    # No attributed quotation matches: a sentence may still carry the words, with a speaker in it.
+    found, sentence = await _from_passages(ctx, terms, threshold, guild_id)
+    if found:
+        return _who_answer(question, found)
+    if sentence is not None:
+        return Answer(question, "who", False, NO_SPEAKER, passage=sentence.text,
+                      article=ArticleRef.of(sentence.article))
+    if unattributed is not None:
+        return Answer(question, "who", False, NO_SPEAKER, passage=unattributed.passage_text or unattributed.text,
+                      article=ArticleRef.of(unattributed.article))
+    return Answer(question, "who", False, NOT_FOUND)
+
+
+async def _from_passages(ctx: Answerer, terms: Sequence[str], threshold: float, guild_id: int | None
+                         ) -> tuple[list[QuoteRecord], PassageRecord | None]:
+    """The attributed quotation in the best sentence holding the words; else that sentence alone."""
+    candidates = [c for c in (await ctx.best_passages(terms, guild_id))[:PASSAGES] if c[1] >= threshold]
+    if not candidates:
+        return [], None
+    best_cov = candidates[0][1]
+    for record, cov, _ in candidates:
+        if cov < best_cov - TIE:
             break
         inside = [q for q in await ctx.store.article_quotes(record.article.id)
-                  if q.canonical and q.passage_id == record.id]
+                  if q.canonical and (q.passage_id == record.id or (q.start < record.end and q.end > record.start))]
         if inside:
-            return _who_answer(question, inside[:1])
-        return Answer(question, "who", False, "I found the words, but not who said them.",
-                      passage=record.text, article=ArticleRef.of(record.article))
-    return Answer(question, "who", False, "I couldn't find anyone saying that in the library.")
+            # the quotation sharing most of the question's words; the earliest on a tie
+            best = max(inside, key=lambda q: (round(ctx.coverage(terms, q.text), 6), -q.start))
+            return [best], record
+    return [], candidates[0][0]
+
+
+def _same_words(words: Sequence[str], quotes: list[QuoteRecord]) -> list[QuoteRecord]:
+    """Among equally matching quotations, those holding the question's words as said (in order,
+    stop words included, at most PHRASE_GAP extra words between two of them), one per speaker.
+    Several speakers mean the words were said by more than one person; none means the best."""
+    sayers = [q for q in quotes if _says(words, q.text)]
+    chosen: list[QuoteRecord] = []
+    for q in sayers:
+        if not any(_same_speaker(q.canonical, c.canonical) for c in chosen):
+            chosen.append(q)
+    return chosen or quotes[:1]
+
+
+def _same_speaker(a: str | None, b: str | None) -> bool:
+    """Whether two resolved speakers name the same person ("Putin" and "Vladimir Putin")."""
+    if not a or not b:
+        return False
+    return a == b or name_matches(a, b) or name_matches(b, a)
+
+
+def _says(terms: Sequence[str], text: str) -> bool:
+    """Whether every question word occurs in the text, in order, as one stretch of words."""
+    words = tokenize(text)
+    if not terms:
+        return False
+    for begin, word in enumerate(words):
+        if not same_word(terms[0], word):
+            continue
+        pos, ok = begin, True
+        for term in terms[1:]:
+            nxt = next((k for k in range(pos + 1, min(len(words), pos + 2 + PHRASE_GAP))
+                        if same_word(term, words[k])), None)
+            if nxt is None:
+                ok = False
+                break
+            pos = nxt
+        if ok:
+            return True
+    return False
 
 
 def _who_answer(question: str, quotes: list[QuoteRecord]) -> Answer:
@@ -50,7 +133,10 @@ def _who_answer(question: str, quotes: list[QuoteRecord]) -> Answer:
         if q.canonical not in speakers:
             speakers.append(q.canonical)  # type: ignore[arg-type]
     first = quotes[0]
-    name = speakers[0] if len(speakers) == 1 else ", ".join(speakers[:-1]) + " and " + speakers[-1]
+    if len(speakers) == 1:
+        name = speakers[0]
+    else:
+        name = f"More than one person said this: {', '.join(speakers[:-1])} and {speakers[-1]}"
     return Answer(
         question, "who", True, name,
         passage=first.passage_text or first.text,
@@ -59,4 +145,3 @@ def _who_answer(question: str, quotes: list[QuoteRecord]) -> Answer:
         details={"speakers": speakers, "quote": first.text, "speaker_as_named": first.speaker,
                  "method": first.method, "is_person": first.is_person},
     )
-

@@ -25,8 +25,15 @@ appositions are stripped to the person ("Russian President Vladimir Putin" -> "V
 "the company's chief executive, Mary Barra" -> "Mary Barra"); surnames and "Mr Putin" map to the
 full name seen earlier; he/she/they/it resolve to the latest compatible speaker or sentence
 subject (gender from titles, role nouns and a short first-name list); "his office" becomes
-"<person>'s office". Non-person speakers keep their words ("the statement", "the ministry",
-"US officials") with ``is_person`` False for organisations and documents.
+"<person>'s office"; "the judge" / "the coach" refer back to the person introduced with that role
+("Judge Martin Hale", "the club's coach, Pavel Novak"). Non-person speakers keep their words
+("the statement", "the ministry", "US officials", "the railroad" before a verb only people and
+organisations do) with ``is_person`` False for organisations and documents. Name runs: "the Bishop
+of Tanbridge" is a title of a place, not a name; "Dunmere manager" modifies a role; "Jenna Ruiz of
+the advocacy group Walk Port Marren" names Ruiz; "Fire and Rescue" / "Harlow & Finch" are one
+organisation. Captions ("posted a photo captioned "…"") belong to the poster; "According to X,
+who …," covers the sentence; a commitment ("had agreed to "…"") inside a reported clause keeps
+the reporting speaker.
 
 Known limits: unattributed quotes of three words or fewer (scare quotes) are dropped; a lone
 capitalised word never introduced as a person ("Apple said") is treated as an organisation;
@@ -38,7 +45,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.nlp.tokens import normalize_quotes
@@ -95,17 +102,26 @@ said says say added adds told tells warned warns insisted insists wrote writes t
 explained explains declared noted argued argues claimed announced confirmed acknowledged admitted
 conceded maintained stressed suggested predicted reported revealed disclosed estimated alleged
 asserted indicated reiterated recalled cautioned countered complained contended concluded
-emphasised emphasized testified agreed replied responded assured""")
+emphasised emphasized testified agreed replied responded assured noted observed remarked
+commented""")
 # Verbs whose object can be a partial quote ("called the move "a mistake"").
 _PARTIAL_VERBS = _REPORT_VERBS | _words("""
 called calls described describes dubbed labelled labeled branded termed denounced condemned
 praised hailed criticised criticized accused urged urges asked promised vowed pledged demanded
 threatened""")
+# Verbs only people and organisations do, so "the <any noun>" before them is a speaker.
+_HUMAN_VERBS = _words("""said says insisted insists told tells added argued stressed admitted
+acknowledged replied responded countered maintained contended complained vowed pledged promised
+declared conceded""")
+_DEFINITE = _words("the its his her their")
+_NUMBERS = _words("two three four five six seven eight nine ten both")
+# Verbs of posting whose object can carry a caption ("posted a photo captioned "…"").
+_POST_VERBS = _words("posted posts shared shares published publishes uploaded tweeted wrote")
 # Verbs that can open an inverted attribution ("…," said X); "told" cannot.
 _INVERTED_VERBS = _SPEECH_VERBS - _words("told tells posted reported")
 
 _VERB_RE = re.compile(r"\b(?:pointed out|"
-                      + "|".join(sorted(_SPEECH_VERBS | _PARTIAL_VERBS, key=len, reverse=True)) + r")\b")
+                      + "|".join(sorted(_SPEECH_VERBS | _PARTIAL_VERBS | _POST_VERBS, key=len, reverse=True)) + r")\b")
 _PRE_ADVERBS = _words("""has have had also later then previously earlier again once reportedly long
 always never
 separately further recently subsequently initially simply publicly privately flatly firmly
@@ -152,7 +168,8 @@ capital trust church campaign movement front alliance coalition command guard gu
 consulate mission program programme project hospital school college academy society tribunal
 press media journal agency white states kingdom republic emirates nations city county
 province region island islands korea arabia zealand africa america europe asia valley street
-square airport station""")
+square airport station fire rescue ambulance coastguard lifeboat lifeboats paramedics emergency
+rovers athletic wanderers albion rangers fc afc""")
 # Lower-case heads of speaker phrases; persons and non-persons.
 _PERSON_NOUNS = _words("""spokesman spokeswoman spokesperson spokespeople official minister president
 leader officer analyst expert witness resident source diplomat lawmaker senator representative
@@ -165,7 +182,8 @@ journalist reporter correspondent editor author investigator inspector detective
 ambassador mediator observer monitor rebel fighter insider colleague counterpart governor mayor
 secretary counsel lobbyist strategist pollster coach player fan organiser organizer medic nurse
 paramedic rescuer firefighter farmer trader investor banker dealer consultant partner delegate
-premier chancellor king queen prince princess pope cleric imam priest bishop police-officer
+premier chancellor king queen prince princess pope cleric imam priest bishop archbishop duke
+duchess earl baroness baron dean rabbi vicar pastor police-officer
 policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief""")
 _THING_NOUNS = _words("""statement ministry office government administration company firm group police
 department agency army military navy embassy committee council court report letter document
@@ -228,6 +246,13 @@ _TOLD_OBJECT_RE = re.compile(
     r"(?:'s\s+[\w-]+(?:\s+[\w-]+)?)?"
     r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:conference|briefing|meeting|news\s+agency|newspaper|"
     r"broadcaster|audience|crowd|panel|committee|hearing|court|gathering|summit))\b")
+# "According to X," or "According to X, who leads the union," opening a sentence.
+_ACCORDING_LEAD_RE = re.compile(
+    r"\s*according\s+to\s+([^,\"\x00]+?)"
+    r"(?:\s*,\s*(?:who|whose|a|an|the|its|his|her|their)\b[^,\"\x00]*)?\s*,\s*", re.I)
+# The text of a post after a verb of posting: "a photo captioned", "with the caption:".
+_CAPTION_RE = re.compile(r"\b(?:captioned|(?:with|under|alongside|and)\s+(?:the|a)\s+(?:caption|message|words)"
+                         r"|(?:which|that)\s+(?:read|reads|said))\s*[:,]?\s*$")
 _CLAUSE_BAD_START = _words("""to of for with about by from nothing so yes no and or but as when if
 what how why who where whether goodbye hello thanks thank was were is are be been being""")
 _FINITE = _words("""is are was were has have had will would can could should must may might shall
@@ -399,6 +424,7 @@ class _Entity:
     gender: str | None = None
     plural: bool = False
     last: int = -1  # position of the latest mention
+    roles: set[str] = field(default_factory=set)  # "judge", "coach": what "the judge" refers back to
 
 
 @dataclass
@@ -463,6 +489,7 @@ class _Person:
     start: int
     end: int
     gender: str | None
+    roles: tuple[str, ...] = ()
 
 
 class _Context:
@@ -477,7 +504,7 @@ class _Context:
         self.records.append((pos, kind, entity))
         entity.last = max(entity.last, pos)
 
-    def person(self, name: str, gender: str | None = None) -> _Entity:
+    def person(self, name: str, gender: str | None = None, roles: tuple[str, ...] = ()) -> _Entity:
         """The entity for a person name; a surname maps to the full name met earlier."""
         entity = self.known_person(name)
         if entity is None:
@@ -485,7 +512,14 @@ class _Context:
             self.persons[_name_tokens(name)] = entity
         elif gender and not entity.gender:
             entity.gender = gender
+        entity.roles.update(r for r in roles if r in _PERSON_NOUNS and r not in _THING_NOUNS
+                            and r not in _PLURAL_PERSON)  # "Treasury Secretary X": not "the treasury"
         return entity
+
+    def holder(self, role: str, pos: int) -> _Entity | None:
+        """The person last mentioned before pos who was introduced with this role ("the judge")."""
+        people = [e for e in self.persons.values() if role in e.roles and -1 < e.last < pos]
+        return max(people, key=lambda e: e.last) if people else None
 
     def known_person(self, name: str) -> _Entity | None:
         """A person already met whose name this is, in full or in part."""
@@ -498,8 +532,9 @@ class _Context:
     def resolve(self, pronoun: str, pos: int, possessive: bool = False) -> _Entity | None:
         """The entity a pronoun at pos refers to: the latest compatible one."""
         kinds = ("speaker", "subject", "object") if possessive else ("speaker", "subject")
+        # latest first; at one position a speaker outranks a name inside its phrase
         candidates = sorted((r for r in self.records if r[0] < pos and r[1] in kinds),
-                            key=lambda r: r[0], reverse=True)
+                            key=lambda r: (r[0], r[1] == "speaker"), reverse=True)
         entities = [e for _, _, e in candidates]
         if pronoun in ("he", "his", "she", "her"):
             want = "M" if pronoun in ("he", "his") else "F"
@@ -599,11 +634,22 @@ def _runs(toks: list[_Tok]) -> list[tuple[int, int]]:
             elif (word.lower() in _PARTICLES or word == "of") and j + 1 < n \
                     and toks[j + 1].glued and _is_name_tok(toks[j + 1].text):
                 j += 2
+            elif word in ("and", "&") and j + 1 < n and toks[j + 1].glued \
+                    and _is_name_tok(toks[j + 1].text) and (word == "&" or _org_conjunct(toks, i, j)):
+                j += 2  # "Wessex Fire and Rescue", "Harlow & Finch": one organisation
             else:
                 break
         runs.append((i, j))
         i = j
     return runs
+
+
+def _org_conjunct(toks: list[_Tok], i: int, j: int) -> bool:
+    """Whether "and" at toks[j] joins two halves of one organisation's name (an org word nearby)."""
+    right = j + 1
+    while right < len(toks) and toks[right].glued and _is_name_tok(toks[right].text):
+        right += 1
+    return any(_key(t.text) in _ORG_WORDS for t in toks[i:right])
 
 
 def _is_title(key: str) -> bool:
@@ -628,20 +674,27 @@ def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Pers
 
     A run after a preposition ("a spokesman for Theresa May") names someone else unless governed.
     """
-    for i, j in reversed(_runs(toks)):
+    runs = _runs(toks)
+    for n, (i, j) in reversed(list(enumerate(runs))):
         if _is_possessive(toks[j - 1].text):
             continue  # "Putin's spokesman": the possessor is not the speaker
         if not governed and i > 0 and toks[i].glued and _key(toks[i - 1].text) in _PREPOSITIONS:
             continue
+        if _attributive(toks, j):
+            continue  # "Dunmere manager", "Kremlin spokesman": a name modifying a role
+        if n and _in_prepositional_phrase(toks, runs[n - 1][1], i):
+            continue  # "Jenna Ruiz of the advocacy group Walk Port Marren"
         keys = [_key(t.text) for t in toks[i:j]]
         cut = max((k for k in range(len(keys) - 1) if _is_title(keys[k])), default=-1)
         name = toks[i + cut + 1:j]
+        if cut >= 0 and name and name[0].text == "of":
+            name = name[2:]  # "the Bishop of Tanbridge", "Mayor of Fenwick Laura Stein"
         while name and (name[0].text == "of" or name[0].text.lower() in _PARTICLES):
             name = name[1:]
         of = next((k for k, t in enumerate(name) if t.text == "of"), None)
         if of:
             name = name[:of]  # "Anna Petrova of Chatham House"
-        if not name or any(_key(t.text) in _ORG_WORDS for t in name):
+        if not name or any(_key(t.text) in _ORG_WORDS or t.text in ("and", "&") for t in name):
             continue
         if cut < 0 and i > 0 and toks[i].glued and _key(toks[i - 1].text) == "the":
             continue  # "the United States", "the Kremlin": persons take no article
@@ -651,8 +704,34 @@ def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Pers
         if (cut >= 0 or role_before or len(name) >= 2 or first in _FEMALE or first in _MALE
                 or ctx.known_person(text) is not None):
             words = [t.text for t in toks[max(0, i - 1):j]]
-            return _Person(name[0].start, name[-1].end, _gender_of(words))
+            roles = [_noun_key(k) for k in keys[:cut + 1]]
+            if role_before:
+                roles.append(_noun_key(_key(toks[i - 1].text)))
+            return _Person(name[0].start, name[-1].end, _gender_of(words), tuple(roles))
     return None
+
+
+def _role_head(toks: list[_Tok]) -> str | None:
+    """The person noun heading a role phrase ("the council's head of transport" -> "head")."""
+    keys = [_key(t.text) for t in toks]
+    cut = next((k for k, key in enumerate(keys) if key in _PREPOSITIONS and k), len(keys))
+    head = _noun_key(keys[cut - 1]) if cut else None
+    return head if head in _PERSON_NOUNS or head in _TITLES else None
+
+
+def _attributive(toks: list[_Tok], j: int) -> bool:
+    """Whether a name run ending before toks[j] modifies a role noun ("Kremlin spokesman")."""
+    return j < len(toks) and toks[j].glued and toks[j].text[:1].islower() \
+        and _noun_key(_key(toks[j].text)) in _PERSON_NOUNS
+
+
+def _in_prepositional_phrase(toks: list[_Tok], lo: int, i: int) -> bool:
+    """Whether toks[lo:i], between two name runs, opens a phrase such as "of the advocacy group"."""
+    between = [t for t in toks[lo:i]]
+    if not between or not all(t.glued for t in between) or not toks[i].glued:
+        return False
+    keys = [_key(t.text) for t in between]
+    return keys[0] in _PREPOSITIONS and all(t.text[:1].islower() for t in between)
 
 
 @lru_cache(maxsize=8192)
@@ -666,7 +745,7 @@ def _noun_key(key: str) -> str:
     return {"men": "man", "women": "woman", "people": "person"}.get(key, key)
 
 
-def _valid_np(toks: list[_Tok]) -> bool:
+def _valid_np(toks: list[_Tok], loose: bool = False) -> bool:
     """Whether tokens form a plausible speaker phrase: a pronoun, a name or a speaker noun."""
     if not toks or len(toks) > _MAX_SUBJECT_TOKENS:
         return False
@@ -685,17 +764,21 @@ def _valid_np(toks: list[_Tok]) -> bool:
         named = _acronym(tok.text) or (k and tok.text[:1].isupper() and _is_name_tok(toks[k - 1].text))
         if not named and (key in _BLOCKERS or (key in _PRONOUNS and len(toks) > 1)):
             return False
-        if k and (key in _DETERMINERS or key in _POSSESSIVE_PRONOUNS) and keys[k - 1] not in _PREPOSITIONS:
+        if k and (key in _DETERMINERS or key in _POSSESSIVE_PRONOUNS) and keys[k - 1] not in _PREPOSITIONS \
+                and not (key in _NUMBERS and keys[k - 1] in _DEFINITE):  # "the two companies"
             return False
         if _is_name_tok(tok.text) or _noun_key(key) in _SPEAKER_NOUNS:
             has_head = True
+    if not has_head and loose and len(toks) in (2, 3) and keys[0] in _DEFINITE \
+            and toks[-1].text.isalpha() and toks[-1].text.islower():
+        return True  # "the railroad insisted", "the brewery said": any definite noun can speak
     return has_head
 
 
-def _longest_np_suffix(toks: list[_Tok]) -> int | None:
+def _longest_np_suffix(toks: list[_Tok], loose: bool = False) -> int | None:
     """Index where the longest valid speaker phrase ending at the last token starts."""
     for i in range(max(0, len(toks) - _MAX_SUBJECT_TOKENS), len(toks)):
-        if _valid_np(toks[i:]):
+        if _valid_np(toks[i:], loose):
             return i
     return None
 
@@ -715,7 +798,9 @@ _POSTMOD_RE = re.compile(
     r"(?:,?\s+(?:who|whose|which|quoted\s+by|cited\s+by|speaking|writing|adding|referring|"
     r"according|familiar\s+with|briefed\s+on|asked\s+about|after|before|during|when|while|as|"
     rf"on\s+(?:{_DAYS})|in\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_EVENT_NOUNS}))\b"
-    r"|,\s+(?:in|on|at)\s+(?:a|an|the)\b).*$", re.S)
+    r"|,\s+(?:in|on|at)\s+(?:a|an|the)\b"
+    r"|,\s+(?:on|via)\s+(?:X|Twitter|Facebook|Instagram|Threads|Bluesky|TikTok|YouTube|LinkedIn|"
+    r"Telegram|social\s+media)\b).*$", re.S)
 _CONJUNCTION_RE = re.compile(r"\b(and|but|or|while|whereas|because|although|though|since|that|"
                              r"as|so|if|when|where|after|before|until|once)\s+")
 
@@ -814,13 +899,29 @@ class _Extractor:
         toks = _tokens(self.masked, s, e)
         for i, j in _runs(toks):
             lead = max(0, i - 1)
+            if _attributive(toks, j):
+                continue  # "Dunmere manager Fiona Gallacher": Dunmere is not mentioned as a person
             person = _person_in(toks[lead:j], self.ctx, governed=True)
             if person is None:
                 continue
-            entity = self.ctx.person(self.body[person.start:person.end], person.gender)
+            entity = self.ctx.person(self.body[person.start:person.end], person.gender,
+                                     person.roles + self._apposed_roles(s, e, toks[i].start, toks[j - 1].end))
             before = self.masked[s:toks[i].start]
             subject = not before.strip() or bool(re.search(r"(?:[,;]|\band|\bbut)\s*$", before))
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
+
+    def _apposed_roles(self, s: int, e: int, start: int, end: int) -> tuple[str, ...]:
+        """Roles in appositions beside a name: "the club's coach, Pavel Novak," / "Novak, a coach,"."""
+        roles = []
+        before = re.search(r"(?:^|[,;:]\s*)((?:(?i:the|a|an|its|his|her|their)|[A-Z][\w'\u2019-]*['\u2019]s)\s+[^,;:]*?)\s*,\s*$",
+                           self.masked[s:start])
+        after = re.match(r"\s*,\s*((?:the|a|an|its|his|her|their)\s+[^,;:]*?)\s*[,;.]", self.masked[end:e])
+        for found, base in ((before, s), (after, end)):
+            if found:
+                head = _role_head(_tokens(self.masked, base + found.start(1), base + found.end(1)))
+                if head:
+                    roles.append(head)
+        return tuple(roles)
 
     # -- speech frames -------------------------------------------------------------------------
 
@@ -850,7 +951,7 @@ class _Extractor:
         toks = _tokens(self.masked, self._clause_start(lo, end), end)
         if not toks or toks[-1].end != end:
             return None
-        i = _longest_np_suffix(toks)
+        i = _longest_np_suffix(toks, re.match(r"\w*", self.masked[verb_start:verb_start + 12]).group() in _HUMAN_VERBS | _POST_VERBS)
         return None if i is None else (toks[i].start, end)
 
     def _clause_start(self, lo: int, end: int) -> int:
@@ -973,15 +1074,39 @@ class _Extractor:
         if according:
             return self._np_attr(lo + according.start(1), lo + according.end(1), "according_to")
         candidates = [f for f in frames if lo <= f.subj_start and f.verb_end <= open_mark]
+        lead = _ACCORDING_LEAD_RE.match(head)
         if not candidates:
+            # "According to X, who chairs the panel, the deal was "tough but fair""
+            if lead and _MASK not in head[lead.end():]:
+                return self._np_attr(lo + lead.start(1), lo + lead.end(1), "according_to")
             return None
         frame = candidates[-1]
         between = self.masked[self._skip_after_verb(frame, open_mark):open_mark]
         if re.fullmatch(r"\s*[:,]?\s*", between) and frame.verb in _SPEECH_VERBS:
             return self._frame_attr(frame, "before")
-        if frame.verb in _PARTIAL_VERBS and _MASK not in between:
-            return self._frame_attr(frame, "partial")
+        if _MASK in between:
+            return None
+        if frame.verb in _POST_VERBS and _CAPTION_RE.search(between):
+            return self._frame_attr(frame, "before")  # posted a photo captioned "…"
+        if frame.verb in _PARTIAL_VERBS:
+            return self._frame_attr(self._outer_frame(frame, candidates), "partial")
         return None
+
+    def _outer_frame(self, frame: _Frame, candidates: list[_Frame]) -> _Frame:
+        """The reporting frame when a commitment verb sits in its clause.
+
+        "A statement said both sides had agreed to "work in good faith"": the words are the
+        statement's; "agreed to", "promised to" report a commitment, not the subject's words.
+        """
+        if not re.match(r"\s+to\s+\"?[a-z\x00]", self.masked[frame.verb_end:frame.verb_end + 20]):
+            return frame
+        for outer in reversed(candidates):
+            if outer.verb_end <= frame.subj_start and outer.verb in _REPORT_VERBS:
+                gap = self.masked[outer.verb_end:frame.subj_start]
+                if not re.search(r"[;:\x00]|\b(?:but|while|whereas)\b", gap):
+                    return outer
+                break
+        return frame
 
     def _frame_between(self, prev: _Piece, piece: _Piece, frames: list[_Frame]) -> bool:
         """Whether a speech verb sits between two quotations of a sentence."""
@@ -1043,11 +1168,13 @@ class _Extractor:
         toks = [t for t in toks if t.end <= start + len(core)] or toks[:1]
         segments = _segments(toks)
         people = [_person_in(seg, self.ctx) for seg in segments]
-        if not _valid_np(segments[0]) and not any(people):
+        if not _valid_np(segments[0], loose=True) and not any(people):
             return None
-        for person in people:
+        for k, person in enumerate(people):
             if person is not None:
-                return self.ctx.person(self.body[person.start:person.end], person.gender)
+                roles = person.roles + tuple(r for seg in segments[:k] + segments[k + 1:]
+                                             if (r := _role_head(seg)))
+                return self.ctx.person(self.body[person.start:person.end], person.gender, roles)
         named = self._named_by_apposition(segments)
         return named if named is not None else self._thing(segments[0])
 
@@ -1061,7 +1188,8 @@ class _Extractor:
             if seg not in roles and len(seg) <= 2 and all(_is_name_tok(t.text) for t in seg) \
                     and roles:
                 role_words = [t.text for r in roles for t in r]
-                return self.ctx.person(self.body[seg[0].start:seg[-1].end], _gender_of(role_words))
+                heads = tuple(h for r in roles if (h := _role_head(r)))
+                return self.ctx.person(self.body[seg[0].start:seg[-1].end], _gender_of(role_words), heads)
         return None
 
     def _thing(self, toks: list[_Tok]) -> _Entity:
@@ -1081,6 +1209,10 @@ class _Extractor:
             known = self.ctx.known_person(_strip_possessive(toks[0].text))
             if known is not None:
                 return known
+        if keys[0] == "the" and 1 < len(toks) <= 4 and cut == len(keys) and not keys[-1].endswith("s"):
+            holder = self.ctx.holder(head, toks[0].start)  # "the judge" after "Judge Martin Hale"
+            if holder is not None:
+                return holder
         is_person = (head in _PERSON_NOUNS and head not in _THING_NOUNS) or head == "person"
         plural = keys[cut - 1] in _PLURAL_PERSON or (keys[cut - 1] != head and keys[cut - 1].endswith("s"))
         return _Entity(text, is_person, _gender_of(keys), plural)
@@ -1096,7 +1228,7 @@ class _Extractor:
         if sentence.endswith(":"):
             self._colon(para, s + len(sentence) - 1, frames)
             return
-        lead = re.match(r"according\s+to\s+([^,]+?),\s*", self.masked[s:e], re.I)
+        lead = _ACCORDING_LEAD_RE.match(self.masked[s:e])
         if lead and self._clause_ok(s + lead.end(), end, None):
             attr = self._np_attr(s + lead.start(1), s + lead.end(1), "reported")
             self._emit(para, s + lead.end(), end, attr)
@@ -1158,7 +1290,11 @@ class _Extractor:
         if len(words) < 3 or _MASK in self.masked[start:end]:
             return False
         lowered = [w.lower().strip(",.") for w in words]
-        if lowered[0] in _CLAUSE_BAD_START or (verb is not None and lowered[0] in _PREPOSITIONS):
+        # after "that" any clause may follow ("said that for every tree felled, ..."); without it,
+        # "said no" / "said to" are answers and infinitives, but "said no schools would close" is not
+        determiner_no = lowered[0] == "no" and not words[0].endswith(",") and lowered[1] not in ("to", "one")
+        if not has_that and ((lowered[0] in _CLAUSE_BAD_START and not determiner_no)
+                             or (verb is not None and lowered[0] in _PREPOSITIONS)):
             return False
         if has_that or not finite:
             return True

@@ -544,6 +544,121 @@ def test_offsets_hold_on_mixed_text():
 
 
 # ------------------------------------------------------------------------------------------
+# News attribution conventions (one test per phenomenon, on made-up sentences)
+
+def test_that_clause_may_open_with_no_or_a_preposition():
+    q = only("Governor Ann Patel insisted that no schools would close this winter.")
+    check(q, "Ann Patel", "reported")
+    assert q.text == "no schools would close this winter"
+    q = only("Mr. Ortiz noted that for every bus withdrawn, two new ones would enter service.")
+    check(q, "Ortiz", "reported")
+    assert q.text.startswith("for every bus withdrawn")
+
+
+def test_noted_introduces_reported_speech():
+    q = only("The harbour master, Ines Duarte, noted the channel had been dredged in April.")
+    check(q, "Ines Duarte", "reported")
+
+
+def test_the_judge_refers_to_the_named_judge():
+    body = ('Judge Helen Ward said the case was unusual.\n\n'
+            '"You abused the trust of every voter in this town," the judge told Carter.')
+    check(quote_with(extract_quotes(body), "abused the trust"), "Helen Ward", "after")
+
+
+def test_the_role_refers_to_person_introduced_with_that_role():
+    body = ("The club's coach, Pavel Novak, spoke after the match.\n\n"
+            '"We were simply not good enough today," the coach said.')
+    check(quote_with(extract_quotes(body), "not good enough"), "Pavel Novak", "after")
+
+
+def test_the_role_without_a_named_holder_stays_a_description():
+    q = only('"We were simply not good enough today," the coach said.')
+    assert q.canonical == "the coach" and q.method == "after"
+
+
+def test_title_of_a_place_then_the_name():
+    q = only('"Our prayers are with the families tonight." \u2014 the Archbishop of Calder, Simon Reyes')
+    check(q, "Simon Reyes", "dash")
+
+
+def test_title_of_a_place_before_the_name_without_comma():
+    q = only('Mayor of Fenwick Laura Stein said, "The bridge will reopen on Friday."')
+    check(q, "Laura Stein", "before")
+
+
+def test_organisation_name_containing_and():
+    q = only('"Keep away from the cliffs this weekend." \u2014 Northshore Coastguard and Rescue, on Facebook')
+    check(q, "Northshore Coastguard and Rescue", "dash", False)
+    assert q.speaker == "Northshore Coastguard and Rescue"
+
+
+def test_organisation_name_with_ampersand_is_not_a_person():
+    q = only('"The offer undervalues the business badly," Harlow & Finch said in a statement.')
+    assert q.canonical == "Harlow & Finch" and not q.is_person
+
+
+def test_name_before_a_role_noun_is_attributive():
+    body = ('Kelso beat Brackley Harriers 3-0 on Sunday.\n\n'
+            'Brackley manager Susan Reid said her players had "run out of legs". '
+            '"We will learn from this and come back stronger," she said.')
+    check(quote_with(extract_quotes(body), "learn from this"), "Susan Reid", "pronoun")
+
+
+def test_caption_of_a_post_belongs_to_the_poster():
+    q = only('The museum shared a photo of the empty plinth on Instagram, captioned "Gone for cleaning."')
+    check(q, "The museum", "before", False)
+    q = only('A neighbour, Priya Shah, posted a clip of the flooded road with the caption: '
+             '"So much for the school run."')
+    check(q, "Priya Shah", "before")
+
+
+def test_according_to_with_relative_clause_covers_partial_quote():
+    q = only("According to Leo Brandt, who leads the union of airline pilots, the new rota was "
+             '"simply unworkable" and had to be withdrawn.')
+    check(q, "Leo Brandt", "according_to")
+
+
+def test_according_to_with_relative_clause_reported():
+    q = only("According to Leo Brandt, who leads the union of airline pilots, the new rota had to be withdrawn.")
+    check(q, "Leo Brandt", "reported")
+    assert q.text == "the new rota had to be withdrawn"
+
+
+def test_commitment_verb_inside_reported_clause_keeps_outer_speaker():
+    q = only('A statement released by the organisers said both teams had agreed to '
+             '"respect the result" and to shake hands after the game.')
+    assert q.canonical.startswith("A statement") and not q.is_person and q.method == "partial"
+
+
+def test_definite_common_noun_organisation_as_subject():
+    q = only("The brewery insisted that its water supply had never been contaminated.")
+    check(q, "The brewery", "reported", False)
+
+
+def test_person_of_the_named_group():
+    q = only('Marta Quiroga of the tenants group Fair Rents Now said, "Nobody can afford these increases."')
+    check(q, "Marta Quiroga", "before")
+
+
+def test_numbered_definite_subject():
+    q = only('"We are delighted to join forces at last," the two companies said in a joint statement.')
+    assert q.canonical == "the two companies" and q.method == "after" and not q.is_person
+
+
+def test_holder_of_a_title_of_a_place_is_a_person():
+    q = only("The Archbishop of Wells said the church would open its doors to anyone left homeless.")
+    assert q.canonical == "The Archbishop of Wells" and q.is_person
+
+
+def test_organisation_in_a_title_does_not_refer_to_the_title_holder():
+    body = ("Treasury Secretary Ann Cole met bankers on Monday.\n\n"
+            "The treasury said the meeting had been productive.")
+    q = quote_with(extract_quotes(body), "productive")
+    assert q.canonical == "The treasury" and not q.is_person
+
+
+# ------------------------------------------------------------------------------------------
 # name_matches
 
 @pytest.mark.parametrize("query, canonical", [
