@@ -30,7 +30,9 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def make_index(tuning: tuple[int, int] = (1 << 15, 1024)) -> BM25Index:
     index = BM25Index()
     index._delta_max, index._compact_min = tuning
-    index._compact_frac = 0.0 if tuning[1] < 1024 else 0.25
+    small = tuning[1] < 1024
+    index._compact_frac = 0.0 if small else 0.25
+    index._chunk_tokens = 5 if small else 1 << 20  # several add() chunks per batch
     return index
 
 
@@ -251,7 +253,7 @@ def test_corrupt_or_missing_files_raise(tmp_path):
         BM25Index.load(inconsistent)
 
     missing_key = tmp_path / "missing_key.npz"
-    np.savez(missing_key, **{k: v for k, v in arrays.items() if k != "fwd_tfs"})
+    np.savez(missing_key, **{k: v for k, v in arrays.items() if k != "post_tfs"})
     with pytest.raises(IndexFileError):
         BM25Index.load(missing_key)
 
@@ -322,3 +324,22 @@ def test_removal_reorders_vocabulary_like_a_rebuild():
         for term in VOCAB:
             assert index.idf(term) == ref.idf.get(term, 0.0)
             np.testing.assert_array_equal(index.get_scores([term, "apple"]), ref.get_scores([term, "apple"]))
+
+
+def test_wide_documents_widen_rank_and_tf_storage(tmp_path):
+    # More than 255 distinct terms (ranks) and tfs above 255 arrive after segments already exist.
+    rng = random.Random(2)
+    docs = [rng.choices(VOCAB, k=rng.randint(1, 6)) for _ in range(40)]
+    index = BM25Index()
+    index._delta_max = 10
+    index.add(range(40), docs)
+    wide = [f"t{i}" for i in range(300)] + ["apple"] * 300
+    docs.append(wide)
+    index.add([40], [wide])
+    index.remove([3])
+    live = index.doc_ids()
+    query = ["apple", "t7", "t299", "gas"]
+    expected = BM25Okapi([docs[i] for i in live]).get_scores(query)
+    np.testing.assert_array_equal(index.get_scores(query), expected)
+    index.save(tmp_path / "wide.npz")
+    np.testing.assert_array_equal(BM25Index.load(tmp_path / "wide.npz").get_scores(query), expected)
