@@ -21,12 +21,27 @@ A year left out is the one putting the date nearest the published date, moved ba
 that lands over four months after publication in a past-tense clause (forward for future tense).
 A bare weekday is the one on or before publication in a past-tense clause, on or after it in a
 future-tense clause ("will", "is due to", "scheduled"), else the one within three days of it.
+
+Choosing the expression that dates an event (rank_time_expressions) follows news conventions:
+a dateline ("VALMORA, March 8 —") dates the report, never an event; a date right after a verb of
+saying ("the ministry said on Tuesday") dates the saying, so it only answers questions about a
+saying; the question's tense rules out dates on the wrong side of publication ("when will" is not
+answered by last year, nor by a past-tense clause on the publication day); "since 2009" after a
+superlative ("its highest since 2009") and lengths of time are not event dates; "a day after X
+did Y" dates something other than Y; words of the event attach to a date by nearness within their
+own clause (commas, dashes and a second coordinated verb separate clauses), weighted by how much
+they single out one sentence of the article (actors and places recur, event words do not) and
+boosted for selectors ("first", "most recently"); a sentence whose only event words are names
+(who, where) does not date what happened. When the passage naming the event has no date, the
+next sentences may, if their subject takes the event up ("The reduction will apply from June 1").
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -129,6 +144,12 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
                         rf"(?P<year>{_YEAR})(?![-–/]\d)")),
     ("year_range", re.compile(rf"(?<![\w$£€.,/-])(?P<y1>{_YEAR})\s*[-–—/]\s*(?P<y2>\d{{4}}|\d\d)"
                               r"(?![\w%])(?!,\d|\.\d)")),
+    ("quarter", re.compile(
+        rf"{_B}(?:(?:[Tt]he\s+)?(?P<ord>(?i:first|second|third|fourth|final|last))\s+quarter\s+of\s+"
+        rf"(?:(?:the\s+)?(?:(?P<year>{_YEAR})|(?P<rel>(?i:this|last|next))\s+year|(?P<the_year>(?i:the\s+year)))|"
+        rf"(?P<year2>{_YEAR}))|(?P<q>Q[1-4])\s+(?P<year3>{_YEAR}))(?![\w])")),
+    ("era", re.compile(r"(?<![\w.,])(?:(?P<y>\d{1,3}(?:,\d{3})+|\d{1,5})\s*(?P<era>BCE|BC|B\.C\.(?:E\.)?)"
+                       r"|(?P<ad>AD|A\.D\.)\s+(?P<y2>\d{1,4}))(?![\w])")),
     ("decade", re.compile(rf"{_B}(?:(?P<the>[Tt]he)\s+)?(?:(?P<mod>(?i:early|mid|late))[-\s]+)?"
                           r"(?P<dec>(?:1[89]|20)\d0s|'\d0s|\d0s)(?![\w])")),
     ("iso", re.compile(rf"(?<![\w-])(?P<y>{_YEAR})-(?P<m>0[1-9]|1[0-2])-"
@@ -325,6 +346,23 @@ def _accept_season(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | N
                                                 "s": g["sea"].lower(), "rel": (g["rel"] or "").lower()})
 
 
+def _accept_quarter(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    if g["q"]:
+        q, year = int(g["q"][1]), int(g["year3"])
+    else:
+        q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "last": 4}[g["ord"].lower()]
+        year = int(g["year"] or g["year2"]) if (g["year"] or g["year2"]) else None
+    rel = (g["rel"] or "").lower()
+    return _Atom(m.start(), m.end(), "quarter", {"q": q, "y": year,
+                                                 "offset": {"last": -1, "next": 1}.get(rel, 0)})
+
+
+def _accept_era(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    if g["ad"]:
+        return _Atom(m.start(), m.end(), "year", {"y": int(g["y2"])})
+    return _Atom(m.start(), m.end(), "bc", {"y": int(g["y"].replace(",", ""))})
+
+
 def _accept_ago(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom:
     return _Atom(m.start(), m.end(), "ago", {"n": _num(g["n"]), "u": _unit(g["u"])})
 
@@ -412,6 +450,8 @@ def _accept_period(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom:
 def _accept_anchored(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
     start, end = m.start(), m.end()
     if g["n"]:
+        if prev == "for" and not g["q"]:
+            return None  # "banned for four years after testing positive" is a length of time
         n = _num(g["n"])
         if n is None:
             return None
@@ -458,6 +498,7 @@ _ACCEPTORS = {
     "season": _accept_season, "deictic": _accept_deictic, "weekday": _accept_weekday,
     "period": _accept_period, "ago": _accept_ago, "anchored": _accept_anchored,
     "duration": _accept_duration, "adj_duration": _accept_adj_duration,
+    "quarter": _accept_quarter, "era": _accept_era,
 }
 
 
@@ -497,7 +538,8 @@ _RANGE_GAP = re.compile(r"\s*(?:-|–|—|\s(?:to|until|till|through|and)\s)\s*"
 _OPEN_START = re.compile(r"(?i:\b(from|since|starting|beginning)\s+(?:on\s+|in\s+)?)$")
 _OPEN_END = re.compile(r"(?i:\b(until|till|up\s+to|up\s+until|through)\s+)$")
 _BETWEEN = re.compile(r"(?i:\b(between|from)\s+)$")
-_RANGE_PARTS = ("date", "month", "year", "season", "decade", "ddelta", "weekday", "period", "range")
+_RANGE_PARTS = ("date", "month", "year", "season", "decade", "ddelta", "weekday", "period", "range",
+                "quarter")
 
 
 def _combine_ranges(atoms: list[_Atom], text: str) -> list[_Atom]:
@@ -548,6 +590,8 @@ _PAST_IRREGULAR = (
 _PAST = re.compile(r"\b(?:" + "|".join(_PAST_IRREGULAR) + r"|[a-z]{3,}ed)\b")
 _NOT_PAST = frozenset("need speed feed seed proceed exceed succeed indeed embed bleed armed "
                       "united hundred red bed shed breed greed weed".split())
+_DETERMINER_BEFORE = re.compile(
+    r"(?i)\b(?:the|a|an|every|each|all|its|their|his|her|our|this|these|those|some|many|no|any)\s+$")
 _CLAUSE_BREAK = re.compile(r"[,;:()\"—–]|\b(?:that|but|while|which|who|whereas|although|because)\b")
 
 
@@ -584,6 +628,8 @@ def _tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
             continue
         if re.search(r"\b(?:be|been|being)\s+(?:\w+\s+)?$", text[max(s0, m.start() - 20):m.start()]):
             continue  # a passive participle takes its tense from the auxiliary
+        if word.endswith("ed") and re.search(_DETERMINER_BEFORE, text[max(s0, m.start() - 12):m.start()]):
+            continue  # "every flooded household", "the derailed train": an adjective, not a verb
         markers.append((m.start(), "past"))
     markers = [(p, t) for p, t in markers if not start <= p < end]
     if not markers:
@@ -626,6 +672,7 @@ class _Res:
 
 
 _KIND = {"date": "absolute", "month": "absolute", "year": "absolute", "decade": "absolute",
+         "quarter": "absolute", "bc": "absolute",
          "season": "absolute", "ddelta": "relative", "weekday": "relative", "period": "relative",
          "ago": "relative", "anchored": "relative", "duration": "duration", "range": "range"}
 
@@ -689,6 +736,13 @@ def _resolve(a: _Atom, ctx: _Ctx) -> _Res:
         return _resolve_month(p, pub, ctx.tense)
     if a.tag == "year":
         return _year_res(p["y"])
+    if a.tag == "quarter":
+        y = p["y"] if p["y"] is not None else (pub.year + p["offset"] if pub else None)
+        if y is None:
+            return _Res(None, "quarter", f"XXXX-Q{p['q']}")
+        return _Res(None, "quarter", f"{y:04d}-Q{p['q']}", (date(y, 3 * p["q"] - 2, 1), "month"))
+    if a.tag == "bc":
+        return _Res(None, "year", f"BC{p['y']:04d}")
     if a.tag == "decade":
         return _Res(None, "decade", str(p["decade"] // 10))
     if a.tag == "season":
@@ -866,21 +920,44 @@ _IRREGULAR = {"began": "begin", "begun": "begin", "withdrew": "withdraw", "withd
               "said": "say", "told": "tell", "held": "hold", "met": "meet", "left": "leave",
               "took": "take", "taken": "take", "came": "come", "went": "go", "gone": "go",
               "fought": "fight", "struck": "strike", "sent": "send", "led": "lead", "won": "win",
-              "lost": "lose", "fell": "fall", "rose": "rise", "risen": "rise", "made": "make",
-              "gave": "give", "given": "give", "spoke": "speak", "spoken": "speak",
+              "lost": "lose", "fell": "fall", "fallen": "fall", "rose": "rise", "risen": "rise",
+              "made": "make", "gave": "give", "given": "give", "spoke": "speak", "spoken": "speak",
               "broke": "break", "broken": "break", "killed": "kill", "seized": "seize",
               "became": "become", "brought": "bring", "bought": "buy", "ran": "run",
-              "wrote": "write", "written": "write", "chose": "choose", "chosen": "choose"}
+              "wrote": "write", "written": "write", "chose": "choose", "chosen": "choose",
+              "built": "build", "sold": "sell", "paid": "pay", "found": "find", "kept": "keep",
+              "shot": "shoot", "hit": "hit", "set": "set", "put": "put", "cut": "cut", "quit": "quit",
+              "stood": "stand", "drew": "draw", "drawn": "draw", "flew": "fly", "flown": "fly",
+              "threw": "throw", "thrown": "throw", "grew": "grow", "grown": "grow", "knew": "know",
+              "known": "know", "saw": "see", "seen": "see", "got": "get", "gotten": "get",
+              "hung": "hang", "lent": "lend", "spent": "spend", "bore": "bear", "borne": "bear",
+              "died": "die", "lied": "lie", "tied": "tie", "dying": "die", "felt": "feel",
+              "heard": "hear", "meant": "mean", "sought": "seek", "taught": "teach",
+              "thought": "think", "caught": "catch", "fled": "flee", "swore": "swear",
+              "sworn": "swear", "woke": "wake", "rode": "ride", "drove": "drive", "driven": "drive",
+              "froze": "freeze", "frozen": "freeze", "sank": "sink", "sunk": "sink", "ate": "eat",
+              "shut": "shut", "split": "split", "spread": "spread"}
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
+    """A light stem shared by question and text words: "votes"/"voted"/"voting"/"vote" -> "vot"."""
     word = _IRREGULAR.get(word, word)
-    for suffix in ("ing", "ies", "ed", "es", "al", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+    for suffix in ("ing", "ies", "ied", "ed", "es", "al", "s", "e"):
+        if not word.endswith(suffix) or len(word) - len(suffix) < 3:
+            continue
+        if suffix == "s" and word.endswith(("ss", "us", "is")):
+            continue  # "miss", "status", "crisis"
+        stem = word[: -len(suffix)]
+        if suffix in ("ies", "ied"):
+            stem += "y"
+        elif suffix in ("ing", "ed") and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+            stem = stem[:-1]  # "stopped" -> "stop"
+        return stem.removesuffix("e") if len(stem) > 3 else stem
     return word
 
 
+@lru_cache(maxsize=262144)
 def _term_match(term: str, stem: str) -> bool:
     t = _stem(term)
     if t == stem:
@@ -896,65 +973,438 @@ def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
             if not (m.group() == "s" and m.start() > 0 and norm[m.start() - 1] == "'")]
 
 
-def _attachment(expr: TimeExpression, body: str, sent: tuple[int, int],
-                terms: list[str]) -> float:
-    """How strongly the event words in the expression's sentence attach to it."""
-    toks = _tokens(body, *sent)
+# "began testing in 2021 and started offering rides on June 3": a second predicate, a second event.
+_COORDINATION = re.compile(r"(?i)\b(?:and|but|then)\s+(?:(?:later|then|also|now|soon)\s+)?"
+                           r"(?:(?:will|would|has|have|had|was|were)\s+)?(?:[a-z]{3,}ed|" +
+                           "|".join(w for w in _IRREGULAR if w not in ("set", "put", "cut", "hit", "quit")) + r")\b")
+
+
+_RELATIVE_COMMA = re.compile(r",\s*(?:which|who|whose|where)\b")
+
+
+def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
+               terms: list[str]) -> dict[str, float]:
+    """For each event word in the sentence, how closely it attaches to the expression (0..1):
+    near in words, and not across commas, brackets or dashes (other clauses)."""
     idx = [i for i, (off, _) in enumerate(toks) if expr.start <= off < expr.end]
     if not idx:
-        return 0.0
+        return {}
     first, last = idx[0], idx[-1]
-    score = 0.0
-    for term in dict.fromkeys(terms):
+    # "a day after X told staff": the words after the expression name the event it counts from.
+    relative = _event_relative(body, expr)
+    out: dict[str, float] = {}
+    for term in terms:
         best = None
         for i, (off, stem) in enumerate(toks):
-            if first <= i <= last or not _term_match(term, stem):
+            if first <= i <= last or not _term_match(term, stem) or (relative and i > last):
                 continue
             lo, hi = (toks[i][0], expr.start) if i < first else (expr.end, off)
-            breaks = len(re.findall(r"[,;:()—–]", body[lo:hi]))
+            gap = body[lo:hi]
+            # ", which open on Sept. 13" speaks of the noun before the comma: no clause break there.
+            breaks = (len(re.findall(r"[,;:()—–]", gap)) - len(_RELATIVE_COMMA.findall(gap))
+                      + len(_COORDINATION.findall(gap)))
             dist = (first - i if i < first else i - last) + 4 * breaks
             best = dist if best is None else min(best, dist)
         if best is not None:
-            score += 1.0 / (1.0 + best / 6.0)
-    return score
+            out[term] = 1.0 / (1.0 + best / 6.0)
+    return out
+
+
+# ---------------------------------------------------------------- what a "when" question asks
+
+@dataclass(frozen=True)
+class WhenQuestion:
+    """What the wording of a "when" question says beyond its content words."""
+
+    tense: str = ""       # "past" (did, was, has), "future" (will, must, is due to), "present" (is, does)
+    aspect: str = ""      # "start" (start, begin, open, take effect) or "end" (end, until, expire)
+    speech: bool = False  # the event is itself a saying: "when did X announce / say / warn"
+    names: frozenset[str] = frozenset()  # capitalised words (lower-cased): who and where, not what
+
+
+_Q_PAST = frozenset("did was were had has have".split())
+_Q_FUTURE = frozenset("will shall must should would".split())
+_Q_PRESENT = frozenset("does do is are can".split())
+_Q_START = re.compile(r"(?i)\b(?:start(?:s|ed|ing)?|begin(?:s|ning)?|began|commence[sd]?|open(?:s|ed)?|"
+                      r"take\s+effect|takes\s+effect|come\s+into\s+(?:force|effect)|kick\s+off|resume[sd]?)\b")
+_Q_END = re.compile(r"(?i)\b(?:end(?:s|ed)?|finish(?:es|ed)?|expire[sd]?|until|till|run\s+out|"
+                    r"last\s+until|conclude[sd]?)\b")
+_SPEECH_Q = re.compile(r"(?i)\b(?:say|said|says|announce[sd]?|announcing|tell|told|confirm(?:s|ed)?|"
+                       r"report(?:s|ed)?|warn(?:s|ed)?|declare[sd]?|reveal(?:s|ed)?|claim(?:s|ed)?|"
+                       r"insist(?:s|ed)?|write|wrote|written|admit(?:s|ted)?|deny|denied)\b")
+
+
+def analyse_question(text: str) -> WhenQuestion:
+    """Tense, aspect and speech act of the event a "when" question asks about
+    ("did the talks collapse", "will the ban end", "did the minister announce the cut")."""
+    words = re.findall(r"[a-z']+", normalize_quotes(text).lower())
+    if words and words[0] == "when":
+        words = words[1:]
+    first = words[0] if words else ""
+    rest = " ".join(words[1:6])
+    if first in _Q_PAST:
+        tense = "past"
+    elif first in _Q_FUTURE or re.search(r"\b(?:expected|due|scheduled|set|going|planned|slated)\s+to\b", rest):
+        tense = "future"
+    elif first in _Q_PRESENT:
+        tense = "present"
+    else:
+        tense = ""
+    aspect = "end" if _Q_END.search(text) else "start" if _Q_START.search(text) else ""
+    names = frozenset(w.lower() for w in re.findall(r"(?<![\w'])([A-Z][\w]*)", normalize_quotes(text))
+                      if w.lower() not in _Q_PAST | _Q_FUTURE | _Q_PRESENT | {"when"})
+    return WhenQuestion(tense, aspect, bool(_SPEECH_Q.search(text)), names)
+
+
+# ---------------------------------------------------------------- which expression dates the event
+
+_DATELINE_BEFORE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.](?:,\s*[A-Z][\w.'\-]*(?:\s+[A-Z][\w.'\-]*)*)*,\s*$")
+_DATELINE_AFTER = re.compile(r"\s*(?:\([^)\n]*\)\s*)?(?:[—–]|--?\s)")
+
+
+def _is_dateline(text: str, e: TimeExpression) -> bool:
+    """"VALMORA, March 8 — ...", "March 8 (Reuters) - ...": the date of the report, not of an event.
+    A dateline opens a line: an upper-case place (optionally ", Region"), the date, then a dash."""
+    line_start = text.rfind("\n", 0, e.start) + 1
+    before = text[line_start:e.start]
+    if before.strip() and not _DATELINE_BEFORE.fullmatch(before.lstrip()):
+        return False
+    return bool(_DATELINE_AFTER.match(text, e.end))
+
+
+_SPEECH_VERBS = (r"said|says|told|tells|announced|announces|added|stated|confirmed|confirms|reported|"
+                 r"wrote|warned|noted|explained|insisted|argued|claimed|declared|revealed|testified|"
+                 r"conceded|acknowledged|admitted|denied|tweeted|posted")
+_SPEECH_BEFORE = re.compile(rf"(?i)\b(?:{_SPEECH_VERBS})\b((?:\s+[\w'’.-]+){{0,8}}?)\s*(?:on|in|at|late|early)?\s*$")
+_NOT_SPEECH_GAP = re.compile(r"(?i)\b(?:that|would|will|to|had|has|have|was|were|is|are|be|been|could|should|"
+                             r"may|might|can|when|if|and|but|it|they|he|she|we)\b|[,;:\"“”]")
+
+
+def _speech_attached(text: str, sent: tuple[int, int], e: TimeExpression) -> bool:
+    """"the ministry said on Tuesday", "she told reporters on Monday": the date of the saying."""
+    m = _SPEECH_BEFORE.search(normalize_quotes(text[sent[0]:e.start]))
+    return bool(m) and not _NOT_SPEECH_GAP.search(m.group(1))
+
+
+_SUPERLATIVE = re.compile(r"(?i)\b(?:first|only|\w+est|most|least|best|worst|biggest|largest|highest|"
+                          r"lowest)\b(?:\s+[\w'’-]+){0,8}\s*$")
+_NOT_SUPERLATIVE = frozenset("interest latest west forest protest request harvest honest modest "
+                             "arrest contest suggest digest invest test rest guest chest nest "
+                             "earnest".split())
+
+
+def _comparison_since(text: str, sent: tuple[int, int], e: TimeExpression) -> bool:
+    """"its highest level since 2009", "the first default since the 2000s", "the biggest fall in
+    six months": the baseline of a comparison, not the date of the event."""
+    before = text[sent[0]:e.start]
+    if not e.text.lower().startswith("since"):
+        return False  # ("in six months" after a superlative is a length, dropped anyway)
+    m = _SUPERLATIVE.search(before)
+    if not m:
+        return False
+    word = re.match(r"\w+", m.group()).group().lower()
+    return word not in _NOT_SUPERLATIVE
+
+
+def _event_relative(text: str, e: TimeExpression) -> bool:
+    """"two years after the state stopped paying": a date counted from another event, not fixed."""
+    return (e.kind == "relative" and re.search(r"(?i)\b(?:after|before)$", e.text) is not None
+            and re.match(r"\s+[\w“\"]", text[e.end:e.end + 3]) is not None)
+
+
+def _point(value: str | None) -> str | None:
+    """The start (or, if open, the end) of a TIMEX value, as written: "2016-03-15", "2015-10", "2015"."""
+    if not value:
+        return None
+    a, _, b = value.partition("/")
+    v = a if a and a != ".." else b
+    return v if v and re.match(r"\d{4}(?:-\d\d(?:-\d\d)?|-Q\d)?$", v) else None
+
+
+def _side_of_publication(e: TimeExpression, published: date | None) -> int | None:
+    """-1 before the published date, 0 on it (at the expression's granularity), 1 after; None unknown."""
+    if published is None:
+        return None
+    v = _point(e.value)
+    if v is None:
+        return None
+    if "-Q" in v:
+        y, q = int(v[:4]), int(v[-1])
+        here = (published.year, (published.month - 1) // 3 + 1)
+        there = (y, q)
+    else:
+        parts = [int(x) for x in v.split("-")]
+        here = (published.year, published.month, published.day)[:len(parts)]
+        there = tuple(parts)
+    return (there > here) - (there < here)
+
+
+_ARTICLE_CACHE: dict[tuple[int, str, date | None], tuple] = {}
+
+
+def _article(body: str, published: date | None) -> tuple:
+    """Expressions, sentences and per-sentence stems of a body, computed once per article."""
+    key = (hash(body), body[:64], published)
+    hit = _ARTICLE_CACHE.get(key)
+    if hit is not None:
+        return hit
+    if len(_ARTICLE_CACHE) > 64:
+        _ARTICLE_CACHE.clear()
+    found = find_time_expressions(body, published)
+    norm = normalize_quotes(body)
+    sentences = _sentence_bounds(norm)
+    toks = [_tokens(body, a, b) for a, b in sentences]
+    stems = [{stem for _, stem in t} for t in toks]
+    hit = (found, sentences, toks, stems, norm)
+    _ARTICLE_CACHE[key] = hit
+    return hit
+
+
+def term_specificity(body: str, terms: list[str]) -> dict[str, float]:
+    """How much each word singles out a sentence of this article: words of the story's topic
+    (its places and actors, in many sentences) weigh little; words naming one event weigh most."""
+    _, sentences, _, stems, _ = _article(body, None)
+    n = max(len(sentences), 1)
+    out = {}
+    for t in terms:
+        df = sum(1 for st in stems if any(_term_match(t, x) for x in st))
+        out[t] = math.log(1.0 + n / df) if df else math.log(1.0 + n)
+    return out
+
+
+# Frame words that are themselves the event for some subjects ("the deal closes", "the show opens").
+_ASPECTUAL = frozenset("start starts started starting begin begins began beginning end ends ended ending "
+                       "finish finished open opens opened close closes closed".split())
+
+# Words that pick one occurrence of a repeated event ("most recently", "first", "next"): the
+# expression beside them is the one asked about.
+_SELECTORS = frozenset("first last latest next recently previous previously earlier initially "
+                       "originally again".split())
+_SELECTOR_BOOST = 2.5
+
+
+def rank_time_expressions(
+    body: str, span: tuple[int, int], event_terms: list[str], published: date | None = None,
+    question: WhenQuestion | None = None, weights: dict[str, float] | None = None,
+    _carry: tuple[frozenset[str], int] | None = None,
+) -> list[tuple[float, TimeExpression]]:
+    """Every expression inside body[span[0]:span[1]] that could date the event, with a score
+    (higher is better), best first. ``weights`` (e.g. corpus idf) scale the event words."""
+    if isinstance(published, datetime):
+        published = published.date()
+    question = question or WhenQuestion()
+    lo, hi = span
+    found_all, all_sents, all_toks, all_stems, norm_body = _article(body, published)
+    found = [e for e in found_all if lo <= e.start and e.end <= hi and not _adjectival(e)]
+    if not found:
+        return []
+    terms = list(dict.fromkeys(t.lower() for t in event_terms))
+    spec = term_specificity(body, terms)
+    w = {t: spec[t] * (weights.get(t, 1.0) if weights else 1.0) * (_SELECTOR_BOOST if t in _SELECTORS else 1.0)
+         for t in terms}
+    total = sum(w.values()) or 1.0
+
+    sentences = []
+    for (a, b), toks, stems in zip(all_sents, all_toks, all_stems):
+        if a < hi and b > lo:
+            a2, b2 = max(a, lo), min(b, hi)
+            toks2 = [t for t in toks if a2 <= t[0] < b2]
+            stems2 = {x for _, x in toks2}
+            if _carry is not None:  # the anaphoric subject stands for the antecedent's words
+                stems2 |= {_stem(t) for t in _carry[0]}
+            sentences.append(((a2, b2), toks2, stems2))
+    cover = {s: sum(w[t] for t in terms if any(_term_match(t, x) for x in st)) for s, _, st in sentences}
+    best_cover = max(cover.values(), default=0.0)
+
+    what = {t for t in terms if t not in question.names and t not in _SELECTORS
+            and (t not in _FRAME_WORDS or t in _ASPECTUAL)}
+    if not what:  # "when did Marek Dolinar ...?" with nothing else: the names must do
+        what = set(terms)
+    out = []
+    for e in found:
+        sent, toks, stems = next((x for x in sentences if x[0][0] <= e.start < x[0][1]), sentences[0])
+        # Never date the event with a sentence about something else.
+        if cover[sent] * 2 < best_cover or cover[sent] == 0:
+            continue
+        if _is_dateline(norm_body, e):
+            continue  # the date of the report
+        if not any(t in what and any(_term_match(t, x) for x in stems) for t in terms):
+            continue  # names say who and where; some word naming what happened must be there
+        side = _side_of_publication(e, published)
+        if question.tense == "past" and side == 1 or question.tense == "future" and side == -1:
+            continue  # "when will ..." is not answered by last year, nor "when did ..." by tomorrow
+        clause = _tense(norm_body, sent, e.start, e.end)
+        if side == 0 and (question.tense == "past" and clause == "future"
+                          or question.tense == "future" and clause == "past"):
+            continue  # "raised rates on Wednesday" (the publication day) is over: no "when will"
+        close = _closeness(e, norm_body, toks, terms)
+        if _carry is not None:
+            head = [(_carry[1], "\x00")]
+            for t, c in _closeness(e, norm_body, sorted(toks + head), ["\x00"]).items():
+                for t2 in _carry[0]:
+                    close[t2] = max(close.get(t2, 0.0), c)
+        score = sum(w[t] * c for t, c in close.items()) / total
+        if question.tense == "past" and clause == "future" or (
+                question.tense == "future" and clause == "past" and side != 1):
+            score *= 0.35
+        elif question.tense == "present" and clause == "past" and side != 1:
+            score *= 0.6
+        if _speech_attached(norm_body, sent, e):
+            score *= 1.25 if question.speech else 0.45
+        if _comparison_since(norm_body, sent, e):
+            score *= 0.2
+        if _event_relative(norm_body, e):
+            score *= 0.6
+        if e.value is None and e.iso is None:
+            score *= 0.6
+        if e.kind == "duration":
+            # A length of time answers "how long", not "when"; only "(with)in six months" in a
+            # future clause names a point in time.
+            lead_in = norm_body[max(0, e.start - 8):e.start]
+            if not (clause == "future" and re.search(r"(?i)\b(?:in|within)\s+$", lead_in)):
+                continue
+            score *= 0.5
+        if e.granularity == "day" and e.iso:
+            score *= 1.1  # of two dates beside the event, the precise one
+        if e.kind == "range" and question.aspect:
+            lead = e.text.lower()
+            if question.aspect == "start" and re.match(r"(?:from|since|starting|beginning|between)\b", lead):
+                score *= 1.3
+            elif question.aspect == "end" and _end_connector(e.text) is not None:
+                score *= 1.3
+        if score > 0:
+            out.append((score, e))
+    out.sort(key=lambda x: (-x[0], x[1].kind == "duration", x[1].start))
+    return out
+
+
+_ANAPHORIC_SUBJECT = re.compile(
+    r"\s*[\"“]?(?:The|This|These|Those|That|Such|Its|Their)\s+(?:[a-z][\w-]*\s+){0,2}?(?P<head>[a-z][\w-]*)"
+    r"\s+(?:will|would|is|are|was|were|has|have|had|must|should|could|can|may|might|[a-z]+ed|[a-z]+s)\b")
+# Nouns naming an event ("the reduction", "the agreement", "the closure", "the approval") ...
+_EVENT_NOUN = re.compile(r"(?:tion|sion|ment|ure|al|ance|ence|ing)s?$")
+# ... unless they name an actor: "the commission will meet" goes on about the commission.
+_ACTOR_NOUNS = frozenset("commission commissions government administration organisation organization "
+                         "federation association institution coalition opposition union department "
+                         "management council tribunal national nationals official officials "
+                         "individual individuals".split())
+
+
+def _event_anaphor(head: str, terms: list[str]) -> bool:
+    """A subject that takes up the event: a word of the question again, or an event noun."""
+    head = head.lower()
+    if any(_term_match(t, _stem(head)) for t in terms):
+        return True
+    return bool(_EVENT_NOUN.search(head)) and head not in _ACTOR_NOUNS
+CONTINUATION_WEIGHT = 0.8
+
+
+def rank_following(
+    body: str, span: tuple[int, int], event_terms: list[str], published: date | None = None,
+    question: WhenQuestion | None = None, weights: dict[str, float] | None = None,
+) -> list[tuple[float, TimeExpression]]:
+    """Expressions in the sentences just after a passage that go on about its event through an
+    anaphoric subject: "OPEC agreed to cut output. The reduction will apply from June 1." The subject
+    ("The reduction") carries the event words of the passage, at a discount."""
+    if isinstance(published, datetime):
+        published = published.date()
+    _, sentences, _, stems, norm_body = _article(body, published)
+    terms = list(dict.fromkeys(t.lower() for t in event_terms))
+    carried = frozenset(t for t in terms
+                        if any(_term_match(t, x) for i, st in enumerate(stems)
+                               if sentences[i][0] < span[1] and sentences[i][1] > span[0] for x in st))
+    if not carried:
+        return []
+    out: list[tuple[float, TimeExpression]] = []
+    after = [i for i, (a, _) in enumerate(sentences) if a >= span[1]][:3]
+    prev_end = span[1]
+    breaks = 0
+    for i in after:
+        a, b = sentences[i]
+        breaks += len(re.findall(r"\n\s*\n", body[prev_end:a]))
+        if breaks > 1:
+            break  # the next paragraph at most
+        prev_end = b
+        m = _ANAPHORIC_SUBJECT.match(norm_body, a)
+        if not m or not _event_anaphor(m.group("head"), terms):
+            continue
+        head = m.start("head")
+        for score, e in rank_time_expressions(body, (a, b), terms, published, question, weights,
+                                              _carry=(carried, head)):
+            out.append((score * CONTINUATION_WEIGHT, e))
+    out.sort(key=lambda x: (-x[0], x[1].start))
+    return out
+
+
+_END_CONNECTOR = re.compile(r"(?i)(?:^|\s|(?<=\d))(until|till|through|to|[-–])\s*(?=\S)")
+
+
+def _end_connector(text: str) -> int | None:
+    """Where the end part of a range starts ("from March 4 until June" -> at "until")."""
+    m = None
+    for m in _END_CONNECTOR.finditer(text):
+        pass
+    if m is None:
+        return None
+    return m.start(1)
+
+
+def range_end(body: str, e: TimeExpression, published: date | None = None) -> TimeExpression | None:
+    """The end part of a range as an expression of its own: "until June" from "from March 4 until June"."""
+    if e.kind != "range":
+        return None
+    cut = _end_connector(e.text)
+    if cut is None or cut == 0:
+        return None if cut is None else e
+    masked = body[:e.start] + " " * cut + body[e.start + cut:]
+    for x in find_time_expressions(masked, published):
+        if x.start == e.start + cut and x.end == e.end:
+            return x
+    return None
+
+
+# Words that frame the time of an event rather than name it: an article need not contain them
+# to date the event ("when will the cut start" is answered by "from June 1").
+_FRAME_WORDS = frozenset("""
+start starts started starting begin begins began beginning end ends ended ending finish finished
+open opens opened close closes closed take takes took taken effect place happen happens happened
+occur occurs occurred get gets got come comes came go goes went make makes made hold holds held
+first next last again most recently ever still finally officially due expected set scheduled
+planned must need needs near soon later earlier become becomes became new time date day
+""".split())
+
+
+@lru_cache(maxsize=64)
+def _stem_set(text: str) -> frozenset[str]:
+    return frozenset(_stem(m.group()) for m in re.finditer(r"[^\W_]+", normalize_quotes(text).lower()))
+
+
+def article_lacks(text: str, event_terms: list[str]) -> list[str]:
+    """The event words that occur nowhere in text (an article's title and body), leaving out words
+    that only frame the time: an article lacking one of the rest does not describe the event."""
+    stems = _stem_set(text)
+    return [t for t in dict.fromkeys(x.lower() for x in event_terms)
+            if t not in _FRAME_WORDS and not any(_term_match(t, s) for s in stems)]
+
+
+def choose_from_ranked(body: str, ranked: list[tuple[float, TimeExpression]],
+                       published: date | None = None,
+                       question: WhenQuestion | None = None) -> TimeExpression | None:
+    """The best of rank_time_expressions' list; for a question about an end ("until when",
+    "when does X end"), only the end part of a range ("until June")."""
+    if not ranked:
+        return None
+    best = ranked[0][1]
+    if question is not None and question.aspect == "end" and best.kind == "range":
+        best = range_end(body, best, published) or best
+    return best
 
 
 def choose_time_expression(
-    body: str, span: tuple[int, int], event_terms: list[str], published: date | None = None
+    body: str, span: tuple[int, int], event_terms: list[str], published: date | None = None,
+    question: WhenQuestion | None = None, weights: dict[str, float] | None = None,
 ) -> TimeExpression | None:
     """The expression inside body[span[0]:span[1]] that dates the event named by event_terms
     (lower-case tokens as bot.nlp.tokens.query_terms gives them), or None. Offsets are into body."""
-    lo, hi = span
-    # The whole body is resolved so "two days later" can reach back before the passage.
-    found = [e for e in find_time_expressions(body, published)
-             if lo <= e.start and e.end <= hi and not _adjectival(e)]
-    if not found:
-        return None
-    terms = list(dict.fromkeys(t.lower() for t in event_terms))
-    sentences = [(max(a, lo), min(b, hi)) for a, b in _sentence_bounds(normalize_quotes(body))
-                 if a < hi and b > lo]
-    coverage = {s: _coverage(body, s, terms) for s in sentences}
-    best = max(coverage.values(), default=0)
-
-    def sentence_of(e: TimeExpression) -> tuple[int, int]:
-        return next((s for s in sentences if s[0] <= e.start < s[1]), (lo, hi))
-
-    # Never date the event with a sentence about something else: an expression must share a
-    # sentence with at least half as many event words as the best-matching sentence has.
-    found = [e for e in found if coverage.get(sentence_of(e), 0) * 2 >= best]
-    if not found:
-        return None
-
-    def rank(e: TimeExpression) -> tuple[float, bool, int]:
-        score = _attachment(e, body, sentence_of(e), terms)
-        if e.kind == "duration":
-            score *= 0.5  # a "when" question wants a date before a length of time
-        return (score, e.kind != "duration", -e.start)
-
-    return max(found, key=rank)
-
-
-def _coverage(body: str, sent: tuple[int, int], terms: list[str]) -> int:
-    """How many distinct event words the sentence contains."""
-    stems = {stem for _, stem in _tokens(body, *sent)}
-    return sum(any(_term_match(t, stem) for stem in stems) for t in terms)
+    ranked = rank_time_expressions(body, span, event_terms, published, question, weights)
+    return choose_from_ranked(body, ranked, published, question)

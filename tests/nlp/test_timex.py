@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.nlp.timex import TimeExpression, choose_time_expression, find_time_expressions
+from bot.nlp.timex import (
+    TimeExpression, analyse_question, article_lacks, choose_time_expression, find_time_expressions,
+    rank_following, rank_time_expressions,
+)
 from bot.nlp.tokens import query_terms
 
 # Wednesday 16 March 2016, ISO week 11.
@@ -596,3 +599,156 @@ def test_choose_across_whole_article(seed):
     terms = event("when did Russia begin its campaign of air strikes in Syria")
     e = choose_time_expression(seed, (0, len(seed)), terms, date(2016, 3, 14))
     assert (e.text, e.iso) == ("September 15", "2015-09-15")
+
+
+# ---------------------------------------------------------------- forms added for "when" answers
+
+@pytest.mark.parametrize(("sentence", "text", "value"), [
+    ("The plant should open in the second quarter of 2017, the firm said.", "the second quarter of 2017", "2017-Q2"),
+    ("Profits fell in Q4 2015.", "Q4 2015", "2015-Q4"),
+    ("Sales slowed in the first quarter of this year.", "the first quarter of this year", "2016-Q1"),
+])
+def test_quarters(sentence, text, value):
+    e = only(sentence)
+    assert (e.text, e.iso, e.value, e.kind) == (text, None, value, "absolute")
+
+
+def test_years_before_christ():
+    e = only("The settlement was abandoned around 2500 BC, the survey found.")
+    assert (e.text, e.iso, e.value) == ("2500 BC", None, "BC2500")
+
+
+def test_for_years_after_is_a_length_not_a_date():
+    e = only("The swimmer was suspended for two years after missing three tests.")
+    assert (e.text, e.kind) == ("for two years", "duration")
+
+
+def test_participle_adjective_does_not_make_a_clause_past():
+    # "every damaged home" is an adjective; "would" governs the clause, so Monday is ahead.
+    found = find_time_expressions(
+        "The mayor added that the city would repair every damaged home from Monday.", date(2016, 3, 19))
+    assert [(e.text, e.iso) for e in found] == [("from Monday", "2016-03-21")]
+
+
+# ---------------------------------------------------------------- reading the question
+
+def test_analyse_question_tense_aspect_speech_names():
+    q = analyse_question("will the Dunmore bridge reopen")
+    assert (q.tense, q.aspect, q.speech, q.names) == ("future", "", False, frozenset({"dunmore"}))
+    assert analyse_question("did the regulator announce the fine").speech
+    assert analyse_question("is the merger expected to close").tense == "future"
+    assert analyse_question("does the strike end").aspect == "end"
+    assert analyse_question("will the new timetable take effect").aspect == "start"
+    assert analyse_question("was the museum opened").tense == "past"
+
+
+def test_article_lacks_content_words_but_not_time_frame_words():
+    text = "The ferry operator agreed to restore the crossing. Sailings resume from June 1."
+    assert article_lacks(text, event("when will the ferry crossing start again")) == []
+    assert article_lacks(text, event("when will the ferry operator buy new ships")) == ["buy", "ships"]
+    assert article_lacks("Rebels voted to disarm.", event("when did the rebels vote")) == []
+
+
+# ---------------------------------------------------------------- choosing: news conventions
+
+def pick(body: str, question: str, published: date | None = PUB, span: tuple[int, int] | None = None):
+    q = question.removeprefix("when ")
+    e = choose_time_expression(body, span or (0, len(body)), event(question), published,
+                               analyse_question(q))
+    return None if e is None else (e.text, e.iso)
+
+
+def test_dateline_never_dates_the_event():
+    body = "KESTOWN, March 14 — The city council approved the new budget on Tuesday after a long debate."
+    assert pick(body, "when did the city council approve the budget") == ("Tuesday", "2016-03-15")
+    body = "March 14 (Wire) - Dockers at Port Ellis walked out, union leaders said."
+    assert pick(body, "when did the dockers walk out") is None
+
+
+def test_speech_act_date_dates_the_saying_only():
+    body = "The ferry service will restart on Friday, the operator said on Wednesday."
+    assert pick(body, "when will the ferry service restart") == ("Friday", "2016-03-18")
+    assert pick(body, "when did the operator say the service would restart") == ("Wednesday", "2016-03-16")
+    body = "The museum reopened on Saturday, officials told reporters on Monday."
+    assert pick(body, "when did the museum reopen") == ("Saturday", "2016-03-12")
+
+
+def test_question_tense_rules_out_dates_on_the_wrong_side():
+    body = "The mill closed in 2011, and its new owners will reopen it in June."
+    assert pick(body, "when will the owners reopen the mill") == ("June", None)
+    assert pick(body, "when did the mill close") == ("2011", None)
+    # A past event on the publication day does not answer "when will".
+    body = "The central bank raised its rate on Wednesday."
+    assert pick(body, "when will the central bank cut its rate") is None
+
+
+def test_coordinated_predicates_keep_their_own_dates():
+    body = "The firm opened a plant in Ohio in 2009 and started exporting cars on 2 May 2014."
+    assert pick(body, "when did the firm start exporting cars") == ("2 May 2014", "2014-05-02")
+    assert pick(body, "when did the firm open a plant in Ohio") == ("2009", None)
+
+
+def test_comparison_baselines_are_not_event_dates():
+    body = "Wheat prices climbed to their highest level since 2008 on Monday."
+    assert pick(body, "when did wheat prices climb") == ("Monday", "2016-03-14")
+    body = "The pilots went on strike on Friday, their first strike since 1998."
+    assert pick(body, "when did the pilots strike") == ("Friday", "2016-03-11")
+
+
+def test_lengths_of_time_do_not_answer_when():
+    body = "The dispute between the two unions has dragged on for more than a year."
+    assert pick(body, "when did the unions' dispute start") is None
+
+
+def test_date_counted_from_another_event_does_not_date_that_event():
+    body = "The bank closed branches a week after the chairman resigned."
+    assert pick(body, "when did the chairman resign") is None
+
+
+def test_selector_words_pick_the_occurrence():
+    body = "Inspectors visited the site three times this year, most recently on 4 March."
+    assert pick(body, "when did inspectors most recently visit the site") == ("4 March", "2016-03-04")
+
+
+def test_question_about_an_end_gets_the_end_of_a_range():
+    body = "The exhibition runs from 4 March until the end of May, the gallery said."
+    assert pick(body, "when does the exhibition run until") == ("until the end of May", None)
+    assert pick(body, "when does the exhibition open") == ("from 4 March until the end of May",
+                                                           "2016-03-04")
+
+
+def test_names_alone_do_not_tie_a_date_to_the_event():
+    body = ("Norland will be allowed to build a third bridge after a review. "
+            "The Norland council will meet on 3 July.")
+    assert pick(body, "when will Norland build its third bridge") is None
+
+
+def test_following_sentence_with_event_subject_carries_the_event():
+    body = ("Ministers of the five states agreed on Sunday to lower tariffs on grain.\n\n"
+            "The reduction will apply from 1 July, the trade office said.")
+    first = (0, body.index("\n"))
+    question = "when will the tariff cut on grain start"
+    assert rank_time_expressions(body, first, event(question), PUB,
+                                 analyse_question(question.removeprefix("when "))) == []
+    ranked = rank_following(body, first, event(question), PUB, analyse_question("will the tariff cut start"))
+    assert [(e.text, e.iso) for _, e in ranked] == [("from 1 July", "2016-07-01")]
+    # An actor as the next subject does not carry the event.
+    body2 = body.replace("The reduction will apply from 1 July", "The commission will meet on 1 July")
+    assert rank_following(body2, first, event(question), PUB, analyse_question("will the tariff cut start")) == []
+
+
+def test_relative_clause_dates_the_noun_before_it():
+    body = ("Rain forced organisers to delay this month's city marathon, which now starts on 27 March, "
+            "the council said.")
+    assert pick(body, "when does the city marathon start") == ("27 March", "2016-03-27")
+
+
+def test_comma_before_which_is_no_clause_break():
+    terms = event("when is the city marathon")
+    with_comma = "Organisers moved the city marathon, which takes place on 27 March."
+    without = "Organisers moved the city marathon which takes place on 27 March."
+    other_clause = "Organisers moved the city marathon, and talks take place on 27 March."
+    def score(body):
+        return rank_time_expressions(body, (0, len(body)), terms, PUB)[0][0]
+    assert score(with_comma) == pytest.approx(score(without))
+    assert score(other_clause) < score(with_comma)
