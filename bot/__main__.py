@@ -2,4 +2,5 @@
 
 from bot.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes import this module too; they must not run the CLI
+    raise SystemExit(main())

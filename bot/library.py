@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +20,14 @@ from bot.ingest.records import ArticleDraft, IngestError, PreparedArticle, prepa
 from bot.ingest.fetch import FetchError, Resolver
 from bot.settings import Settings
 from bot.store.models import SHARED_GUILD
-from bot.store.records import AddResult, ArticleInfo
+from bot.store.records import AddResult, ArticleInfo, IndexRow
 from bot.store.repo import Store
 
 log = logging.getLogger(__name__)
 
 IMPORT_BATCH = 200  # articles per database transaction during bulk import
+PROCESS_POOL_MIN_FILES = 50  # below this, starting worker processes costs more than it saves
+IN_FLIGHT_PER_WORKER = 16  # prepared articles waiting to be stored, per worker: bounds memory
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,34 @@ class ImportReport:
         return self.line()
 
 
-def _prepare_file(path: Path) -> PreparedArticle:
-    return prepare(read_article_file(path))
+def _prepare_file(path: Path) -> PreparedArticle | IngestError:
+    try:
+        return prepare(read_article_file(path))
+    except IngestError as exc:
+        return exc
+
+
+async def _prepared_files(paths: list[Path]) -> AsyncIterator[tuple[Path, PreparedArticle | IngestError]]:
+    """Each file prepared off the event loop, in order: in worker processes for a bulk import
+    (quotation rules are CPU-bound, so threads would share one core), a bounded number in flight."""
+    if len(paths) < PROCESS_POOL_MIN_FILES:
+        for path in paths:
+            yield path, await asyncio.to_thread(_prepare_file, path)
+        return
+    loop = asyncio.get_running_loop()
+    workers = max(1, min(os.cpu_count() or 1, 8))
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: deque[tuple[Path, asyncio.Future]] = deque()
+        it = iter(paths)
+        for path in it:
+            pending.append((path, loop.run_in_executor(pool, _prepare_file, path)))
+            if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
+                done_path, future = pending.popleft()
+                yield done_path, await future
+        while pending:
+            done_path, future = pending.popleft()
+            yield done_path, await future
 
 
 class Library:
@@ -107,9 +139,16 @@ class Library:
     async def _store_batch(self, batch: list[tuple[str, PreparedArticle]], guild_id: int) -> list[ImportReport]:
         async with self._write_lock:
             results = await self.store.add_articles([p for _, p in batch], guild_id)
-            for result in results:
-                if result.article is not None:
-                    await self.index.add_article(self.store, result.article.id)
+            passages: list[IndexRow] = []
+            quotes: list[IndexRow] = []
+            for (_, prepared), result in zip(batch, results):
+                if result.article is None:
+                    continue
+                aid = result.article.id
+                passages += [IndexRow(i, aid, guild_id, span.text)
+                             for i, span in zip(result.passage_ids, prepared.passages)]
+                quotes += [IndexRow(i, aid, guild_id, q.text) for i, (q, _) in zip(result.quote_ids, prepared.quotes)]
+            await self.index.add_rows(passages, quotes)  # the stored texts, without reading them back
         return [self._report(source, r) for (source, _), r in zip(batch, results)]
 
     @staticmethod
@@ -132,13 +171,11 @@ class Library:
                 for item in items:
                     on_report(item)
 
-        for path in iter_article_files(list(paths)):
-            try:
-                prepared = await asyncio.to_thread(_prepare_file, path)
-            except IngestError as exc:
-                emit([ImportReport(str(path), "skipped", reason=str(exc))])
+        async for path, outcome in _prepared_files(list(iter_article_files(list(paths)))):
+            if isinstance(outcome, IngestError):
+                emit([ImportReport(str(path), "skipped", reason=str(outcome))])
                 continue
-            batch.append((str(path), prepared))
+            batch.append((str(path), outcome))
             if len(batch) >= IMPORT_BATCH:
                 emit(await self._store_batch(batch, guild_id))
                 batch = []

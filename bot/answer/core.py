@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from collections.abc import Sequence
 
 from bot.answer.match import THRESHOLDS, Vocabulary, coverage
@@ -12,10 +14,11 @@ from bot.answer.who import answer_who
 from bot.index.search import LibraryIndex
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms
-from bot.store.records import PassageRecord
+from bot.store.records import ArticleInfo, PassageRecord
 from bot.store.repo import Store
 
 PAGE_SIZE = 10
+VOCABULARY_CACHE = 512  # articles whose word sets are kept for context coverage
 CANDIDATES = 20
 
 HELP = {
@@ -53,6 +56,7 @@ class Answerer:
         self.store = store
         self.index = index
         self.prefix = prefix
+        self._vocabularies: OrderedDict[tuple[int, object], Vocabulary] = OrderedDict()
 
     async def ask(self, question: str, guild_id: int | None = None) -> Answer:
         """Answer one question as typed ('!who said …'); guild_id limits what is visible."""
@@ -74,23 +78,50 @@ class Answerer:
     def coverage(self, terms: Sequence[str], text: str, context: Vocabulary | None = None) -> float:
         return coverage(terms, text, self.index.idf, self.index.size(), context)
 
-    async def best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES
-                             ) -> list[tuple[PassageRecord, float, float]]:
-        """Candidate passages with (record, coverage, bm25), best first; the article counts as context."""
-        hits = await self.index.search("passages", terms, k, guild_id)
-        records = await self.store.passages([i for i, _ in hits])
-        contexts: dict[int, Vocabulary] = {}
-        out = []
-        for i, score in hits:
-            record = records.get(i)
-            if record is None:
-                continue
-            article = record.article.id
-            if article not in contexts:
-                body = await self.store.article_body(article) or ""
-                contexts[article] = Vocabulary.of(record.article.title + "\n" + body)
-            out.append((record, self.coverage(terms, record.text, contexts[article]), score))
+    async def best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES,
+                            context: str = "article") -> list[tuple[PassageRecord, float, float]]:
+        """Candidate passages with (record, coverage, bm25), best first.
+
+        context "article" counts words found elsewhere in the article at half weight, "title" only its title."""
+        hits, records = await self._search_passages(terms, k, guild_id)
+        found = [(records[i], score) for i, score in hits if i in records]
+        if context == "article":
+            contexts = await self._article_vocabularies([r.article for r, _ in found])
+        else:
+            contexts = {r.article.id: Vocabulary.of(r.article.title) for r, _ in found}
+        out = [(r, self.coverage(terms, r.text, contexts.get(r.article.id)), score) for r, score in found]
         out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
+        return out
+
+    async def _search_passages(self, terms: Sequence[str], k: int, guild_id: int | None
+                               ) -> tuple[list[tuple[int, float]], dict[int, PassageRecord]]:
+        """Search and fetch the passages, in one worker-thread hop where the store allows it."""
+        reader = self.store.reader
+        if reader is None or not terms:
+            hits = await self.index.search("passages", terms, k, guild_id)
+            return hits, await self.store.passages([i for i, _ in hits])
+
+        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, PassageRecord]]:
+            hits = self.index.search_blocking("passages", terms, k, guild_id)
+            return hits, reader.passages([i for i, _ in hits])
+
+        return await asyncio.to_thread(search_and_read)
+
+    async def _article_vocabularies(self, articles: Sequence[ArticleInfo]) -> dict[int, Vocabulary]:
+        """Words of each article (title and body), cached: articles never change once stored."""
+        # added_at is part of the key because SQLite may give a removed article's id to a new one.
+        missing = {a.id for a in articles if (a.id, a.added_at) not in self._vocabularies}
+        texts = await self.store.article_texts(missing)
+        out = {}
+        for a in articles:
+            key = (a.id, a.added_at)
+            if key not in self._vocabularies and a.id in texts:
+                self._vocabularies[key] = Vocabulary.of(texts[a.id])
+                while len(self._vocabularies) > VOCABULARY_CACHE:
+                    self._vocabularies.popitem(last=False)
+            if key in self._vocabularies:
+                self._vocabularies.move_to_end(key)
+                out[a.id] = self._vocabularies[key]
         return out
 
     # -- commands --------------------------------------------------------------------------
@@ -103,7 +134,8 @@ class Answerer:
 
     async def _search(self, question: str, text: str, guild_id: int | None) -> Answer:
         terms = query_terms(text)
-        good = [c for c in await self.best_passages(terms, guild_id, k=10) if c[1] >= THRESHOLDS["search"]][:5]
+        candidates = await self.best_passages(terms, guild_id, k=10, context="title")
+        good = [c for c in candidates if c[1] >= THRESHOLDS["search"]][:5]
         if not good:
             return Answer(question, "search", False, "Nothing in the library matches that.")
         top = good[0][0]

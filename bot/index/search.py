@@ -58,7 +58,7 @@ class LibraryIndex:
                 log.info("index loaded from %s (%d passages)", directory, index.size())
                 return index
             except IndexFileError as exc:
-                log.info("rebuilding the index: %s", exc)
+                log.debug("rebuilding the index: %s", exc)
         index = cls()
         await index.build(store)
         if directory is not None:
@@ -117,9 +117,14 @@ class LibraryIndex:
                 await asyncio.to_thread(self._add_rows, kind, batch)
 
     async def add_article(self, store: Store, article_id: int) -> None:
-        """Index one stored article in place."""
+        """Index one stored article in place, reading it from the store."""
         passages, quotes = await store.index_rows_for(article_id)
-        await asyncio.to_thread(self._add_article_rows, passages, quotes)
+        await self.add_rows(passages, quotes)
+
+    async def add_rows(self, passages: Sequence[IndexRow], quotes: Sequence[IndexRow]) -> None:
+        """Index stored passages and quotations in place (tokenising in a worker thread)."""
+        if passages or quotes:
+            await asyncio.to_thread(self._add_article_rows, passages, quotes)
 
     def _add_article_rows(self, passages: Sequence[IndexRow], quotes: Sequence[IndexRow]) -> None:
         self._add_rows("passages", passages)
@@ -147,7 +152,11 @@ class LibraryIndex:
         """Best k (id, score) of the kind for the query terms, as BM25Okapi ranks them."""
         if not terms:
             return []
-        return await asyncio.to_thread(self.indexes[kind].top_k, list(terms), k, self.groups_for(guild_id))
+        return await asyncio.to_thread(self.search_blocking, kind, terms, k, guild_id)
+
+    def search_blocking(self, kind: str, terms: Sequence[str], k: int, guild_id: int | None) -> list[tuple[int, float]]:
+        """The same search for callers already in a worker thread."""
+        return self.indexes[kind].top_k(list(terms), k, self.groups_for(guild_id)) if terms else []
 
     def idf(self, term: str) -> float:
         return self.indexes["passages"].idf(term)

@@ -53,6 +53,8 @@ class AddResult:
 
     article: ArticleInfo | None
     duplicate_of: ArticleInfo | None = None
+    passage_ids: tuple[int, ...] = ()  # in the article's passage order, for indexing without a re-read
+    quote_ids: tuple[int, ...] = ()
 
     @property
     def added(self) -> bool:

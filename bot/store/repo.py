@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 
-from sqlalchemy import String, cast, delete, func, or_, select
+from sqlalchemy import String, cast, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bot.ingest.records import PreparedArticle
 from bot.store.db import create_schema, make_engine, make_sessionmaker
-from bot.store.models import SHARED_GUILD, Article, GuildSettings, LibraryMeta, Passage, QuoteRow
+from bot.store.fastread import PassageReader, sqlite_path
+from bot.store.models import SHARED_GUILD, Article, GuildSettings, LibraryMeta, Passage, QuoteRow, utcnow
 from bot.store.records import AddResult, ArticleInfo, GuildConfig, IndexRow, PassageRecord, QuoteRecord
 
 
@@ -20,6 +21,10 @@ def _info(a: Article, passages: int = 0, quotes: int = 0) -> ArticleInfo:
         author=a.author, published=a.published, added_at=a.added_at, breaking=a.breaking,
         passages=passages, quotes=quotes,
     )
+
+
+_ARTICLE_COLUMNS = ("id", "guild_id", "title", "source", "url", "category", "author", "published", "added_at",
+                    "breaking")
 
 
 def _visible(guild_id: int | None):  # noqa: ANN202 - SQL expression
@@ -38,26 +43,6 @@ async def _bump_generation(s) -> None:  # noqa: ANN001 - a session inside a tran
         row.value += 1
 
 
-def _to_rows(prepared: PreparedArticle, guild_id: int) -> Article:
-    d = prepared.draft
-    article = Article(
-        guild_id=guild_id, title=d.title, body=d.body, source=d.source, url=d.url, category=d.category,
-        author=d.author, published=d.published, content_hash=prepared.content_hash, breaking=d.breaking,
-    )
-    article.passages = [
-        Passage(seq=i, text=s.text, start=s.start, end=s.end) for i, s in enumerate(prepared.passages)
-    ]
-    article.quotes = [
-        QuoteRow(
-            text=q.text, speaker=q.speaker, canonical=q.canonical, method=q.method, is_person=q.is_person,
-            start=q.start, end=q.end,
-            passage=article.passages[p] if p is not None else None,
-        )
-        for q, p in prepared.quotes
-    ]
-    return article
-
-
 class Store:
     """Async access to the library; one per process, shared by every caller."""
 
@@ -65,6 +50,8 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = make_sessionmaker(self.engine)
+        path = sqlite_path(url)
+        self.reader: PassageReader | None = PassageReader(path) if path else None
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -92,33 +79,93 @@ class Store:
     async def add_articles(
         self, items: Sequence[PreparedArticle], guild_id: int = SHARED_GUILD
     ) -> list[AddResult]:
-        """Store a batch in one transaction; texts already present (or twice in the batch) are duplicates."""
+        """Store a batch in one transaction; texts already present (or twice in the batch) are duplicates.
+
+        Plain bulk INSERT ... RETURNING rather than the ORM unit of work: bulk import runs through here."""
+        if not items:
+            return []
         async with self.sessions() as s, s.begin():
-            known: dict[str, ArticleInfo | Article] = {
+            known: dict[str, ArticleInfo] = {
                 a.content_hash: _info(a)
                 for a in await s.scalars(select(Article).where(
                     Article.content_hash.in_({p.content_hash for p in items}), _visible(guild_id)
                 ))
             }
-            new_hashes: set[str] = set()
+            fresh: dict[str, PreparedArticle] = {}
             for prepared in items:
                 if prepared.content_hash not in known:
-                    known[prepared.content_hash] = _to_rows(prepared, guild_id)
-                    new_hashes.add(prepared.content_hash)
-                    s.add(known[prepared.content_hash])
-            if new_hashes:
+                    fresh.setdefault(prepared.content_hash, prepared)
+            stored = await self._insert(s, list(fresh.values()), guild_id) if fresh else {}
+            if fresh:
                 await _bump_generation(s)
-            await s.flush()  # assigns ids
         results: list[AddResult] = []
+        announced: set[str] = set()
         for prepared in items:
-            hit = known[prepared.content_hash]
-            if isinstance(hit, Article) and prepared.content_hash in new_hashes:
-                new_hashes.discard(prepared.content_hash)  # the first of the batch is the stored one
-                known[prepared.content_hash] = info = _info(hit, len(prepared.passages), len(prepared.quotes))
-                results.append(AddResult(info))
+            h = prepared.content_hash
+            if h in stored and h not in announced:
+                announced.add(h)  # the first of the batch is the stored one
+                results.append(stored[h])
             else:
-                results.append(AddResult(None, hit if isinstance(hit, ArticleInfo) else _info(hit)))
+                results.append(AddResult(None, known.get(h) or stored[h].article))
         return results
+
+    @staticmethod
+    async def _insert(s, items: list[PreparedArticle], guild_id: int) -> dict[str, AddResult]:  # noqa: ANN001
+        now = utcnow()
+        article_rows = [
+            {"guild_id": guild_id, "title": p.draft.title, "body": p.draft.body, "source": p.draft.source,
+             "url": p.draft.url, "category": p.draft.category, "author": p.draft.author,
+             "published": p.draft.published, "added_at": now, "content_hash": p.content_hash,
+             "breaking": p.draft.breaking}
+            for p in items
+        ]
+        article_ids = list(await s.scalars(
+            insert(Article).returning(Article.id, sort_by_parameter_order=True), article_rows
+        ))
+        passage_rows = [
+            {"article_id": aid, "seq": i, "text": sp.text, "start": sp.start, "end": sp.end}
+            for aid, p in zip(article_ids, items) for i, sp in enumerate(p.passages)
+        ]
+        # executemany without RETURNING is one multi-row statement; the ids are read back after,
+        # ordered as inserted (RETURNING in parameter order would make SQLite go row by row).
+        if passage_rows:
+            await s.execute(insert(Passage), passage_rows)
+        passage_ids = list(await s.scalars(
+            select(Passage.id).where(Passage.article_id.in_(article_ids)).order_by(Passage.article_id, Passage.seq)
+        ))
+        order = sorted(range(len(article_ids)), key=lambda i: article_ids[i])
+        starts, offset = {}, 0
+        for i in order:
+            starts[article_ids[i]] = offset
+            offset += len(items[i].passages)
+        quote_rows = []
+        per_article: list[tuple[list[int], int]] = []
+        for aid, p in zip(article_ids, items):
+            pids = passage_ids[starts[aid]: starts[aid] + len(p.passages)]
+            per_article.append((pids, len(quote_rows)))
+            quote_rows += [
+                {"article_id": aid, "passage_id": pids[i] if i is not None else None, "text": q.text,
+                 "speaker": q.speaker, "canonical": q.canonical, "method": q.method, "is_person": q.is_person,
+                 "start": q.start, "end": q.end}
+                for q, i in p.quotes
+            ]
+        quote_ids: list[int] = []
+        if quote_rows:
+            await s.execute(insert(QuoteRow), quote_rows)
+            stored = {aid: [] for aid in article_ids}
+            for qid, aid in (await s.execute(
+                select(QuoteRow.id, QuoteRow.article_id).where(QuoteRow.article_id.in_(article_ids))
+                .order_by(QuoteRow.id)
+            )).all():
+                stored[aid].append(qid)
+            quote_ids = [qid for aid in article_ids for qid in stored[aid]]
+        out: dict[str, AddResult] = {}
+        for (aid, p, row), (pids, q0) in zip(zip(article_ids, items, article_rows), per_article):
+            info = ArticleInfo(id=aid, **{k: row[k] for k in _ARTICLE_COLUMNS if k != "id"},
+                               passages=len(p.passages), quotes=len(p.quotes))
+            out[p.content_hash] = AddResult(info, passage_ids=tuple(pids),
+                                            quote_ids=tuple(quote_ids[q0: q0 + len(p.quotes)]))
+        return out
 
     async def add_article(self, prepared: PreparedArticle, guild_id: int = SHARED_GUILD) -> AddResult:
         try:
@@ -229,11 +276,30 @@ class Store:
                     "speakers": int(speakers or 0), "server_articles": int(own or 0)}
 
     async def passages(self, ids: Sequence[int]) -> dict[int, PassageRecord]:
+        """Passages with their articles, in one plain query (this is on every question's path)."""
         if not ids:
             return {}
-        async with self.sessions() as s:
-            rows = await s.scalars(select(Passage).where(Passage.id.in_(ids)).options(selectinload(Passage.article)))
-            return {p.id: PassageRecord(p.id, _info(p.article), p.seq, p.text, p.start, p.end) for p in rows}
+        columns = [getattr(Article, c) for c in _ARTICLE_COLUMNS]
+        query = (
+            select(Passage.id, Passage.seq, Passage.text, Passage.start, Passage.end, *columns)
+            .join(Article, Passage.article_id == Article.id).where(Passage.id.in_(ids))
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        out = {}
+        for row in rows:
+            info = ArticleInfo(**dict(zip(_ARTICLE_COLUMNS, row[5:])))
+            out[row[0]] = PassageRecord(row[0], info, row[1], row[2], row[3], row[4])
+        return out
+
+    async def article_texts(self, ids: Iterable[int]) -> dict[int, str]:
+        """Title and body of each article, for judging a passage in its context."""
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(select(Article.id, Article.title, Article.body).where(Article.id.in_(ids)))).all()
+        return {r[0]: f"{r[1]}\n{r[2]}" for r in rows}
 
     async def article_passages(self, article_id: int) -> list[PassageRecord]:
         async with self.sessions() as s:
