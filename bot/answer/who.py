@@ -2,13 +2,17 @@
 
 Order of evidence:
 
-1. Quotations (and reported-speech clauses) ranked by coverage of the question's words, then BM25.
+1. Quotations (and reported-speech clauses) ranked by coverage of the question's words, then by
+   that of the sentence around them, then BM25.
    Unattributed quotations compete too: when the words are best matched by a quotation nobody is
    named for, a weaker match from someone else must not be passed off as the answer.
 2. Otherwise the sentence (passage) holding the words; its speaker is the attributed quotation
    overlapping that sentence that shares most of the question's words (a partial quote inside
    reported speech: `X said the deal was "tough but fair"`).
 3. When the same words were said by more than one person, all of them are named.
+
+A best-matching quotation or sentence that negates the question's words ("has not recovered" for
+"will recover") names nobody; weaker matches do not stand in for it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ PASSAGES = 5
 TIE = 1e-6
 # Consecutive question words may sit this many words apart and still be "the same words".
 PHRASE_GAP = 1
+# A negation this many words before a question word changes what is said ("has not recovered").
+NEGATION_WINDOW = 2
+NEGATORS = frozenset("not never t cannot".split())  # "nobody", "no" move about in paraphrase
 
 NOT_FOUND = "I couldn't find anyone saying that in the library."
 NO_SPEAKER = "I found the words, but not who said them."
@@ -42,21 +49,24 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     hits = await ctx.index.search("quotes", terms, CANDIDATES, guild_id)
     quotes = await ctx.store.quotes([i for i, _ in hits])
     scored: list[tuple[QuoteRecord, float, float]] = []
+    around: dict[int, float] = {}
     for qid, score in hits:
         q = quotes.get(qid)
         if q is not None:
             scored.append((q, ctx.coverage(terms, q.text), score))
-    scored.sort(key=lambda r: (-round(r[1], 6), -r[2]))
+            # equal quotations ("long overdue" said by two people) are told apart by their sentences
+            around[q.id] = ctx.coverage(terms, q.passage_text) if q.passage_text else 0.0
+    scored.sort(key=lambda r: (-round(r[1], 6), -round(around[r[0].id], 6), -r[2]))
     unattributed: QuoteRecord | None = None
     if scored and scored[0][1] >= threshold:
         best_cov = scored[0][1]
         tied = [q for q, cov, _ in scored if cov >= best_cov - TIE]
-        attributed = [q for q in tied if q.canonical]
+        attributed = [q for q in tied if q.canonical and not _polarity_clash(terms, text, q.text)]
         if attributed:
             return _who_answer(question, _same_words(tokenize(text), attributed))
         unattributed = tied[0]
     # No attributed quotation matches: a sentence may still carry the words, with a speaker in it.
-    found, sentence = await _from_passages(ctx, terms, threshold, guild_id)
+    found, sentence = await _from_passages(ctx, terms, text, threshold, guild_id)
     if found:
         return _who_answer(question, found)
     if sentence is not None:
@@ -68,8 +78,8 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     return Answer(question, "who", False, NOT_FOUND)
 
 
-async def _from_passages(ctx: Answerer, terms: Sequence[str], threshold: float, guild_id: int | None
-                         ) -> tuple[list[QuoteRecord], PassageRecord | None]:
+async def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, threshold: float,
+                         guild_id: int | None) -> tuple[list[QuoteRecord], PassageRecord | None]:
     """The attributed quotation in the best sentence holding the words; else that sentence alone."""
     candidates = [c for c in (await ctx.best_passages(terms, guild_id))[:PASSAGES] if c[1] >= threshold]
     if not candidates:
@@ -78,6 +88,8 @@ async def _from_passages(ctx: Answerer, terms: Sequence[str], threshold: float, 
     for record, cov, _ in candidates:
         if cov < best_cov - TIE:
             break
+        if _polarity_clash(terms, text, record.text):
+            continue  # the sentence says the opposite
         inside = [q for q in await ctx.store.article_quotes(record.article.id)
                   if q.canonical and (q.passage_id == record.id or (q.start < record.end and q.end > record.start))]
         if inside:
@@ -85,6 +97,25 @@ async def _from_passages(ctx: Answerer, terms: Sequence[str], threshold: float, 
             best = max(inside, key=lambda q: (round(ctx.coverage(terms, q.text), 6), -q.start))
             return [best], record
     return [], candidates[0][0]
+
+
+def _negated(terms: Sequence[str], words: Sequence[str]) -> dict[str, bool]:
+    """For each question word found in the words, whether a negation sits just before every occurrence."""
+    found: dict[str, bool] = {}
+    for k, word in enumerate(words):
+        for term in terms:
+            if same_word(term, word):
+                negated = any(w in NEGATORS for w in words[max(0, k - NEGATION_WINDOW):k])
+                found[term] = found.get(term, True) and negated  # negated wherever it occurs
+    return found
+
+
+def _polarity_clash(terms: Sequence[str], question: str, text: str) -> bool:
+    """Whether the text negates words the question asserts: "the beds will recover" is not what
+    "the beds … have not recovered" says. (The reverse is left alone: "can't rebuild" may paraphrase
+    "below the level at which it can rebuild".)"""
+    asked, said = _negated(terms, tokenize(question)), _negated(terms, tokenize(text))
+    return any(said[t] and not asked[t] for t in asked.keys() & said.keys())
 
 
 def _same_words(words: Sequence[str], quotes: list[QuoteRecord]) -> list[QuoteRecord]:

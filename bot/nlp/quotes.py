@@ -18,20 +18,34 @@ sentences a second). Steps:
    starting a sentence), the other parts of a multi-paragraph quotation, and finally the last
    speaker of the previous paragraph for a paragraph that opens with a quote ("continuation").
 4. Sentences without quote marks yield reported speech ("X said (that) <clause>",
-   "<clause>, X said", "according to X, <clause>") when the clause has a finite verb.
+   "<clause>, X said", "according to X, <clause>", "<clause>, according to X, the …") when the
+   clause has a finite verb; findings ("…, the report found", "a survey found that …") and
+   reported questions ("asked whether …") count too, "police found the van" does not.
+
+Subjects not right before the verb: a relative pronoun's antecedent ("her son, Luc Rimbaud, who
+said", "according to the union, which said"; noted as a mention, not the sentence's topic), the
+subject shared by coordinated predicates ("X skipped the press conference but posted: "…"", "the
+report rated … but warned that"), a pronoun in a subordinate clause naming the sentence's subject
+("Granmark warned …, when it … and said"), the author of a document ("a note written by X … read:"),
+and a parenthetical aside ("…, as she liked to say, "…"", ""…", as one resident put it").
 
 Speakers: subjects are read backwards from the verb to a clause boundary; titles and
 appositions are stripped to the person ("Russian President Vladimir Putin" -> "Vladimir Putin",
 "the company's chief executive, Mary Barra" -> "Mary Barra"); surnames and "Mr Putin" map to the
 full name seen earlier; he/she/they/it resolve to the latest compatible speaker or sentence
-subject (gender from titles, role nouns and a short first-name list); "his office" becomes
+subject (gender from titles, role nouns and a list of common first names); a name is a subject at
+a sentence's start, after a role ("Foxes coach Ray Castellano"), an introductory phrase or "and",
+not after a verb ("married the drummer X"); every "he"/"she" in narrative re-mentions the person it
+resolves to, so the topic of an obituary stays the referent across quotes from others; "his office" becomes
 "<person>'s office"; "the judge" / "the coach" refer back to the person introduced with that role
 ("Judge Martin Hale", "the club's coach, Pavel Novak"). Non-person speakers keep their words
 ("the statement", "the ministry", "US officials", "the railroad" before a verb only people and
 organisations do) with ``is_person`` False for organisations and documents. Name runs: "the Bishop
 of Tanbridge" is a title of a place, not a name; "Dunmere manager" modifies a role; "Jenna Ruiz of
 the advocacy group Walk Port Marren" names Ruiz; "Fire and Rescue" / "Harlow & Finch" are one
-organisation. Captions ("posted a photo captioned "…"") belong to the poster; "According to X,
+organisation. Not persons: "Born Odile Fontaine" (a participle), "her album, Low Tide Hours" (a
+title), "Murmur Boost" after "Murmur" alone (a product of a brand), "HARLAN BAY" (a dateline),
+"in Tollcross Bay" (a place); "9,000" is one word. Captions ("posted a photo captioned "…"") belong to the poster; "According to X,
 who …," covers the sentence; a commitment ("had agreed to "…"") inside a reported clause keeps
 the reporting speaker.
 
@@ -118,15 +132,27 @@ _NUMBERS = _words("two three four five six seven eight nine ten both")
 # Verbs of posting whose object can carry a caption ("posted a photo captioned "…"").
 _POST_VERBS = _words("posted posts shared shares published publishes uploaded tweeted wrote")
 # Verbs that can open an inverted attribution ("…," said X); "told" cannot.
-_INVERTED_VERBS = _SPEECH_VERBS - _words("told tells posted reported")
+_INVERTED_VERBS = _SPEECH_VERBS - _words("told tells posted reported read reads")
+_VERB_WORDS = _SPEECH_VERBS | _PARTIAL_VERBS | _POST_VERBS
 
+# Phrasal speech verbs: "It went on to say that …".
+_PHRASAL_VERBS = frozenset({"went on to say", "went on to add", "goes on to say", "goes on to add"})
+_SPEECH_VERBS |= _PHRASAL_VERBS | _words("read reads")  # "A note taped to the door read: "…""
+_REPORT_VERBS |= _PHRASAL_VERBS
+_PARTIAL_VERBS |= _PHRASAL_VERBS
+# Verbs of findings: "…, the report found." / "A survey found that …" (not "police found the car").
+_FINDING_VERBS = _words("found finds showed shows")
+# Verbs of reported questions: "asked whether the minister would …".
+_QUESTION_VERBS = _words("asked asks wondered wonders queried queries questioned")
 _VERB_RE = re.compile(r"\b(?:pointed out|"
-                      + "|".join(sorted(_SPEECH_VERBS | _PARTIAL_VERBS | _POST_VERBS, key=len, reverse=True)) + r")\b")
+                      + "|".join(sorted(_SPEECH_VERBS | _PARTIAL_VERBS | _POST_VERBS | _FINDING_VERBS,
+                                        key=len, reverse=True)) + r")\b")
 _PRE_ADVERBS = _words("""has have had also later then previously earlier again once reportedly long
-always never
+always never first finally eventually still
 separately further recently subsequently initially simply publicly privately flatly firmly
 repeatedly quickly angrily calmly bluntly simply""")
 
+_PRE_ADVERBS_RE = re.compile(r"(?:\s+(?:" + "|".join(sorted(_PRE_ADVERBS)) + r"))+\s*$")
 _PRONOUNS = _words("he she they it")
 _POSSESSIVE_PRONOUNS = {"his": "M", "her": "F", "its": None, "their": None}
 _DETERMINERS = _words("""the a an his her its their this that these those one two three four five
@@ -136,11 +162,18 @@ _BLOCKERS = _words("""is are was were be been being has have had do does did wil
 should may might must shall not never no that which who whom whose because if when while although
 though since as so but or nor than where whether there him them us me i we you what how why
 it's don't won't can't isn't wasn't didn't""")
+# Words opening an introductory adverbial ("Outside Parliament, the association said …").
+_INTRO_WORDS = _words("""outside inside after before during earlier later meanwhile however separately
+elsewhere asked since until despite following amid last this yesterday today tonight overnight
+afterwards instead still""")
+# Participles opening a sentence before a name ("Born Odile Fontaine in 1936, she …").
+_PARTICIPLES = _words("born raised educated based named known married elected appointed trained "
+                      "nicknamed dubbed christened")
 _CAP_STOP = _BLOCKERS | _DETERMINERS | _PREPOSITIONS | _words("""he she they it and however meanwhile
 earlier later separately instead still yet now today yesterday tonight also then after before
 during speaking asked writing referring responding addressing commenting talking answering
 reacting appearing testifying according under despite amid unlike like just even only here
-monday tuesday wednesday thursday friday saturday sunday""") - _words("a")
+monday tuesday wednesday thursday friday saturday sunday""") - _words("a") | _PARTICIPLES
 _PARTICLES = _words("al el ul bin ibn bint de da di du del della der den van von la le dos das ter ten st")
 
 # Title words stripped from the front of a name ("Russian President Vladimir Putin").
@@ -169,7 +202,9 @@ consulate mission program programme project hospital school college academy soci
 press media journal agency white states kingdom republic emirates nations city county
 province region island islands korea arabia zealand africa america europe asia valley street
 square airport station fire rescue ambulance coastguard lifeboat lifeboats paramedics emergency
-rovers athletic wanderers albion rangers fc afc""")
+rovers athletic wanderers albion rangers fc afc
+road avenue creek falls sound harbour harbor beach heights springs baths foods systems
+heating mobility""")
 # Lower-case heads of speaker phrases; persons and non-persons.
 _PERSON_NOUNS = _words("""spokesman spokeswoman spokesperson spokespeople official minister president
 leader officer analyst expert witness resident source diplomat lawmaker senator representative
@@ -203,13 +238,43 @@ mary jane sarah angela theresa hillary nancy elizabeth ursula kamala maria anna 
 olivia sophie laura julia catherine kate karen linda susan lisa jennifer michelle jacinda christine
 marine nicola liz priti rachel janet amy elena natalia olga fatima aisha margaret helen patricia
 barbara jessica emily hannah claire caroline amanda rebecca victoria alice grace ruth nikki
-giorgia kristalina christine yulia""")
+giorgia kristalina christine yulia
+grandmother granddaughter niece aunt widow girl girlfriend bride heiress
+abigail ada adele agnes aileen alexandra alison amanda amelia andrea angela anita annabel annie
+antonia audrey ava beatrice bella  beth  betty beverley bridget brenda bronwen camilla
+carla carmen carol carole caroline carolyn cassandra cecilia celia charlotte cheryl chloe cindy
+clara claudia colette cora cynthia daisy dana daphne deborah debbie denise diana diane dolores
+donna doris dorothy edith eileen eleanor elaine eliza ella ellen eloise elsie emilia erica esther
+eva evelyn fiona florence frances freya gabriela gemma georgia gillian gloria gwen harriet hazel
+heather heidi hilary holly ida  ingrid irene iris isabel isabella isla jacqueline jade
+jasmine jean jeanette jenna jenny jill joan joanna jocelyn josephine joy joyce judith judy julie
+ justine katherine kathleen kathryn katie kayla kelly  lara leah lena leila lilian lily
+ lorraine louise lucia lucy lydia lynn mabel madeleine maggie marcia margot maria marian
+marianne marie marilyn marjorie marion martha maureen maxine megan melanie melissa mia mildred
+miriam molly monica muriel nadia naomi natalie nina nora norma olive paula pauline penelope
+ phoebe phyllis pippa polly priya rebekah regina rita roberta rosa rosalind rose rosemary
+rosie ruby sabrina sally samantha sandra selina shanice sharon sheila shirley  sonia sophia
+stella stephanie suzanne sylvia tamara tanya teresa tessa tina tracy  valerie vanessa vera
+veronica violet virginia vivian wendy winifred yasmin yvonne zara zoe """)
 _MALE = _words("""mr sir lord king prince spokesman chairman man father son husband brother actor
 businessman congressman councilman assemblyman policeman john james michael david robert william
 joe donald barack vladimir josh tim mitch boris emmanuel george richard thomas charles daniel
 paul mark peter andrew steven kevin brian jeff jeffrey elon bill ahmed mohammed muhammad ali
 sergei dmitry recep benjamin rishi keir olaf justin narendra bashar salim ivan alexei hassan
-xi jinping abdullah omar tony gordon nick matt chris jim bob frank jack harry henry""")
+xi jinping abdullah omar tony gordon nick matt chris jim bob frank jack harry henry
+grandfather grandson nephew uncle widower boy boyfriend groom
+aaron adam adrian alan albert alexander alfred alistair andre angus anthony archie arthur barry
+ben bernard billy bradley brendan bruce bryan callum calvin carl cedric clive colin conor craig
+dale damian dan darren dean declan dennis derek desmond dominic douglas duncan dylan eamon edgar
+edmund edward edwin eli  eric ernest eugene evan felix  fergus francis fred frederick
+gareth gary gavin geoffrey gerald gerard gilbert glen glenn graham grant gregory guy harold harvey
+hugh hugo ian isaac ivor jacob jake jason jeremy jerome joel jonah jonathan joseph joshua julian
+keith ken kenneth kieran kyle lance larry lawrence lee leo leonard lewis liam lionel louis luke
+malcolm marcus martin matthew maurice max miles  mohamed neil neville nigel noah norman oliver
+oscar owen patrick percy philip ralph randall ray raymond reginald  rhys roger ronald rory
+ross roy rupert russell ryan samuel scott sean seamus sebastian shane simon stanley stephen stuart
+terence terry theodore timothy toby tom trevor victor vincent wallace walter warren wayne 
+wesley wilfred willis zachary""")
 
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
@@ -222,7 +287,7 @@ _EVENT_NOUNS = ("statement|interview|conference|briefing|meeting|speech|address|
 _ADVERBIAL_RE = re.compile(
     r"\s*,?\s*(?:"
     rf"(?:in|during|at|via|through|on|after|before)\s+(?:a|an|the|his|her|its|their|this|that|one)\s+"
-    rf"(?:[\w'-]+\s+){{0,3}}?(?:{_EVENT_NOUNS})s?"
+    rf"(?:[\w'-]+\s+){{0,3}}?(?:{_EVENT_NOUNS})s?(?:\s+(?:{_EVENT_NOUNS})s?)?"  # "a 1998 radio interview"
     r"(?:\s+(?:with|to|on|at|in|for|from|by)\s+(?:the\s+)?[A-Z][\w.'&-]*(?:\s+(?:of\s+)?[A-Z][\w.'&-]*)*)?"
     rf"|(?:on|late\s+on|early\s+on|earlier\s+on|last|this|late|early|next)\s+(?:{_DAYS}|week|month|year|"
     r"night|morning|afternoon|evening|weekend|Twitter|X|Facebook|Instagram|Telegram|TikTok|YouTube|"
@@ -238,6 +303,26 @@ _ADVERBIAL_RE = re.compile(
     r"|in\s+(?:a|an)\s+(?:televised|written|emailed|joint|brief|short|long|separate|video|"
     r"radio|TV|phone|telephone|exclusive)\s+[\w-]+"
     r")\b\s*,?")
+# A document introduced with its author: "A letter signed by Jo Marsh said", "a text from Kim read".
+_DOC_AUTHOR_RE = re.compile(
+    r"\s*(?i:an?|the|one|his|her|their)\s+(?:[\w'-]+\s+){0,2}?(?:message|text|letter|note|email|e-mail|post|"
+    r"tweet|card|memo|sign|placard|banner|poster|caption|voicemail)s?\s+"
+    r"(?:(?:that\s+|which\s+)?(?:was\s+)?(?:sent|written|posted|signed|penned|left|shared|published)\s+)?"
+    r"(?:by|from)\s+((?:(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+)?[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)*)"
+    r"(?:\s+[a-z][\w-]*){0,4}?(?:\s+[A-Z0-9][\w-]*)?\s*,?\s*$")
+_PLACE_PREPOSITIONS = _words("in at near inside within across outside around throughout")
+# A work, venue or product noun right before a capitalised run names it: "her album, Low Tide Hours".
+_WORK_BEFORE_RE = re.compile(
+    r"\b(?:album|book|memoir|novel|film|movie|song|single|record|play|musical|opera|show|series|"
+    r"documentary|podcast|ship|vessel|yacht|horse|restaurant|pub|cafe|café|shop|store|brand|app|"
+    r"product|newspaper|magazine|programme|program|hotel|painting|poem|essay|column|collection|"
+    r"exhibition|autobiography|biography|titled|entitled)s?,?\s+$")
+# A parenthetical attribution: "…, as she liked to say, "…"", ""…", as one resident put it."
+_AS_SAID_RE = re.compile(
+    r"[\s,(]*\bas\s+([^,;:()\"\x00]{1,60}?)\s+(?:(?:liked|likes|loved|loves|used|would|once|often|"
+    r"later|famously|memorably|herself|himself)\s+(?:to\s+)?)*"
+    r"(?:say|says|said|put\s+it|puts\s+it|wrote|writes|recalled|recalls|joked|noted|explained)\b[\s,)]*")
+_AS_SAID_END_RE = re.compile(_AS_SAID_RE.pattern + "$")
 # The listener after "told" ("told reporters", "told the BBC", "told him").
 _TOLD_OBJECT_RE = re.compile(
     r"\s+(?:reporters|journalists|lawmakers|parliament|supporters|investigators|the\s+court|"
@@ -249,7 +334,7 @@ _TOLD_OBJECT_RE = re.compile(
 # "According to X," or "According to X, who leads the union," opening a sentence.
 _ACCORDING_LEAD_RE = re.compile(
     r"\s*according\s+to\s+([^,\"\x00]+?)"
-    r"(?:\s*,\s*(?:who|whose|a|an|the|its|his|her|their)\b[^,\"\x00]*)?\s*,\s*", re.I)
+    r"(\s*,\s*(?:who|whose|a|an|the|its|his|her|their)\b[^,\"\x00]*)?\s*,\s*", re.I)
 # The text of a post after a verb of posting: "a photo captioned", "with the caption:".
 _CAPTION_RE = re.compile(r"\b(?:captioned|(?:with|under|alongside|and)\s+(?:the|a)\s+(?:caption|message|words)"
                          r"|(?:which|that)\s+(?:read|reads|said))\s*[:,]?\s*$")
@@ -272,7 +357,9 @@ _DOUBLE_MARKS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033'
 _OPENERS = "\u201c\u201e\u201f\u00ab\u2018\u201a"
 _CLOSERS = "\u201d\u00bb\u2019"
 _MASK = "\x00"
-_TOKEN_RE = re.compile(r"[^\s,;:()\[\]\"\x00]+")
+_TOKEN_RE = re.compile(r"(?:(?<=\d),(?=\d{3}\b)|[^\s,;:()\[\]\"\x00])+")  # "9,000" is one word
+# A comma that separates phrases; not the thousands separator in "9,000".
+_COMMA = r"(?:(?<!\d),|,(?!\d{3}\b))"
 _SPEAKER_NOUNS = _PERSON_NOUNS | _THING_NOUNS
 _MAX_SUBJECT_TOKENS = 12
 _SHORT_UNATTRIBUTED = 3
@@ -472,6 +559,7 @@ class _Frame:
     verb_start: int
     verb_end: int
     verb: str
+    kind: str = ""  # "relative": "X, who said"; "shared": "X did not speak but posted"
 
 
 @dataclass(frozen=True)
@@ -518,8 +606,10 @@ class _Context:
 
     def holder(self, role: str, pos: int) -> _Entity | None:
         """The person last mentioned before pos who was introduced with this role ("the judge")."""
-        people = [e for e in self.persons.values() if role in e.roles and -1 < e.last < pos]
-        return max(people, key=lambda e: e.last) if people else None
+        for at, _, entity in reversed(self.records):
+            if at < pos and entity.is_person and role in entity.roles:
+                return entity
+        return None
 
     def known_person(self, name: str) -> _Entity | None:
         """A person already met whose name this is, in full or in part."""
@@ -529,7 +619,7 @@ class _Context:
         longer = [e for k, e in self.persons.items() if len(k) > len(key) and name_matches(name, e.name)]
         return max(longer, key=lambda e: e.last) if longer else None
 
-    def resolve(self, pronoun: str, pos: int, possessive: bool = False) -> _Entity | None:
+    def resolve(self, pronoun: str, pos: int, possessive: bool = False, learn: bool = True) -> _Entity | None:
         """The entity a pronoun at pos refers to: the latest compatible one."""
         kinds = ("speaker", "subject", "object") if possessive else ("speaker", "subject")
         # latest first; at one position a speaker outranks a name inside its phrase
@@ -540,7 +630,8 @@ class _Context:
             want = "M" if pronoun in ("he", "his") else "F"
             for entity in entities:
                 if entity.is_person and not entity.plural and entity.gender in (None, want):
-                    entity.gender = want  # the pronoun used for someone tells their gender
+                    if learn:
+                        entity.gender = want  # the pronoun used for someone tells their gender
                     return entity
         elif pronoun in ("they", "their"):
             for entity in entities:
@@ -711,6 +802,41 @@ def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Pers
     return None
 
 
+_AUXILIARIES = _words("is are was were be been being has have had do does did will would can could "
+                      "should may might must shall")
+
+
+def _verbish(word: str) -> bool:
+    """Whether a lower-case word is (probably) a verb form: "was", "said", "announced"."""
+    return word in _AUXILIARIES or word in _FINITE or word in _VERB_WORDS or \
+        (len(word) > 4 and word.endswith("ed"))
+
+
+def _subject_position(before: str) -> bool:
+    """Whether a name after this sentence text is a clause's subject, not an object.
+
+    "Ray Castellano" is a subject after "", "Foxes coach ", "On Monday, ", "…, and "; an object
+    after "She married the drummer " or "Her death was announced by her daughter, ".
+    """
+    if re.search(r"(?:;|\band|\bbut)\s*$", before):
+        return True
+    *intro, clause = re.split(_COMMA, before)
+    words = clause.split()
+    if words and words[0].lower() in ("and", "but"):
+        words = words[1:]  # "…, and rookie Marcus Pell added 17"
+    elif any(_verbish(w.lower().strip(".'\u2019\"")) for part in intro for w in part.split()):
+        return False
+    if not words:
+        return True
+    if len(words) > 5 or any(c in clause for c in "\x00\":"):
+        return False
+    keys = [_key(w) for w in words]
+    if keys[-1] in _DETERMINERS or not (words[0][:1].isupper() or keys[0] in _DEFINITE | {"a", "an"}):
+        return False
+    return not any(_verbish(k) or k in _BLOCKERS or k in _PREPOSITIONS or k in _PARTICIPLES or
+                   (k not in _TITLES and k.endswith(("ing", "ly")) and len(k) > 4) for k in keys)
+
+
 def _role_head(toks: list[_Tok]) -> str | None:
     """The person noun heading a role phrase ("the council's head of transport" -> "head")."""
     keys = [_key(t.text) for t in toks]
@@ -775,6 +901,34 @@ def _valid_np(toks: list[_Tok], loose: bool = False) -> bool:
     return has_head
 
 
+def _np_start(toks: list[_Tok], person: bool = False) -> int | None:
+    """Where the noun phrase ending the tokens starts, read back to a determiner, a preposition
+    or a verb: "gave way to [Dr Kwame Addo-Benning]", "according to [the Workers' Union]"."""
+    i = len(toks)
+    while i > 0:
+        tok = toks[i - 1]
+        key = _key(tok.text)
+        if i < len(toks) and not toks[i].glued:
+            break  # a comma
+        if key in _DETERMINERS or key in _POSSESSIVE_PRONOUNS:
+            i -= 1
+            break
+        if key in _PREPOSITIONS:
+            before = _key(toks[i - 2].text) if i > 1 and tok.glued else ""
+            if _noun_key(before) in (_PERSON_NOUNS if person else _SPEAKER_NOUNS) or (key == "of" and i < len(toks) and
+                                                       _is_name_tok(toks[i - 2].text)):
+                i -= 1  # "the member for Harrowmere", "University of Port Ellery"
+                continue
+            break
+        if key in _BLOCKERS or key in _FINITE or key in _VERB_WORDS or key in _PRONOUNS or \
+                key in ("and", "or", "according") or (tok.text.islower() and len(key) > 4 and key.endswith("ed")):
+            break
+        i -= 1
+    if i == len(toks) or not _valid_np(toks[i:], loose=True):
+        return None
+    return i
+
+
 def _longest_np_suffix(toks: list[_Tok], loose: bool = False) -> int | None:
     """Index where the longest valid speaker phrase ending at the last token starts."""
     for i in range(max(0, len(toks) - _MAX_SUBJECT_TOKENS), len(toks)):
@@ -796,6 +950,7 @@ def _segments(toks: list[_Tok]) -> list[list[_Tok]]:
 # Post-modifiers cut off a speaker phrase ("officials quoted by Reuters", "Smith, who ...").
 _POSTMOD_RE = re.compile(
     r"(?:,?\s+(?:who|whose|which|quoted\s+by|cited\s+by|speaking|writing|adding|referring|"
+    r"published|released|commissioned|conducted|carried\s+out|issued|compiled|seen\s+by|obtained\s+by|"
     r"according|familiar\s+with|briefed\s+on|asked\s+about|after|before|during|when|while|as|"
     rf"on\s+(?:{_DAYS})|in\s+(?:a|an|the|his|her|its|their)\s+(?:[\w-]+\s+){{0,2}}?(?:{_EVENT_NOUNS}))\b"
     r"|,\s+(?:in|on|at)\s+(?:a|an|the)\b"
@@ -821,6 +976,7 @@ class _Extractor:
         self.by_para: dict[int, list[_Piece]] = {}
         self.items: list[_Item] = []
         self.colon: dict[int, _Attr] = {}  # paragraphs ending "X said:"
+        self.solo: set[str] = set()  # capitalised words met alone and not as a person ("Murmur")
         self.masked = ""
 
     def run(self) -> list[Quote]:
@@ -897,18 +1053,40 @@ class _Extractor:
     def _scan_mentions(self, s: int, e: int) -> None:
         """Persons named in narrative, so pronouns and "his office" can find them."""
         toks = _tokens(self.masked, s, e)
+        pronouns = [t for t in toks if t.text in ("he", "she", "He", "She")]
         for i, j in _runs(toks):
+            while pronouns and pronouns[0].start < toks[i].start:
+                self._note_pronoun(pronouns.pop(0))
             lead = max(0, i - 1)
             if _attributive(toks, j):
                 continue  # "Dunmere manager Fiona Gallacher": Dunmere is not mentioned as a person
+            if _WORK_BEFORE_RE.search(self.masked, s, toks[i].start):
+                continue  # "her album, Low Tide Hours": a title, not a person
+            if i > 0 and _key(toks[i - 1].text) in _PLACE_PREPOSITIONS and not _is_title(_key(toks[i].text)):
+                continue  # "at her home in Tollcross Bay": a place
             person = _person_in(toks[lead:j], self.ctx, governed=True)
             if person is None:
+                if j - i == 1:
+                    self.solo.add(_key(toks[i].text))
                 continue
+            if self.body[person.start:person.end].isupper():
+                continue  # "HARLAN BAY (AP) —": a dateline or heading
+            first = _key(self.body[person.start:person.end].split()[0])
+            if first in self.solo and not person.roles and self.ctx.known_person(
+                    self.body[person.start:person.end]) is None:
+                continue  # "Murmur … Murmur Boost": a brand's product, not a person named Murmur
             entity = self.ctx.person(self.body[person.start:person.end], person.gender,
                                      person.roles + self._apposed_roles(s, e, toks[i].start, toks[j - 1].end))
-            before = self.masked[s:toks[i].start]
-            subject = not before.strip() or bool(re.search(r"(?:[,;]|\band|\bbut)\s*$", before))
+            subject = _subject_position(self.masked[s:toks[i].start])
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
+        for tok in pronouns:
+            self._note_pronoun(tok)
+
+    def _note_pronoun(self, tok: _Tok) -> None:
+        """ "he"/"she" in narrative is a subject: the person it names stays the topic ("She married …")."""
+        entity = self.ctx.resolve(tok.text.lower(), tok.start, learn=False)
+        if entity is not None:
+            self.ctx.note(tok.start, "subject", entity)
 
     def _apposed_roles(self, s: int, e: int, start: int, end: int) -> tuple[str, ...]:
         """Roles in appositions beside a name: "the club's coach, Pavel Novak," / "Novak, a coach,"."""
@@ -932,15 +1110,86 @@ class _Extractor:
             if re.search(r"\b(?:to|be|been|being|is|are|was|were)\s+$",
                          self.masked[max(s, match.start() - 7):match.start()]):
                 continue  # "was told", "is said to"
-            subject = self._subject_before(s, match.start())
+            author = _DOC_AUTHOR_RE.match(self.masked, s, match.start())
+            if author:  # "A text message sent by Mr Adebayo-Clarke shortly before Christmas read: "…""
+                frames.append(_Frame(author.start(1), author.end(1), match.start(), match.end(), match.group()))
+                continue
+            subject, kind = self._subject_before(s, match.start()), ""
+            if subject is None:
+                subject, kind = self._shared_subject(s, match.start())
             if subject is not None:
-                frames.append(_Frame(*subject, match.start(), match.end(), match.group()))
+                frames.append(_Frame(*subject, match.start(), match.end(), match.group(), kind))
         return frames
+
+    def _shared_subject(self, s: int, verb_start: int) -> tuple[tuple[int, int] | None, str]:
+        """Subjects not right before the verb: a relative pronoun's antecedent ("Celeste Ayre, who
+        said"), or the subject shared by coordinated predicates ("Haskins did not speak but posted")."""
+        text = self.masked[s:verb_start]
+        adverbs = _PRE_ADVERBS_RE.search(" " + text)
+        if adverbs:
+            text = text[:max(0, adverbs.start() - 1)]
+        relative = re.search(_COMMA + r"\s*(who|which)\s*$", text)
+        if relative:
+            return self._antecedent(s, s + relative.start(), relative.group(1) == "who"), "relative"
+        joined = re.search(r"(?:,\s*)?\b(?:and|but)\s*$", text)
+        if joined:
+            return self._sentence_subject(s, s + joined.start()), "shared"
+        return None, ""
+
+    def _antecedent(self, lo: int, comma: int, person: bool) -> tuple[int, int] | None:
+        """The noun phrase ending at a comma before "who"/"which", with a name's apposition."""
+        start = lo
+        for match in re.finditer(r"[;:\"()\x00]|\s[\u2013\u2014]\s", self.masked[lo:comma]):
+            start = lo + match.end()
+        toks = _tokens(self.masked, start, comma)
+        i = _np_start(toks, person)
+        if i is None:
+            return None
+        begin = toks[i].start
+        if i > 0 and not toks[i].glued:  # the phrase is an apposition: take what it describes
+            head = toks[:i]
+            j = _np_start(head, person)
+            if j is not None and not any(not t.glued for t in head[j + 1:]):
+                if _is_name_tok(toks[i].text) and head[j].text.lower() in _DEFINITE | {"a", "an"}:
+                    begin = head[j].start  # "her daughter, Celeste Ayre, who"
+                elif _is_name_tok(head[-1].text) and not _is_name_tok(toks[i].text):
+                    begin = head[j].start  # "Dr Kwame Addo-Benning, the member for Harrowmere, who"
+        return begin, comma
+
+    def _sentence_subject(self, lo: int, limit: int) -> tuple[int, int] | None:
+        """The subject of the predicates coordinated before limit: the noun phrase opening the
+        sentence ("The report rated … but warned") or the clause ("…, when it postponed … and said");
+        a pronoun there names the sentence's subject ("Granmark warned …, when it … said")."""
+        intro = re.match(r"[^,\x00\"]{1,60}?" + _COMMA + r"\s*", self.masked[lo:limit])  # "On Monday, …"
+        starts = [lo] + ([lo + intro.end()] if intro else [])
+        inner = list(re.finditer(_COMMA + r"\s*(?:when|as|after|while|because|since|although|though|where|"
+                                 r"before|until|once)\s+", self.masked[lo:limit]))
+        if inner:
+            found = self._opening_np(lo + inner[-1].end(), limit)
+            if found is None or self.masked[found[0]:found[1]].lower() not in _PRONOUNS:
+                return found
+            return next(filter(None, (self._opening_np(st, inner[-1].start() + lo) for st in starts)), found)
+        return next(filter(None, (self._opening_np(st, limit) for st in starts)), None)
+
+    def _opening_np(self, start: int, limit: int) -> tuple[int, int] | None:
+        """The noun phrase from start up to the first verb before limit."""
+        toks = _tokens(self.masked, start, limit)
+        for k, tok in enumerate(toks[1:], 1):
+            key = tok.text.lower()
+            if not tok.glued:
+                return None
+            if tok.text[:1].isupper():
+                continue
+            if _verbish(key) or key in _BLOCKERS:
+                while k > 1 and (_key(toks[k - 1].text) in _PRE_ADVERBS or toks[k - 1].text.endswith("ly")):
+                    k -= 1  # "Granmark first warned"
+                return (toks[0].start, toks[k - 1].end) if _valid_np(toks[:k], loose=True) else None
+        return None
 
     def _subject_before(self, lo: int, verb_start: int) -> tuple[int, int] | None:
         """The speaker phrase that ends right before a verb, read back to a clause boundary."""
         text = self.masked[lo:verb_start]
-        adverbs = re.search(r"(?:\s+(?:" + "|".join(_PRE_ADVERBS) + r"))+\s*$", " " + text)
+        adverbs = _PRE_ADVERBS_RE.search(" " + text)
         if adverbs:
             text = text[:max(0, adverbs.start() - 1)]
         end = lo + len(text.rstrip())
@@ -958,12 +1207,15 @@ class _Extractor:
         """Start of the clause ending at end: after punctuation, a quote or a conjunction."""
         text = self.masked[lo:end]
         start = 0
-        for match in re.finditer(r"[,;:\"()\x00]|\s[\u2013\u2014-]\s", text):
+        for match in re.finditer(_COMMA + r"|[;:\"()\x00]|\s[\u2013\u2014-]\s", text):
             start = match.end()
         for match in _CONJUNCTION_RE.finditer(text, start):
             # "and"/"or" join clauses only after a long stretch ("Smith and Jones said")
             if match.group(1) in ("and", "or") and len(text[start:match.start()].split()) < 4:
                 continue
+            if match.group(1) in ("and", "or") and re.search(rf"\b(?:{_MONTHS}|{_DAYS}|\d+)\s+$",
+                                                           text[start:match.start()]):
+                continue  # "between March and June", "in 2016 and 2021": a range, not a new clause
             if text[match.end():].strip():
                 start = match.end()
         return lo + start
@@ -974,14 +1226,14 @@ class _Extractor:
         for match in re.finditer(r"[;:\"\x00]|\s[\u2013\u2014]\s", self.masked[lo:comma]):
             start = lo + match.end()
         segments, pos = [], start
-        for match in re.finditer(",", self.masked[start:comma] + ","):
+        for match in re.finditer(_COMMA, self.masked[start:comma] + ","):
             segments.append((pos, start + match.start()))
             pos = start + match.end()
         segments = [(a, b) for a, b in segments if self.masked[a:b].strip()]
         if len(segments) < 2:
             return None
         k = len(segments) - 1
-        while k > 0 and self._is_apposition(*segments[k]):
+        while k > 0 and self._is_apposition(*segments[k]) and not (k == 1 and self._is_intro(*segments[0])):
             k -= 1
         head = _tokens(self.masked, *segments[k])
         i = _longest_np_suffix(head)
@@ -996,13 +1248,29 @@ class _Extractor:
                 begin = role[j].start  # "the company's chief executive, Mary Barra, said"
         return begin, comma
 
+    def _is_intro(self, a: int, b: int) -> bool:
+        """Whether a sentence's first comma segment is an adverbial ("Outside Parliament", "On Monday")."""
+        words = self.masked[a:b].split()
+        first = words[0].lower() if words else ""
+        return first in _PREPOSITIONS or first in _INTRO_WORDS or first.endswith(("ing", "ly")) \
+            or bool(re.fullmatch(_DAYS, words[0] if words else ""))
+
     def _is_apposition(self, a: int, b: int) -> bool:
         """Whether a comma segment describes the name before it (age, role, relative clause)."""
         text = self.masked[a:b].strip()
-        return bool(re.fullmatch(r"\d{1,3}|[RDI]-[A-Z][\w.]*", text)  # age; "R-Ky."
-                    or re.match(r"(?:who|whose|which|where|himself|herself|themselves)\b", text)
-                    or re.match(r"(?:a|an|the|its|his|her|their)\s+[a-z]", text)
-                    or text[:1].islower())
+        if re.fullmatch(r"\d{1,3}|[RDI]-[A-Z][\w.]*", text)  \
+                or re.match(r"(?:who|whose|which|where|himself|herself|themselves)\b", text):
+            return True  # age; "R-Ky."; a relative clause
+        if not (re.match(r"(?:a|an|the|its|his|her|their)\s+[a-z]", text) or text[:1].islower()):
+            return False
+        # "The next day, the comedian Femi Oduya, who …, posted": a role ending in a name is the subject
+        toks = _tokens(self.masked, a, b)
+        person = _person_in(toks, self.ctx) if toks and _is_name_tok(toks[-1].text) else None
+        if person is None or person.end != toks[-1].end:
+            return True
+        role = [t for t in toks if t.end <= person.start]
+        return any(_key(t.text) in _PREPOSITIONS or t.text in ("and", "or", "&") or _is_name_tok(t.text)
+                   for t in role)  # "the MP for Pellham and Kingsford Ash" describes
 
     def _skip_after_verb(self, frame: _Frame, limit: int) -> int:
         """Position after the listener of "told" and any adverbials following the verb."""
@@ -1041,6 +1309,11 @@ class _Extractor:
         dash = re.match(r"[\s,.]*(?:[\u2013\u2014\u2015]|--?)\s*(?=\S)", tail)
         if dash:
             return self._np_attr(lo + dash.end(), self._np_end(lo + dash.end(), hi), "dash")
+        aside = _AS_SAID_RE.match(tail)
+        if aside:
+            attr = self._np_attr(lo + aside.start(1), lo + aside.end(1), "after")
+            if attr is not None:
+                return attr
         according = re.match(r"[\s,]*according\s+to\s+", tail)
         if according:
             start = lo + according.end()
@@ -1070,10 +1343,16 @@ class _Extractor:
     def _before(self, lo: int, open_mark: int, frames: list[_Frame]) -> _Attr | None:
         """X said: "…" / X said, "…" / according to X, "…" / partial: X said Russia aimed to "…"."""
         head = self.masked[lo:open_mark]
+        aside = _AS_SAID_END_RE.search(head)
+        if aside:
+            attr = self._np_attr(lo + aside.start(1), lo + aside.end(1), "before")
+            if attr is not None:
+                return attr
         according = re.search(r"\baccording\s+to\s+([^,\"\x00]+?)\s*,?\s*$", head, re.I)
         if according:
             return self._np_attr(lo + according.start(1), lo + according.end(1), "according_to")
-        candidates = [f for f in frames if lo <= f.subj_start and f.verb_end <= open_mark]
+        candidates = [f for f in frames if (lo <= f.subj_start or (f.kind and lo <= f.verb_start))
+                      and f.verb_end <= open_mark]
         lead = _ACCORDING_LEAD_RE.match(head)
         if not candidates:
             # "According to X, who chairs the panel, the deal was "tough but fair""
@@ -1084,6 +1363,8 @@ class _Extractor:
         between = self.masked[self._skip_after_verb(frame, open_mark):open_mark]
         if re.fullmatch(r"\s*[:,]?\s*", between) and frame.verb in _SPEECH_VERBS:
             return self._frame_attr(frame, "before")
+        if re.fullmatch(r"[^\x00.;!?\"]{0,60}:\s*", between) and frame.verb in _SPEECH_VERBS:
+            return self._frame_attr(frame, "before")  # X posted on Instagram after the game: "…"
         if _MASK in between:
             return None
         if frame.verb in _POST_VERBS and _CAPTION_RE.search(between):
@@ -1138,10 +1419,11 @@ class _Extractor:
     # -- speaker phrases -----------------------------------------------------------------------
 
     def _frame_attr(self, frame: _Frame, method: str) -> _Attr | None:
-        """The attribution of a frame's subject."""
-        return self._np_attr(frame.subj_start, frame.subj_end, method)
+        """The attribution of a frame's subject; a relative clause's speaker is not the sentence's topic."""
+        return self._np_attr(frame.subj_start, frame.subj_end, method,
+                             "object" if frame.kind == "relative" else "speaker")
 
-    def _np_attr(self, start: int, end: int, method: str) -> _Attr | None:
+    def _np_attr(self, start: int, end: int, method: str, kind: str = "speaker") -> _Attr | None:
         """Resolve the speaker phrase masked[start:end] and record it as the latest speaker."""
         toks = _tokens(self.masked, start, end)
         if not toks:
@@ -1151,7 +1433,7 @@ class _Extractor:
         if len(toks) == 1 and key in _PRONOUNS:
             entity = self.ctx.resolve(key, start)
             if entity is not None:
-                self.ctx.note(start, "speaker", entity)
+                self.ctx.note(start, kind, entity)
             if method in ("after", "before"):
                 method = "pronoun"
             is_person = entity.is_person if entity is not None else key != "it"
@@ -1159,7 +1441,7 @@ class _Extractor:
         entity = self._entity_for(toks, start)
         if entity is None:
             return None
-        self.ctx.note(start, "speaker", entity)
+        self.ctx.note(start, kind, entity)
         return _Attr(speaker, entity.name, entity.is_person, method, entity)
 
     def _entity_for(self, toks: list[_Tok], start: int) -> _Entity | None:
@@ -1209,8 +1491,10 @@ class _Extractor:
             known = self.ctx.known_person(_strip_possessive(toks[0].text))
             if known is not None:
                 return known
-        if keys[0] == "the" and 1 < len(toks) <= 4 and cut == len(keys) and not keys[-1].endswith("s"):
-            holder = self.ctx.holder(head, toks[0].start)  # "the judge" after "Judge Martin Hale"
+        if keys[0] in ("the", "his", "her", "their") and 1 < len(toks) <= 4 and cut == len(keys) \
+                and not keys[-1].endswith("s"):
+            # "the judge" after "Judge Martin Hale"; "her daughter" after "her daughter, Celeste Ayre"
+            holder = self.ctx.holder(head, toks[0].start)
             if holder is not None:
                 return holder
         is_person = (head in _PERSON_NOUNS and head not in _THING_NOUNS) or head == "person"
@@ -1229,12 +1513,18 @@ class _Extractor:
             self._colon(para, s + len(sentence) - 1, frames)
             return
         lead = _ACCORDING_LEAD_RE.match(self.masked[s:e])
-        if lead and self._clause_ok(s + lead.end(), end, None):
-            attr = self._np_attr(s + lead.start(1), s + lead.end(1), "reported")
-            self._emit(para, s + lead.end(), end, attr)
-            return
+        if lead:
+            start = s + lead.end()
+            if lead.group(2) and not self._clause_ok(start, end, None):
+                # "According to the institute, the density fell …": the comma opens the clause, not an apposition
+                start = s + lead.end(1) + re.match(r"\s*,\s*", self.masked[s + lead.end(1):e]).end()
+            if self._clause_ok(start, end, None):
+                attr = self._np_attr(s + lead.start(1), s + lead.end(1), "reported")
+                self._emit(para, start, end, attr)
+                return
         found, covered = False, s
-        frames = [f for f in frames if f.verb in _REPORT_VERBS]
+        frames = [f for f in frames if f.verb in _REPORT_VERBS or f.verb in _FINDING_VERBS
+                  or f.verb in _QUESTION_VERBS]
         for k, frame in enumerate(frames):
             if frame.subj_start < covered:
                 continue  # a speech verb inside an earlier clause ("said he had agreed")
@@ -1247,7 +1537,19 @@ class _Extractor:
                     stop = frame.verb_end + cut.start()
                     break
             clause = self._skip_after_verb(frame, stop)
+            if frame.verb in _QUESTION_VERBS:
+                # "asked (the minister) whether …": the question is the reported clause
+                ask = re.match(r"(?:\s+[\w.'-]+){0,4}?\s+(?=(?:whether|if)\s)", self.masked[clause:stop])
+                if ask is None or _MASK in ask.group():
+                    continue
+                clause += ask.end()
+                if self._clause_ok(clause, stop, None, True):
+                    self._emit(para, clause, stop, self._frame_attr(frame, "reported"))
+                    found, covered = True, stop
+                continue
             that = re.match(r"\s*,?\s*that\s+", self.masked[clause:stop])
+            if frame.verb in _FINDING_VERBS and that is None:
+                continue  # "police found the car …" reports nothing
             clause = clause + that.end() if that else clause
             clause += len(self.masked[clause:stop]) - len(self.masked[clause:stop].lstrip())
             if self._clause_ok(clause, stop, frame.verb, bool(that)):
@@ -1258,7 +1560,8 @@ class _Extractor:
 
     def _reported_tail(self, para: int, s: int, end: int, frames: list[_Frame]) -> None:
         """ "<clause>, officials said." and "<clause>, according to the ministry." """
-        according = re.search(r",\s*according\s+to\s+([^,]+?)\s*$", self.masked[s:end])
+        according = re.search(r",\s*according\s+to\s+([^,]+?)(?:\s*" + _COMMA + r"\s*(?:a|an|the|its|his|her|"
+                              r"their|who|which|whose)\s[^;]*)?\s*$", self.masked[s:end])
         if according:
             if self._clause_ok(s, s + according.start(), None, finite=False):
                 attr = self._np_attr(s + according.start(1), s + according.end(1), "reported")
@@ -1266,7 +1569,7 @@ class _Extractor:
             return
         for frame in reversed(frames):
             comma = re.search(r",\s*$", self.masked[s:frame.subj_start])
-            if frame.verb not in _REPORT_VERBS or not comma:
+            if (frame.verb not in _REPORT_VERBS and frame.verb not in _FINDING_VERBS) or not comma:
                 continue
             if self.masked[self._skip_after_verb(frame, end):end].strip():
                 continue

@@ -692,3 +692,184 @@ def test_name_matches(query, canonical):
 ])
 def test_name_does_not_match(query, canonical):
     assert not name_matches(query, canonical)
+
+
+# ------------------------------------------------------------------------------------------
+# Findings, relative clauses, coordinated predicates, posts and documents
+
+def test_finding_verb_closing_a_sentence_names_the_document():
+    q = only("Shoreline erosion has doubled since 2010 along the north coast, the agency's study found.")
+    check(q, "the agency's study", "reported", is_person=False)
+    assert q.text.startswith("Shoreline erosion has doubled")
+
+
+def test_finding_verb_with_that_is_reported_speech():
+    check(only("A survey found that three in four tenants had waited a year for repairs."),
+          "A survey", "reported", is_person=False)
+
+
+def test_finding_verb_without_a_clause_reports_nothing():
+    assert extract_quotes("Police found the van abandoned near the quarry on Sunday.") == []
+
+
+def test_according_to_leading_a_sentence_with_a_clause_after_the_comma():
+    q = only("According to the weather service, the rainfall fell by half between May and August, "
+             "and reservoirs are now low.")
+    check(q, "the weather service", "reported", is_person=False)
+    assert q.text.startswith("the rainfall fell by half")
+
+
+def test_according_to_followed_by_an_apposition():
+    q = only("Ticket sales fell 12% last month, according to industry tracker Boxline, the steepest drop in a decade.")
+    assert "Boxline" in q.canonical and q.text == "Ticket sales fell 12% last month"
+
+
+def test_relative_who_said_names_the_apposed_person():
+    body = ("The award was collected by her son, Peter Vance, who said his mother "
+            "\"would have laughed at the fuss\".")
+    check(only(body), "Peter Vance", "partial")
+
+
+def test_relative_who_asked_whether_is_a_reported_question():
+    q = only("The chair gave the floor to Dr Amal Reyes, the member for Eastfield, who asked whether "
+             "the levy would apply to small charities.")
+    check(q, "Amal Reyes", "reported")
+    assert q.text.startswith("whether the levy")
+
+
+def test_relative_which_said_after_according_to():
+    body = "Staff will get a pay rise, according to the Nurses' Union, which said it would \"watch every payslip\"."
+    check(quote_with(extract_quotes(body), "watch every payslip"), "the Nurses' Union", "partial", is_person=False)
+
+
+def test_thousands_separator_does_not_split_a_speaker_phrase():
+    body = ("Outside the court, the Tenants Association, which represents about 4,500 households, "
+            "said the ruling was \"a gift to landlords\".")
+    check(only(body), "the Tenants Association", "partial", is_person=False)
+
+
+def test_coordinated_predicate_shares_the_subject_of_a_post():
+    body = ("Lena Ortiz skipped the press conference but posted on Instagram after the match: "
+            "\"Heads up, we go again on Saturday.\"")
+    check(only(body), "Lena Ortiz", "before")
+
+
+def test_coordinated_predicate_shares_a_document_subject():
+    body = ("The inspectors' 2021 report praised the staff but warned that the building "
+            "\"will not survive another winter without repairs\".")
+    q = quote_with(extract_quotes(body), "another winter")
+    assert q.method == "partial" and "report" in q.canonical and not q.is_person
+
+
+def test_pronoun_in_a_subordinate_clause_names_the_sentence_subject():
+    body = "Brightline first flagged the problem in May, when it delayed two launches and said orders had dropped by a third."
+    q = only(body)
+    assert (q.canonical, q.text) == ("Brightline", "orders had dropped by a third")
+
+
+def test_colon_after_adverbials_introduces_the_quote():
+    body = "Shortly before midnight, the mayor, Ines Colbert, wrote on Facebook after the vote: \"We lost tonight, but not the argument.\""
+    check(only(body), "Ines Colbert", "before")
+
+
+def test_role_then_name_is_the_subject_a_later_pronoun_means():
+    body = ("\"I just hit it and hoped,\" Dan Walker said.\n\n"
+            "Rovers manager Tom Ellery was less impressed. Asked about the penalty, he said: "
+            "\"That was never a foul in a hundred years.\"")
+    check(quote_with(extract_quotes(body), "never a foul"), "Tom Ellery", "pronoun")
+
+
+def test_role_ending_in_a_name_is_not_an_apposition():
+    body = ("The next morning, the novelist Grace Oyelaran, who has 80,000 followers, posted: "
+            "\"Libraries are not a luxury, they are the floor.\"")
+    check(only(body), "Grace Oyelaran", "before")
+
+
+def test_apposition_with_a_preposition_still_describes_the_name():
+    body = "Harriet Vale, the MP for Ashby and Coleford West, said: \"The people here were promised a bypass.\""
+    check(only(body), "Harriet Vale", "before")
+
+
+def test_introductory_adverbial_is_not_the_speaker():
+    body = "On Monday, the Harbour Traders Guild, which has 300 members, said the plan was \"a slow death for the quay\"."
+    check(only(body), "the Harbour Traders Guild", "partial", is_person=False)
+
+
+# ------------------------------------------------------------------------------------------
+# Obituaries and features: pronoun chains, birth names, titles, asides
+
+OBITUARY = """Agathe Rimbaud, the painter whose harbour scenes hang in a dozen museums, has died. She was 91.
+
+Her death was announced by her son, Luc Rimbaud, who said she had died "with a brush still in her hand".
+
+Born Agathe Moreau in Lyon in 1931, she left for Paris at 17 with, as she liked to say, "one coat and a great deal of nerve".
+
+She recalled in a 1998 radio interview that a gallery owner had told her to paint smaller.
+
+"A stubborn genius who paints like weather." – Harold Pike, The Morning Star
+
+She married the sculptor Henri Vasse in 1960, and she later wrote in her memoir, Salt Light, that she had "hated every opening night".
+
+"I painted what I could not say," she wrote. Her son has said the memoir was "kind to a fault"."""
+
+
+@pytest.fixture(scope="module")
+def obituary() -> list[Quote]:
+    return extract_quotes(OBITUARY)
+
+
+def test_obituary_relative_speaker(obituary):
+    check(quote_with(obituary, "brush still"), "Luc Rimbaud", "partial")
+
+
+def test_obituary_birth_name_is_not_a_speaker(obituary):
+    assert all(q.canonical != "Born Agathe Moreau" for q in obituary)
+    assert quote_with(obituary, "gallery owner").canonical == "Agathe Rimbaud"
+
+
+def test_obituary_as_she_liked_to_say(obituary):
+    assert quote_with(obituary, "great deal of nerve").canonical == "Agathe Rimbaud"
+
+
+def test_obituary_event_noun_pair_is_an_adverbial(obituary):
+    assert quote_with(obituary, "gallery owner").text == "a gallery owner had told her to paint smaller"
+
+
+def test_obituary_pronoun_chain_skips_a_critic_and_a_book_title(obituary):
+    assert quote_with(obituary, "hated every opening").canonical == "Agathe Rimbaud"
+    assert quote_with(obituary, "I painted what").canonical == "Agathe Rimbaud"
+
+
+def test_obituary_her_son_is_the_son_named_before(obituary):
+    check(quote_with(obituary, "kind to a fault"), "Luc Rimbaud", "partial")
+
+
+def test_product_named_after_its_brand_is_not_a_person():
+    body = ("Lumo, the photo app, launched a paid tier in May.\n\n"
+            "Lumo Plus charged $4 a month for extra storage.\n\n"
+            "\"It was a mistake and we are sorry for it,\" she wrote.")
+    assert quote_with(extract_quotes(body), "mistake").canonical is None
+
+
+def test_dateline_in_capitals_is_not_a_person():
+    body = ("HARBOUR CITY (AP) — The Gulls won again.\n\n"
+            "\"We never stopped running out there,\" she said.")
+    assert quote_with(extract_quotes(body), "never stopped").canonical is None
+
+
+def test_document_written_by_a_person_is_theirs():
+    body = ("Edith Hale, 80, lived alone on the top floor.\n\n"
+            "A note written by Mrs Hale hours before the fire read: \"The alarm is beeping again, please come.\"")
+    check(quote_with(extract_quotes(body), "alarm is beeping"), "Edith Hale", "before")
+
+
+def test_went_on_to_say():
+    body = ("The club said on Friday that the manager would stay in his post. It went on to say that he had "
+            "\"the full backing of the board and the owners\".")
+    q = quote_with(extract_quotes(body), "full backing")
+    assert (q.canonical, q.is_person) == ("The club", False)
+
+
+def test_participle_after_the_subject_is_not_part_of_it():
+    q = only("A study published in March showed that river otters had returned to every county.")
+    assert q.canonical == "A study" and not q.is_person
