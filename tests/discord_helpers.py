@@ -28,8 +28,13 @@ class RecordingAdapter:
         self.responses.append(params.payload or {})
         return {"interaction": {"id": str(interaction_id), "type": 2}}
 
-    async def execute_webhook(self, *args: Any, params=None, **kwargs: Any) -> dict[str, Any]:  # noqa: ANN001
-        self.responses.append({"data": (params.payload if params else {}), "followup": True})
+    async def execute_webhook(self, *args: Any, payload: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        # discord.py passes a follow-up's body as `payload=`.
+        self.responses.append({"data": payload or {}, "followup": True})
+        return self.message_for(payload or {})
+
+    def message_for(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """What Discord would answer for a sent message; subclasses that need one build it."""
         return {}
 
     def embeds(self) -> list[discord.Embed]:

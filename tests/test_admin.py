@@ -144,10 +144,8 @@ class Adapter(RecordingAdapter):
         data = next((p.get("data", {}) for p in reversed(self.responses) if not p.get("followup")), {})
         return self._message(data)
 
-    async def execute_webhook(self, *args: Any, payload: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
-        # discord.py's follow-ups pass the body as `payload=` (the base class looks for `params=`).
-        self.responses.append({"data": payload or {}, "followup": True})
-        return self._message(payload or {})
+    def message_for(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._message(payload)
 
 
 async def slash(bot, server: Server, member: discord.Member, command: str, options: dict[str, Any] | None = None,  # noqa: ANN001

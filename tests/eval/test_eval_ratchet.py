@@ -14,6 +14,7 @@ EVAL = PROJECT_ROOT / "tests" / "eval"
 SETS = {
     "seed": [EVAL / "seed-questions.jsonl"],
     "dev": sorted(EVAL.glob("dev-*.jsonl")),
+    **{p.stem: [p] for p in sorted(EVAL.glob("holdout*.jsonl"))},
 }
 RATCHET = json.loads((EVAL / "ratchet.json").read_text())
 
