@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
 
     bench = sub.add_parser("bench", help="search benchmark: this index against rank_bm25.BM25Okapi")
-    bench.add_argument("args", nargs=argparse.REMAINDER)
+    bench.add_argument("args", nargs="*", help="passed to benchmarks/search.py (e.g. --sizes 10000,100000)")
 
     from bot.alerts.cli import add_subparsers as add_feeds_subparsers
     add_feeds_subparsers(sub)
@@ -146,7 +146,13 @@ def _run(settings: Settings) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "bench":  # only the benchmark passes options through
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "bench":  # everything after the word goes to the script, in order
+        raw = list(sys.argv[1:] if argv is None else argv)
+        args.args = raw[raw.index("bench") + 1:]
     if args.command != "run":
         logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO if args.command == "import" else logging.WARNING,
                             format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
