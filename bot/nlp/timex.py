@@ -15,12 +15,13 @@ form by form.
 Conventions: ``text`` excludes plain prepositions ("in", "on") but keeps range and duration
 ones ("from March 15", "since 2011", "for five years"); ``value`` follows TIMEX3 ("2015-10",
 "2016-W10", "199" for the 1990s, "XXXX-09-15" when the year is unknown, "P5Y"), open range
-ends are "..", and ``iso`` is set only where a calendar day is fixed (for a range, its start
-day, or its end day when only the end is written: "until March 15").
+ends are "..", and ``iso`` is set only where a calendar day is fixed: a closed range ("between April 20 and
+May 12") fixes none; an open one its written end ("from March 15", "until March 15").
 A year left out is the one putting the date nearest the published date, moved back a year when
 that lands over four months after publication in a past-tense clause (forward for future tense).
 A bare weekday is the one on or before publication in a past-tense clause, on or after it in a
-future-tense clause ("will", "is due to", "scheduled"), else the one within three days of it.
+future-tense clause ("will", "is due to", "scheduled", "expected"), else the one within three days
+of it; "over/at the weekend" likewise picks the weekend just past or the coming one.
 
 Choosing the expression that dates an event (rank_time_expressions) follows news conventions:
 a dateline ("VALMORA, March 8 —") dates the report, never an event; a date right after a verb of
@@ -29,11 +30,17 @@ saying; the question's tense rules out dates on the wrong side of publication ("
 answered by last year, nor by a past-tense clause on the publication day); "since 2009" after a
 superlative ("its highest since 2009") and lengths of time are not event dates; "a day after X
 did Y" dates something other than Y; words of the event attach to a date by nearness within their
-own clause (commas, dashes and a second coordinated verb separate clauses), weighted by how much
+own clause (commas, dashes, a second coordinated verb and a subordinate clause with its own subject
+separate clauses; the comma after a sentence-opening "On Monday," does not; ", which"/", when" tie
+only the words just before them), weighted by how much
 they single out one sentence of the article (actors and places recur, event words do not) and
 boosted for selectors ("first", "most recently"); a sentence whose only event words are names
-(who, where) does not date what happened. When the passage naming the event has no date, the
-next sentences may, if their subject takes the event up ("The reduction will apply from June 1").
+(who, where) does not date what happened, unless it is a verbless listing of names and a time
+("Comets: At the Kings on Monday.") or, for "when did X say ...", X's dated saying (its content is
+often paraphrased). When the passage naming the event has no date, the next sentences of the same
+or next paragraph may, if their subject takes the event up ("The reduction will apply from June 1")
+or is a pronoun for the people named and the sentence restates what happened ("Her death was
+announced ...; her mother had died on Sunday").
 """
 
 from __future__ import annotations
@@ -170,6 +177,7 @@ _FORMS: list[tuple[str, re.Pattern[str]]] = [
                           r"next|(?:earlier|later)\s+in\s+the|the\s+coming|the\s+(?:end|start|beginning|middle)\s+of\s+"
                           r"(?:the|this|last|next))\s+(?:week|weekend|month|"
                           r"year)))(?![\w])")),
+    ("weekend", re.compile(r"(?<![\w])(?i:the\s+weekend)(?![\w])")),
     ("ago", re.compile(rf"{_B}(?:(?P<q>{_QUANT})\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+(?i:ago)(?![\w])")),
     ("anchored", re.compile(
         rf"{_B}(?:(?:(?P<q>{_QUANT})\s+)?(?P<n>{_NUM})\s+(?P<u>{_UNIT})\s+"
@@ -282,8 +290,9 @@ def _accept_day(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None
     mon, day = _month(g["mon"]), _day(g["day"])
     if not _valid(year or 2000, mon, day):
         return None
-    if not g["year"] and g["mon"] == "May" and _next_word(text, m.end()) in _PERSON_VERBS:
-        return None  # "... 3 May said" is Mrs May
+    if (not g["year"] and g["mon"] == "May" and m.end("mon") == m.end()
+            and _next_word(text, m.end()) in _PERSON_VERBS):
+        return None  # "... 3 May said" is Mrs May (but "on May 31 was" is a date)
     return _Atom(m.start(), m.end(), "date", {"y": year, "m": mon, "d": day})
 
 
@@ -447,6 +456,12 @@ def _accept_period(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom:
     return _Atom(start, end, "period", {"offset": offset, "u": unit})
 
 
+def _accept_weekend(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
+    if prev not in ("over", "at", "during", "on", "through", "throughout"):
+        return None  # "the weekend edition", "the weekend before the vote" (anchored elsewhere)
+    return _Atom(m.start(), m.end(), "weekend", {})
+
+
 def _accept_anchored(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
     start, end = m.start(), m.end()
     if g["n"]:
@@ -496,20 +511,73 @@ _ACCEPTORS = {
     "year": _accept_year, "year_range": _accept_year_range, "decade": _accept_decade,
     "iso": _accept_iso, "slash": _accept_slash, "holiday": _accept_holiday,
     "season": _accept_season, "deictic": _accept_deictic, "weekday": _accept_weekday,
-    "period": _accept_period, "ago": _accept_ago, "anchored": _accept_anchored,
+    "period": _accept_period, "weekend": _accept_weekend, "ago": _accept_ago, "anchored": _accept_anchored,
     "duration": _accept_duration, "adj_duration": _accept_adj_duration,
     "quarter": _accept_quarter, "era": _accept_era,
 }
 
 
+# Speed: each form matches only around a word it cannot do without (a month name, a digit, a
+# unit, ...), so its regular expression runs only in windows around those words, found with
+# str.find, rather than at every position of an article (three times faster on long texts).
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_UNIT_WORDS = ("second", "minute", "hour", "day", "week", "fortnight", "month", "year", "decade", "centur")
+_TIME_OF_DAY = ("morning", "afternoon", "evening", "night")
+_DIGITS = re.compile(r"\d+")
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "mdy": _MONTH_WORDS, "dmy": _MONTH_WORDS, "md_range": _MONTH_WORDS, "dm_range": _MONTH_WORDS,
+    "my": _MONTH_WORDS, "month": _MONTH_WORDS,
+    "year": ("#",), "year_range": ("#",), "era": ("#",), "decade": ("#",), "iso": ("#",), "slash": ("#",),
+    "quarter": ("quarter", "q1", "q2", "q3", "q4"),
+    "holiday": ("christmas", "new year", "boxing", "valentine", "halloween"),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "deictic": ("today", "tonight", "yesterday", "tomorrow") + _TIME_OF_DAY,
+    "weekday": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "period": ("week", "month", "year"), "weekend": ("weekend",),
+    "ago": _UNIT_WORDS, "duration": _UNIT_WORDS, "adj_duration": _UNIT_WORDS,
+    "anchored": _UNIT_WORDS + _TIME_OF_DAY,
+}
+_WINDOW_BEFORE, _WINDOW_AFTER = 120, 80  # longer than any form's text before / after its trigger
+
+
+def _windows(text: str, low: str, triggers: tuple[str, ...], digits: list[int]) -> list[tuple[int, int]]:
+    """Merged spans of text around every occurrence of the triggers ("#": a digit)."""
+    hits: list[int] = []
+    for word in triggers:
+        if word == "#":
+            hits.extend(digits)
+            continue
+        i = low.find(word)
+        while i >= 0:
+            hits.append(i)
+            i = low.find(word, i + 1)
+    out: list[tuple[int, int]] = []
+    for i in sorted(hits):
+        lo, hi = max(0, i - _WINDOW_BEFORE), min(len(text), i + _WINDOW_AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _atoms(text: str) -> list[_Atom]:
     """All accepted matches, overlaps settled in favour of the longest, in text order."""
     cands: list[_Atom] = []
+    low = text.lower()
+    windowed = len(low) == len(text) and len(text) > 2 * (_WINDOW_BEFORE + _WINDOW_AFTER)
+    digits = [m.start() for m in _DIGITS.finditer(text)] if windowed else []
+    memo: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     for tag, rx in _FORMS:
-        for m in rx.finditer(text):
-            atom = _accept(tag, m, text)
-            if atom is not None:
-                cands.append(atom)
+        trig = _TRIGGERS[tag]
+        if trig not in memo:
+            memo[trig] = _windows(text, low, trig, digits) if windowed else [(0, len(text))]
+        spans = memo[trig]
+        for lo, hi in spans:
+            for m in rx.finditer(text, lo, hi):
+                atom = _accept(tag, m, text)
+                if atom is not None:
+                    cands.append(atom)
     cands.sort(key=lambda a: (-(a.end - a.start), a.start))
     taken: list[_Atom] = []
     for a in cands:
@@ -538,7 +606,7 @@ _RANGE_GAP = re.compile(r"\s*(?:-|–|—|\s(?:to|until|till|through|and)\s)\s*"
 _OPEN_START = re.compile(r"(?i:\b(from|since|starting|beginning)\s+(?:on\s+|in\s+)?)$")
 _OPEN_END = re.compile(r"(?i:\b(until|till|up\s+to|up\s+until|through)\s+)$")
 _BETWEEN = re.compile(r"(?i:\b(between|from)\s+)$")
-_RANGE_PARTS = ("date", "month", "year", "season", "decade", "ddelta", "weekday", "period", "range",
+_RANGE_PARTS = ("date", "month", "year", "season", "decade", "ddelta", "weekday", "period", "weekend", "range",
                 "quarter")
 
 
@@ -581,7 +649,7 @@ def _combine_ranges(atoms: list[_Atom], text: str) -> list[_Atom]:
 _FUTURE = re.compile(
     r"(?i)\b(?:will|won't|shall|would|'ll|(?:due|set|scheduled|expected|slated|poised|planning|"
     r"going|preparing|plans|planned|intends|intend|plan|aims)\s+to|(?:scheduled|slated|planned|"
-    r"set|due)\s+(?:for|on)|upcoming|next)\b")
+    r"set|due)\s+(?:for|on)|upcoming|next|(?<!as\s)(?<!than\s)expected|forecast)\b")
 _PAST_IRREGULAR = (
     "was were had did said told began begun came went took made met held left gave saw won lost "
     "fell rose struck fought sent led ran spoke wrote brought found got became broke chose drew "
@@ -671,7 +739,7 @@ class _Res:
     anchor: tuple[date, str] | None = None
 
 
-_KIND = {"date": "absolute", "month": "absolute", "year": "absolute", "decade": "absolute",
+_KIND = {"weekend": "relative", "date": "absolute", "month": "absolute", "year": "absolute", "decade": "absolute",
          "quarter": "absolute", "bc": "absolute",
          "season": "absolute", "ddelta": "relative", "weekday": "relative", "period": "relative",
          "ago": "relative", "anchored": "relative", "duration": "duration", "range": "range"}
@@ -751,6 +819,8 @@ def _resolve(a: _Atom, ctx: _Ctx) -> _Res:
         return _day_res(pub + timedelta(days=p["n"]) if pub else None)
     if a.tag == "weekday":
         return _day_res(_weekday_date(p["wd"], p["rel"], pub, ctx.tense) if pub else None)
+    if a.tag == "weekend":
+        return _resolve_weekend(pub, ctx.tense) if pub else _Res(None, "week", None)
     if a.tag == "period":
         return _resolve_period(p["u"], p["offset"], pub) if pub else _Res(None, _gran(p["u"]), None)
     if a.tag == "ago":
@@ -817,6 +887,16 @@ def _weekday_date(wd: int, rel: str, pub: date, tense: str) -> date:
     return pub - timedelta(days=back) if back <= 3 else pub + timedelta(days=ahead)
 
 
+def _resolve_weekend(pub: date, tense: str) -> _Res:
+    """"Over the weekend": the one just past in a past-tense clause, the coming one in a future-tense
+    clause, else the nearer (a Monday report looks back, a Friday one ahead); a weekend report, its own."""
+    wd = pub.weekday()
+    saturday = pub - timedelta(days=wd) + timedelta(days=5)  # the Saturday of pub's ISO week
+    if wd < 5 and (tense == "past" or tense != "future" and wd <= 2):
+        saturday -= timedelta(weeks=1)
+    return _week_res(saturday, True)
+
+
 def _resolve_period(unit: str, offset: int, pub: date) -> _Res:
     if unit in ("week", "weekend"):
         return _week_res(pub + timedelta(weeks=offset), unit == "weekend")
@@ -833,6 +913,8 @@ def _resolve_shift(n: float | None, unit: str, anchor: tuple[date, str] | None, 
     """A date n units from the anchor ("two days later", "the next day", "a year ago")."""
     if unit in ("morning", "afternoon", "evening", "night"):
         unit = "day"
+    if unit == "fortnight" and n is not None:
+        unit, n = "week", 2 * n
     gran = "week" if unit in ("week", "weekend") and period else _gran(unit)
     if unit in ("week", "weekend") and not period:
         gran = "day"
@@ -867,7 +949,8 @@ def _resolve_range(p: dict, ctx: _Ctx) -> _Res:
     left = ra.value if ra else ".."
     right = rb.value if rb else ".."
     value = None if left is None or right is None else f"{left}/{right}"
-    iso = ra.iso if ra else (rb.iso if rb else None)
+    # A closed range fixes no single day; an open one its written end ("from March 15", "until June 1").
+    iso = None if ra and rb else (ra.iso if ra else (rb.iso if rb else None))
     anchor = (rb.anchor if rb else None) or (ra.anchor if ra else None)
     return _Res(iso, "range", value, anchor)
 
@@ -936,7 +1019,17 @@ _IRREGULAR = {"began": "begin", "begun": "begin", "withdrew": "withdraw", "withd
               "thought": "think", "caught": "catch", "fled": "flee", "swore": "swear",
               "sworn": "swear", "woke": "wake", "rode": "ride", "drove": "drive", "driven": "drive",
               "froze": "freeze", "frozen": "freeze", "sank": "sink", "sunk": "sink", "ate": "eat",
-              "shut": "shut", "split": "split", "spread": "spread"}
+              "shut": "shut", "split": "split", "spread": "spread", "swam": "swim", "swum": "swim",
+              "sang": "sing", "sung": "sing", "rang": "ring", "rung": "ring", "drank": "drink",
+              "drunk": "drink", "wore": "wear", "worn": "wear", "tore": "tear", "torn": "tear",
+              "stuck": "stick", "dug": "dig", "hid": "hide", "hidden": "hide", "fed": "feed",
+              "spun": "spin", "swept": "sweep", "slept": "sleep", "dealt": "deal", "shook": "shake",
+              "shaken": "shake", "forgot": "forget", "forgotten": "forget", "beaten": "beat",
+              "sat": "sit", "stole": "steal", "stolen": "steal", "arose": "arise", "arisen": "arise",
+              "overtook": "overtake", "overtaken": "overtake", "undertook": "undertake",
+              "understood": "understand", "withheld": "withhold", "upheld": "uphold",
+              "sprang": "spring", "sprung": "spring", "shrank": "shrink",
+              "blew": "blow", "blown": "blow", "bent": "bend", "sped": "speed", "slid": "slide"}
 
 
 @lru_cache(maxsize=65536)
@@ -979,7 +1072,14 @@ _COORDINATION = re.compile(r"(?i)\b(?:and|but|then)\s+(?:(?:later|then|also|now|
                            "|".join(w for w in _IRREGULAR if w not in ("set", "put", "cut", "hit", "quit")) + r")\b")
 
 
-_RELATIVE_COMMA = re.compile(r",\s*(?:which|who|whose|where)\b")
+# ", which ..." speaks of the noun before the comma, "Wednesday, when ..." of the time before it.
+# "moved to Leeds after it was sold in 2009": a subordinate clause with its own subject and verb
+# has its own date.
+_SUBORDINATE = re.compile(
+    r"(?i)\b(?:after|before|since|while|because|although|though|until|once|whereas)\s+"
+    r"(?:(?:it|he|she|they|we|i|you)\s+|(?:the|a|an|its|their|his|her|this|that)\s+(?:[\w'-]+\s+){0,2}?)"
+    r"(?:was|were|had|has|have|is|are|would|will|could|[a-z]{3,}ed)\b")
+_RELATIVE_COMMA = re.compile(r",\s*(?:which|who|whose|where|when)\b")
 
 
 def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
@@ -992,6 +1092,10 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
     first, last = idx[0], idx[-1]
     # "a day after X told staff": the words after the expression name the event it counts from.
     relative = _event_relative(body, expr)
+    # "On Monday, the council voted ...": the comma closing a sentence-opening time adverbial
+    # does not separate it from the clause it dates.
+    fronted = (re.fullmatch(r"[\"“'(]?(?:[A-Z][a-z]*(?:\s+[a-z]+)?\s+)?", body[toks[0][0]:expr.start]) is not None
+               and re.match(r"\s*,", body[expr.end:expr.end + 3]) is not None)
     out: dict[str, float] = {}
     for term in terms:
         best = None
@@ -1000,9 +1104,16 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
                 continue
             lo, hi = (toks[i][0], expr.start) if i < first else (expr.end, off)
             gap = body[lo:hi]
-            # ", which open on Sept. 13" speaks of the noun before the comma: no clause break there.
-            breaks = (len(re.findall(r"[,;:()—–]", gap)) - len(_RELATIVE_COMMA.findall(gap))
-                      + len(_COORDINATION.findall(gap)))
+            # "the city marathon, which opens on Sept. 13" speaks of the noun just before the
+            # comma: no clause break for it, but one for the main clause further back
+            # ("voted to close the library, which opened in 1931").
+            free = 0
+            for m in _RELATIVE_COMMA.finditer(gap):
+                if i > last or sum(1 for o, _ in toks[i + 1:first] if o < lo + m.start()) <= 2:
+                    free += 1
+            breaks = (len(re.findall(r"[,;:()—–]", gap)) - free + len(_COORDINATION.findall(gap))
+                      + len(_SUBORDINATE.findall(gap))
+                      - (1 if fronted and i > last else 0))
             dist = (first - i if i < first else i - last) + 4 * breaks
             best = dist if best is None else min(best, dist)
         if best is not None:
@@ -1125,6 +1236,11 @@ def _side_of_publication(e: TimeExpression, published: date | None) -> int | Non
     """-1 before the published date, 0 on it (at the expression's granularity), 1 after; None unknown."""
     if published is None:
         return None
+    season = re.match(r"(\d{4})-(SP|SU|FA|WI)$", (e.value or "").partition("/")[0])
+    if season:  # "this summer": the three months from the season's first
+        first = date(int(season.group(1)), {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season.group(2)], 1)
+        here = published.replace(day=1)
+        return 1 if here < first else -1 if here >= first + relativedelta(months=3) else 0
     v = _point(e.value)
     if v is None:
         return None
@@ -1216,10 +1332,7 @@ def rank_time_expressions(
     cover = {s: sum(w[t] for t in terms if any(_term_match(t, x) for x in st)) for s, _, st in sentences}
     best_cover = max(cover.values(), default=0.0)
 
-    what = {t for t in terms if t not in question.names and t not in _SELECTORS
-            and (t not in _FRAME_WORDS or t in _ASPECTUAL)}
-    if not what:  # "when did Marek Dolinar ...?" with nothing else: the names must do
-        what = set(terms)
+    what = _what_terms(terms, question)
     out = []
     for e in found:
         sent, toks, stems = next((x for x in sentences if x[0][0] <= e.start < x[0][1]), sentences[0])
@@ -1228,8 +1341,15 @@ def rank_time_expressions(
             continue
         if _is_dateline(norm_body, e):
             continue  # the date of the report
-        if not any(t in what and any(_term_match(t, x) for x in stems) for t in terms):
-            continue  # names say who and where; some word naming what happened must be there
+        if not any(t in what and any(_term_match(t, x) for x in stems) for t in terms) and not (
+                question.speech and _speech_attached(norm_body, sent, e)) and not (
+                _verbless_listing(norm_body, sent, found_all) and question.names
+                and all(any(_term_match(t, x) for x in stems) for t in question.names)):
+            # Names say who and where; some word naming what happened must be there, except
+            # that for "when did X say ..." the dated saying by X is what happened (its content
+            # is often paraphrased: "scrapping Boost" / "Boost would be withdrawn"); and a line
+            # of names and a time alone ("Comets: At the Kings on Monday.") lists the event itself.
+            continue
         side = _side_of_publication(e, published)
         if question.tense == "past" and side == 1 or question.tense == "future" and side == -1:
             continue  # "when will ..." is not answered by last year, nor "when did ..." by tomorrow
@@ -1278,9 +1398,37 @@ def rank_time_expressions(
     return out
 
 
+_LISTING_WORDS = frozenset("the a an at on in vs v versus against to from of and with for by "
+                           "home away".split())
+
+
+def _verbless_listing(text: str, sent: tuple[int, int], found: list[TimeExpression]) -> bool:
+    """A schedule or results line with no verb: names, a time and small words only
+    ("Comets: At the Marlow City Kings on Monday.", "Final: Lakers v Celtics, Friday")."""
+    a, b = sent
+    times = [(e.start, e.end) for e in found if a <= e.start < b]
+    if not times:
+        return False
+    words = [m for m in re.finditer(r"[^\W\d_][\w'’-]*", text[a:b])]
+    return len(words) <= 15 and all(
+        w.group()[0].isupper() or w.group().lower() in _LISTING_WORDS
+        or any(s <= a + w.start() < e for s, e in times) for w in words)
+
+
+def _what_terms(terms: list[str], question: WhenQuestion) -> set[str]:
+    """The words naming what happened, not who or where, nor only when."""
+    what = {t for t in terms if t not in question.names and t not in _SELECTORS
+            and (t not in _FRAME_WORDS or t in _ASPECTUAL)}
+    return what or set(terms)  # "when did Marek Dolinar ...?" with nothing else: the names must do
+
+
+# The subject opening a sentence, then its verb or a parenthetical ("The decision, taken at ...").
 _ANAPHORIC_SUBJECT = re.compile(
-    r"\s*[\"“]?(?:The|This|These|Those|That|Such|Its|Their)\s+(?:[a-z][\w-]*\s+){0,2}?(?P<head>[a-z][\w-]*)"
-    r"\s+(?:will|would|is|are|was|were|has|have|had|must|should|could|can|may|might|[a-z]+ed|[a-z]+s)\b")
+    r"\s*[\"“]?(?:(?P<det>The|This|These|Those|That|Such|Its|Their|His|Her)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?P<head>[a-z][\w-]*)|(?P<pron>He|She|It|They))"
+    r"(?:\s+(?:will|would|is|are|was|were|has|have|had|must|should|could|can|may|might|said|told|"
+    r"[a-z]+ed|[a-z]+s)\b|,)")
+_PERSONAL = frozenset("His Her Its Their He She It They".split())
 # Nouns naming an event ("the reduction", "the agreement", "the closure", "the approval") ...
 _EVENT_NOUN = re.compile(r"(?:tion|sion|ment|ure|al|ance|ence|ing)s?$")
 # ... unless they name an actor: "the commission will meet" goes on about the commission.
@@ -1296,6 +1444,8 @@ def _event_anaphor(head: str, terms: list[str]) -> bool:
     if any(_term_match(t, _stem(head)) for t in terms):
         return True
     return bool(_EVENT_NOUN.search(head)) and head not in _ACTOR_NOUNS
+
+
 CONTINUATION_WEIGHT = 0.8
 
 
@@ -1315,22 +1465,32 @@ def rank_following(
                                if sentences[i][0] < span[1] and sentences[i][1] > span[0] for x in st))
     if not carried:
         return []
+    question = question or WhenQuestion()
+    what = _what_terms(terms, question)
     out: list[tuple[float, TimeExpression]] = []
     after = [i for i, (a, _) in enumerate(sentences) if a >= span[1]][:3]
-    prev_end = span[1]
     breaks = 0
     for i in after:
         a, b = sentences[i]
-        breaks += len(re.findall(r"\n\s*\n", body[prev_end:a]))
+        # Sentences keep their trailing white space: count the blank lines just before a.
+        breaks += len(re.findall(r"\n[^\S\n]*\n", re.search(r"\s*$", body[max(0, a - 200):a]).group()))
         if breaks > 1:
             break  # the next paragraph at most
-        prev_end = b
         m = _ANAPHORIC_SUBJECT.match(norm_body, a)
-        if not m or not _event_anaphor(m.group("head"), terms):
+        if not m:
             continue
-        head = m.start("head")
+        if m.group("head") and _event_anaphor(m.group("head"), [t for t in terms if t not in question.names]):
+            carry = carried  # "The reduction will apply from June 1": the subject is the event
+        elif (m.group("pron") or m.group("det")) in _PERSONAL and any(
+                t in what and any(_term_match(t, x) for x in stems[i]) for t in terms):
+            # "Her death was announced ... her mother had died on Sunday": the pronoun stands
+            # for the people named before; the sentence must name what happened itself.
+            carry = frozenset(t for t in carried if t in question.names)
+        else:
+            continue
+        head = m.start("head") if m.group("head") else m.start("pron")
         for score, e in rank_time_expressions(body, (a, b), terms, published, question, weights,
-                                              _carry=(carried, head)):
+                                              _carry=(carry, head)):
             out.append((score * CONTINUATION_WEIGHT, e))
     out.sort(key=lambda x: (-x[0], x[1].start))
     return out
@@ -1371,7 +1531,9 @@ open opens opened close closes closed take takes took taken effect place happen 
 occur occurs occurred get gets got come comes came go goes went make makes made hold holds held
 first next last again most recently ever still finally officially due expected set scheduled
 planned must need needs near soon later earlier become becomes became new time date day
+extra additional further more another other
 """.split())
+# (The last line: modifiers a report paraphrases freely: "extra firefighters" are "another 120".)
 
 
 @lru_cache(maxsize=64)
@@ -1387,6 +1549,18 @@ def article_lacks(text: str, event_terms: list[str]) -> list[str]:
             if t not in _FRAME_WORDS and not any(_term_match(t, s) for s in stems)]
 
 
+def range_start(body: str, e: TimeExpression, published: date | None = None) -> TimeExpression | None:
+    """The start part of a closed range as an open range: "from March 4" of "from March 4 until June"."""
+    cut = _end_connector(e.text) if e.kind == "range" else None
+    if not cut:
+        return None
+    masked = body[:e.start + cut] + " " * (e.end - e.start - cut) + body[e.end:]
+    for x in find_time_expressions(masked, published):
+        if x.start == e.start:
+            return x
+    return None
+
+
 def choose_from_ranked(body: str, ranked: list[tuple[float, TimeExpression]],
                        published: date | None = None,
                        question: WhenQuestion | None = None) -> TimeExpression | None:
@@ -1397,6 +1571,10 @@ def choose_from_ranked(body: str, ranked: list[tuple[float, TimeExpression]],
     best = ranked[0][1]
     if question is not None and question.aspect == "end" and best.kind == "range":
         best = range_end(body, best, published) or best
+    elif question is not None and question.aspect == "start" and best.kind == "range" and best.iso is None:
+        start = range_start(body, best, published)  # "when does it open": the first day of the run
+        if start is not None and start.iso:
+            best = replace(best, iso=start.iso)
     return best
 
 

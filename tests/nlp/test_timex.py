@@ -313,8 +313,9 @@ def test_between_years():
 
 
 def test_from_to_dates_share_year():
+    # A closed range fixes no single day: iso is None, the value keeps both ends.
     check("The fair runs from March 15 to April 2, 2017.", "from March 15 to April 2, 2017",
-          "2017-03-15", "2017-03-15/2017-04-02")
+          None, "2017-03-15/2017-04-02")
 
 
 def test_hyphenated_year_range():
@@ -322,7 +323,7 @@ def test_hyphenated_year_range():
 
 
 def test_day_range_in_month():
-    check("The festival runs 15-17 July 2016.", "15-17 July 2016", "2016-07-15",
+    check("The festival runs 15-17 July 2016.", "15-17 July 2016", None,
           "2016-07-15/2016-07-17")
 
 
@@ -558,7 +559,7 @@ def test_newspaper_name_does_not_hide_following_date():
 
 
 def test_day_month_range_hyphen_in_us_order():
-    check("Obama will visit Cuba on March 20-22.", "March 20-22", "2016-03-20",
+    check("Obama will visit Cuba on March 20-22.", "March 20-22", None,
           "2016-03-20/2016-03-22")
 
 
@@ -752,3 +753,145 @@ def test_comma_before_which_is_no_clause_break():
         return rank_time_expressions(body, (0, len(body)), terms, PUB)[0][0]
     assert score(with_comma) == pytest.approx(score(without))
     assert score(other_clause) < score(with_comma)
+
+
+def test_closed_range_has_no_day_but_a_start_question_gets_its_first_day():
+    body = "The affected loaves were baked between February 3 and February 9, the bakery said."
+    assert pick(body, "when were the affected loaves baked") == ("between February 3 and February 9", None)
+    body = "The night market runs from 2 April to 30 April in the old docks."
+    assert pick(body, "when does the night market open") == ("from 2 April to 30 April", "2016-04-02")
+    assert pick(body, "when is the night market") == ("from 2 April to 30 April", None)
+
+
+def test_season_ahead_of_publication_does_not_answer_a_past_question():
+    body = "The old ferry will stop running this summer after the harbour board voted to sell it."
+    assert pick(body, "when did the harbour board vote to sell the ferry") is None
+    assert pick(body, "when will the old ferry stop running") == ("this summer", None)
+
+
+def test_expectation_points_ahead_even_in_past_form():
+    # Published Wednesday 16 March 2016: "is expected on" and reported "were expected until" look ahead.
+    found = find_time_expressions("The final ferry crossing is expected on July 31.", date(2016, 3, 16))
+    assert [(e.text, e.iso) for e in found] == [("July 31", "2016-07-31")]
+    found = find_time_expressions("Forecasters said showers were expected until Friday.", PUB)
+    assert [(e.text, e.iso) for e in found] == [("until Friday", "2016-03-18")]
+    found = find_time_expressions("As expected, the bank raised rates on Monday.", PUB)
+    assert [(e.text, e.iso) for e in found] == [("Monday", "2016-03-14")]
+
+
+def test_comma_when_clause_is_dated_by_the_time_before_it():
+    body = "The council said roadworks would continue until Friday, when crews should reopen the bypass."
+    assert pick(body, "when will crews reopen the bypass") == ("until Friday", "2016-03-18")
+    body = "The valley last flooded in 1998, when the river destroyed 40 homes."
+    assert pick(body, "when did the river destroy homes") == ("1998", None)
+    terms = event("when did the river destroy homes")
+    def score(body):
+        return rank_time_expressions(body, (0, len(body)), terms, PUB)[0][0]
+    assert score(body) > score(body.replace(", when", ", and"))
+
+
+def test_irregular_participles_match_the_question_verb():
+    body = "Ada Moss, 81, who has swum in the harbour every winter morning since 1958, joined the protest."
+    assert pick(body, "when did Ada Moss start swimming in the harbour") == ("since 1958", None)
+
+
+def test_article_need_not_repeat_extra_or_additional():
+    text = "Forty buses are running, and another 25 will arrive from Leeds tomorrow."
+    assert article_lacks(text, event("when will the extra buses arrive from Leeds")) == []
+    assert article_lacks(text, event("when will additional buses arrive")) == []
+
+
+def test_following_sentence_subject_with_parenthetical_carries_the_event():
+    body = ("Dunmore's library will shut next year after trustees voted to sell the building. "
+            "The decision, reached at a stormy meeting on Monday evening, split the board.")
+    first = (0, body.index(" The decision"))
+    question = "when did the Dunmore trustees vote to sell the library"
+    q = analyse_question(question.removeprefix("when "))
+    assert rank_time_expressions(body, first, event(question), PUB, q) == []
+    ranked = rank_following(body, first, event(question), PUB, q)
+    assert [(e.text, e.iso) for _, e in ranked][:1] == [("Monday evening", "2016-03-14")]
+
+
+def test_following_sentence_with_pronoun_subject_must_name_the_event_itself():
+    body = ("Walter Grieve, the painter who drew the harbour for sixty years, has died. He was 91. "
+            "His son said his father had died in his sleep on Tuesday.")
+    first = (0, body.index(" He was"))
+    question = "when did Walter Grieve die"
+    q = analyse_question(question.removeprefix("when "))
+    ranked = rank_following(body, first, event(question), PUB, q)
+    assert [(e.text, e.iso) for _, e in ranked] == [("Tuesday", "2016-03-15")]
+    other = body.replace("his father had died in his sleep", "the family would gather")
+    assert rank_following(other, first, event(question), PUB, q) == []
+
+
+def test_dated_saying_answers_a_speech_question_with_paraphrased_content():
+    body = ("Corvex has abandoned its Lumen headset a month after launch. The Corvex board said late "
+            "on Monday that Lumen would no longer be sold and buyers would get refunds.")
+    assert pick(body, "when did Corvex say it was dropping Lumen") == ("Monday", "2016-03-14")
+    assert pick(body, "when did Corvex stop making Lumen") is None
+
+
+def test_verbless_schedule_line_dates_the_fixture_between_its_names():
+    body = ("The Otters won their fourth game in a row.\n\nNEXT GAMES\n\n"
+            "Otters: At the Kinross Eagles on Thursday.\n\nHawks: Host the Dunmore Wolves on Friday night.")
+    assert pick(body, "when do the Otters play the Kinross Eagles") == ("Thursday", "2016-03-17")
+    # A sentence with a verb still has to name what happened.
+    body = "The Otters will meet the Kinross Eagles on Thursday to discuss the stadium lease."
+    assert pick(body, "when do the Otters play the Kinross Eagles") is None
+
+
+def test_following_stops_after_the_next_paragraph_and_ignores_name_subjects():
+    body = ("Ravenhill Lido will close after councillors voted to sell it.\n\n"
+            "Swimmers protested outside the town hall.\n\n"
+            "The decision was taken on Monday.")
+    first = (0, body.index("\n"))
+    question = "when did councillors vote to close Ravenhill Lido"
+    q = analyse_question(question.removeprefix("when "))
+    assert rank_following(body, first, event(question), PUB, q) == []
+    # "The lido" names the place of the question, not its event.
+    body = ("Ravenhill Lido will close after councillors voted to sell it.\n\n"
+            "The lido, which opened in 1931, has 300 members.")
+    assert rank_following(body, first, event(question), PUB, q) == []
+
+
+@pytest.mark.parametrize(("sentence", "published", "value"), [
+    ("Protesters gathered in the square over the weekend.", date(2016, 3, 14), "2016-W10-WE"),
+    ("The ministers will meet at the weekend.", date(2016, 3, 14), "2016-W11-WE"),
+    ("Crowds are expected at the weekend.", date(2016, 3, 17), "2016-W11-WE"),
+    ("Fans queued all night during the weekend.", date(2016, 3, 20), "2016-W11-WE"),
+])
+def test_the_weekend_after_a_preposition(sentence, published, value):
+    e = only(sentence, published)
+    assert (e.text, e.iso, e.value, e.kind) == ("the weekend", None, value, "relative")
+
+
+def test_not_every_weekend_is_a_date():
+    assert find_time_expressions("The weekend edition sold out.", PUB) == []
+
+
+def test_may_before_a_verb_is_still_a_date_when_a_day_follows_it():
+    assert [(e.text, e.iso) for e in find_time_expressions("The vote on May 31 was cancelled.", PUB)] == [
+        ("May 31", "2016-05-31")]
+    assert find_time_expressions("The prime minister, Theresa May said no.", PUB) == []
+
+
+def test_fortnight_ago():
+    check("The strike began a fortnight ago.", "a fortnight ago", "2016-03-02", "2016-03-02")
+
+
+def test_sentence_opening_time_adverbial_dates_its_clause():
+    body = "On Monday, the trustees voted to sell the museum, which opened in 1931."
+    assert pick(body, "when did the trustees vote to sell the museum") == ("Monday", "2016-03-14")
+    assert pick(body, "when did the museum open") == ("1931", None)
+
+
+def test_subordinate_clause_keeps_its_own_date():
+    body = "The brewery moved its bottling plant to Hull in 2012 after it was bought in 2009."
+    assert pick(body, "when did the brewery move its bottling plant to Hull") == ("2012", None)
+    assert pick(body, "when was the brewery bought") == ("2009", None)
+    terms = event("when did the brewery move to Hull")
+    def score(body):
+        return rank_time_expressions(body, (0, len(body)), terms, PUB)[0][0]
+    # The date of "after it was bought" ties less to "moved to Hull" than one of the same clause.
+    assert score("The brewery moved to Hull after it was bought in 2009.") < score(
+        "The brewery moved to Hull after months of talks in 2009.")
