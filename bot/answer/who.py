@@ -11,6 +11,11 @@ Order of evidence:
    reported speech: `X said the deal was "tough but fair"`).
 3. When the same words were said by more than one person, all of them are named.
 
+A sentence must hold enough of the words itself: words found only elsewhere in its article (a
+story about closing stores) do not make its speaker say them. A sentence holding far more of the
+words than the best quotation (`X said the union would stay out "until the end of the year"`,
+where the quotation alone lacks "stay out") names its own speaker instead.
+
 A best-matching quotation or sentence that negates the question's words ("has not recovered" for
 "will recover") names nobody; weaker matches do not stand in for it.
 """
@@ -36,6 +41,14 @@ TIE = 1e-6
 PHRASE_GAP = 1
 # A negation this many words before a question word changes what is said ("has not recovered").
 NEGATION_WINDOW = 2
+# Share of the question's words a sentence must hold itself (not just its article) to be the one
+# that says them: a story about closing stores does not make "we are in our stores" say "close stores".
+OWN_WORDS = 0.5
+# How much more of the question's words a sentence must hold than the best quotation for the
+# sentence's own speaker to be preferred; and how much of a sentence's coverage may come from
+# the rest of its article when it is compared with quotations.
+SENTENCE_MARGIN = 0.25
+CONTEXT_SLACK = 0.1
 NEGATORS = frozenset("not never t cannot".split())  # "nobody", "no" move about in paraphrase
 
 NOT_FOUND = "I couldn't find anyone saying that in the library."
@@ -63,6 +76,11 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
         tied = [q for q, cov, _ in scored if cov >= best_cov - TIE]
         attributed = [q for q in tied if q.canonical and not _polarity_clash(terms, text, q.text)]
         if attributed:
+            # a sentence holding far more of the words names its own speaker: `X said the union would
+            # stay out "until the end of the year"` beats another quotation sharing two of the words
+            found, _ = await _from_passages(ctx, terms, text, max(threshold, best_cov + SENTENCE_MARGIN), guild_id)
+            if found and not any(_same_speaker(found[0].canonical, q.canonical) for q in attributed):
+                return _who_answer(question, found)
             return _who_answer(question, _same_words(tokenize(text), attributed))
         unattributed = tied[0]
     # No attributed quotation matches: a sentence may still carry the words, with a speaker in it.
@@ -90,6 +108,8 @@ async def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, thresho
             break
         if _polarity_clash(terms, text, record.text):
             continue  # the sentence says the opposite
+        if ctx.coverage(terms, record.text) < max(OWN_WORDS, threshold - CONTEXT_SLACK):
+            continue  # the words are the article's, not this sentence's
         inside = [q for q in await ctx.store.article_quotes(record.article.id)
                   if q.canonical and (q.passage_id == record.id or (q.start < record.end and q.end > record.start))]
         if inside:

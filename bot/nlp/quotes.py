@@ -49,6 +49,24 @@ title), "Murmur Boost" after "Murmur" alone (a product of a brand), "HARLAN BAY"
 who …," covers the sentence; a commitment ("had agreed to "…"") inside a reported clause keeps
 the reporting speaker.
 
+Layouts: a Q&A interview (three or more short question paragraphs, mostly to "you", each followed
+by first-person answer paragraphs) gives every answer sentence to the person the introduction is
+about ("interview"); a transcript ("MORROW: I do, your honour.", two lines or more with the same
+label, or three, mostly in the first or second person) to the labelled speaker; a reaction box or
+live-blog line ("Okafor: "…"", "14:05 - Fire chief Dana Ruiz: "…"", ""…" - referee Tom Hale") to
+its name. Tabloid style: a quoted nickname between the words of a name (KYLE "THE HAMMER"
+BRANNIGAN) is part of the name and no quotation, a capitalised name opening the story before a verb
+is a person (canonical in title case), any "-ed" verb before a colon introduces a quotation ("Okoro
+fumed: "…""), a dash joins predicates that share the subject ("… last night - then told his rival:
+"…""), ", adding: "…"" keeps the sentence's speaker, and an epithet ("the veteran", "the Dutch
+star", "the 29-year-old") stands for the story's current topic as a subject and for the latest
+other person elsewhere. "The company" / "the miner" / "the council" stand for the one fitting
+organisation that spoke in the last paragraphs. A quotation right after a narrative sentence of
+the same paragraph continues its reported speech ("…, the researchers wrote. It is quieter,
+"more like …"") or, opening its sentence, is the words of that sentence's subject when a person
+("One former minister, speaking on condition of anonymity, was blunter. "…"", "lead"). "Mr. Greer"
+is not Mrs Greer; "she would say" and "Asked whether …, Crewe smiled" keep their subjects.
+
 Known limits: unattributed quotes of three words or fewer (scare quotes) are dropped; a lone
 capitalised word never introduced as a person ("Apple said") is treated as an organisation;
 coordinated speakers ("Smith and Jones said") keep the whole phrase as canonical; present-tense
@@ -87,6 +105,8 @@ METHODS = (
     "pronoun",       # "…," he said  (resolved to the person named before)
     "continuation",  # an unattributed quotation paragraph continuing the previous speaker
     "partial",       # a partial quote inside reported speech: X said Russia aimed to "…"
+    "lead",          # a quotation after a sentence about its speaker: X was blunter. "…"
+    "interview",     # an answer in a Q&A interview, by the interviewee
     "unattributed",  # no speaker found
 )
 
@@ -109,7 +129,8 @@ maintained maintains contended countered complained lamented boasted vowed pledg
 threatened demanded alleged reported revealed disclosed estimated concluded joked quipped shouted
 yelled screamed whispered cried exclaimed wondered recounted testified assured reiterated affirmed
 asserted indicated signalled signaled mused answered repeated charged objected protested retorted
-snapped agreed""")
+snapped agreed fumed raged blasted slammed gushed beamed confessed raved roared sighed laughed
+chuckled grinned sobbed hissed teased vented scoffed sniped""")
 # Verbs that take a reported clause ("X said the war was over").
 _REPORT_VERBS = _words("""
 said says say added adds told tells warned warns insisted insists wrote writes tweeted stated
@@ -117,7 +138,7 @@ explained explains declared noted argued argues claimed announced confirmed ackn
 conceded maintained stressed suggested predicted reported revealed disclosed estimated alleged
 asserted indicated reiterated recalled cautioned countered complained contended concluded
 emphasised emphasized testified agreed replied responded assured noted observed remarked
-commented""")
+commented confessed""")
 # Verbs whose object can be a partial quote ("called the move "a mistake"").
 _PARTIAL_VERBS = _REPORT_VERBS | _words("""
 called calls described describes dubbed labelled labeled branded termed denounced condemned
@@ -150,7 +171,8 @@ _VERB_RE = re.compile(r"\b(?:pointed out|"
 _PRE_ADVERBS = _words("""has have had also later then previously earlier again once reportedly long
 always never first finally eventually still
 separately further recently subsequently initially simply publicly privately flatly firmly
-repeatedly quickly angrily calmly bluntly simply""")
+repeatedly quickly angrily calmly bluntly simply ever often usually sometimes would will could might
+may should can must""")
 
 _PRE_ADVERBS_RE = re.compile(r"(?:\s+(?:" + "|".join(sorted(_PRE_ADVERBS)) + r"))+\s*$")
 _PRONOUNS = _words("he she they it")
@@ -204,7 +226,9 @@ province region island islands korea arabia zealand africa america europe asia v
 square airport station fire rescue ambulance coastguard lifeboat lifeboats paramedics emergency
 rovers athletic wanderers albion rangers fc afc
 road avenue creek falls sound harbour harbor beach heights springs baths foods systems
-heating mobility""")
+heating mobility minerals mining mines metals resources energy petroleum oil steel steelworks
+chemicals pharmaceuticals logistics shipping securities investments insurance brewery brewing
+industries enterprises technologies labs software telecom airline""")
 # Lower-case heads of speaker phrases; persons and non-persons.
 _PERSON_NOUNS = _words("""spokesman spokeswoman spokesperson spokespeople official minister president
 leader officer analyst expert witness resident source diplomat lawmaker senator representative
@@ -220,6 +244,13 @@ paramedic rescuer firefighter farmer trader investor banker dealer consultant pa
 premier chancellor king queen prince princess pope cleric imam priest bishop archbishop duke
 duchess earl baroness baron dean rabbi vicar pastor police-officer
 policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief""")
+# Epithets that stand for a person named before ("the veteran", "the Dutch star", "the 29-year-old").
+_EPITHET_NOUNS = _words("""veteran star superstar champion pundit rookie youngster teenager newcomer legend
+striker midfielder defender goalkeeper keeper winger forward skipper boss gaffer jockey boxer
+singer actor actress musician rapper comedian presenter frontman frontwoman scot scotsman scotswoman
+welshman welshwoman irishman irishwoman englishman englishwoman dutchman frenchman brit aussie kiwi
+bricklayer plumber grandfather grandmother pensioner mum dad""")
+_PERSON_NOUNS |= _EPITHET_NOUNS
 _THING_NOUNS = _words("""statement ministry office government administration company firm group police
 department agency army military navy embassy committee council court report letter document
 filing indictment complaint lawsuit study survey poll release memo notice website post tweet
@@ -231,6 +262,14 @@ senate assembly secretariat delegation airline carrier manufacturer maker retail
 corporation startup giant utility insurer lender brand spokesman's kremlin ruling verdict
 judgment order decree text note account statement's command headquarters prosecutors' unit
 force forces""")
+# "the company" may stand for any business named before; "the council" only for a council.
+_BUSINESS_ANAPHORS = _words("""company firm business retailer miner lender bank insurer carrier airline
+operator manufacturer maker producer developer chain giant brand startup brewer brewery publisher
+broadcaster supermarket grocer utility supplier group conglomerate automaker carmaker chipmaker""")
+_ORG_ANAPHORS = _BUSINESS_ANAPHORS | _words("""council union university charity club federation association
+league agency ministry department authority board trust hospital school college institute society""")
+_PUBLIC_ORG_WORDS = _words("""ministry department council committee union university police court agency
+commission government parliament party office authority service army school hospital""")
 _PLURAL_PERSON = _words("""people men women police authorities staff officials""")
 _FEMALE = _words("""mrs ms miss madam dame lady queen princess spokeswoman chairwoman woman mother
 daughter wife sister actress businesswoman congresswoman councilwoman assemblywoman policewoman
@@ -317,6 +356,21 @@ _WORK_BEFORE_RE = re.compile(
     r"documentary|podcast|ship|vessel|yacht|horse|restaurant|pub|cafe|café|shop|store|brand|app|"
     r"product|newspaper|magazine|programme|program|hotel|painting|poem|essay|column|collection|"
     r"exhibition|autobiography|biography|titled|entitled)s?,?\s+$")
+# What may open a line of a live blog or reaction box before a speaker's name: a time, a bullet, bold.
+_LINE_PREFIX = (r"\s*(?:(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|GMT|BST|CET|ET|EST|EDT|PT|PST|PDT|local)?"
+                r"|[-\u2022*\u2013\u2014])\s*[-\u2013\u2014:|]?\s*)?(?:\*\*)?")
+_LABEL_RE = re.compile(_LINE_PREFIX + r"([A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,3})[ \t]*(?:\*\*)?[ \t]*:"
+                       r"[ \t]*(?:\*\*)?[ \t]*([^\s\"\u201c\u201d'\u2018].*)", re.S)
+# Labels that open a line but name no speaker.
+_NOT_LABELS = _words("""q a question answer update updated note editor editor's photo picture video
+source sources read watch listen related correction clarification warning disclaimer background
+pictured main top above below caption credit what they said key quote quotes live latest breaking
+analysis context timeline explainer""")
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|I['\u2019](?:m|ve|d|ll)|[Mm]y|[Mm]e|[Ww]e|[Oo]ur|us)\b")  # not "US"
+_SECOND_PERSON_RE = re.compile(r"\byou(?:r|rs|rself|'ve|'re|'d|'ll|\u2019ve|\u2019re|\u2019d|\u2019ll)?\b", re.I)
+# A participle continuing the sentence's speech: "…, adding: "…"", "…, saying, "…"".
+_PARTICIPLE_COLON_RE = re.compile(r",\s*(?:before\s+|and\s+)?(?:adding|saying|insisting|explaining|noting|"
+                                  r"declaring|warning|telling\s+(?:\w+\s+){0,2}?\w+)\s*[:,]?\s*$")
 # A parenthetical attribution: "…, as she liked to say, "…"", ""…", as one resident put it."
 _AS_SAID_RE = re.compile(
     r"[\s,(]*\bas\s+([^,;:()\"\x00]{1,60}?)\s+(?:(?:liked|likes|loved|loves|used|would|once|often|"
@@ -388,6 +442,18 @@ def name_matches(query: str, canonical: str) -> bool:
         return False
     rest = iter(have)
     return all(word in rest for word in wanted)
+
+
+_NICKNAME_RE = re.compile(r"\s+[\"\u201c\u201d\u2018\u2019'][^\"\u201c\u201d]{1,40}?[\"\u201c\u201d\u2018\u2019']\s+")
+
+
+def _clean_name(name: str) -> str:
+    """A person's name without a quoted nickname, in title case if written in capitals."""
+    name = _NICKNAME_RE.sub(" ", name)
+    if name.isupper():
+        name = re.sub(r"(?<![^\W\d_])(Mc|O'|O\u2019)([a-z])", lambda m: m.group(1) + m.group(2).upper(),
+                      name.title())
+    return name
 
 
 def _fold(text: str) -> str:
@@ -594,7 +660,8 @@ class _Context:
 
     def person(self, name: str, gender: str | None = None, roles: tuple[str, ...] = ()) -> _Entity:
         """The entity for a person name; a surname maps to the full name met earlier."""
-        entity = self.known_person(name)
+        name = _clean_name(name)
+        entity = self.known_person(name, gender)
         if entity is None:
             entity = _Entity(name, True, gender)
             self.persons[_name_tokens(name)] = entity
@@ -611,12 +678,13 @@ class _Context:
                 return entity
         return None
 
-    def known_person(self, name: str) -> _Entity | None:
-        """A person already met whose name this is, in full or in part."""
+    def known_person(self, name: str, gender: str | None = None) -> _Entity | None:
+        """A person already met whose name this is, in full or in part; "Mr. Greer" is not his wife."""
         key = _name_tokens(name)
         if key in self.persons:
             return self.persons[key]
-        longer = [e for k, e in self.persons.items() if len(k) > len(key) and name_matches(name, e.name)]
+        longer = [e for k, e in self.persons.items() if len(k) > len(key) and name_matches(name, e.name)
+                  and not (gender and e.gender and e.gender != gender)]
         return max(longer, key=lambda e: e.last) if longer else None
 
     def resolve(self, pronoun: str, pos: int, possessive: bool = False, learn: bool = True) -> _Entity | None:
@@ -725,6 +793,9 @@ def _runs(toks: list[_Tok]) -> list[tuple[int, int]]:
             elif (word.lower() in _PARTICLES or word == "of") and j + 1 < n \
                     and toks[j + 1].glued and _is_name_tok(toks[j + 1].text):
                 j += 2
+            elif word.lower() in _PARTICLES and j + 2 < n and toks[j + 1].text.lower() in _PARTICLES \
+                    and toks[j + 2].glued and _is_name_tok(toks[j + 2].text):
+                j += 3  # "Luuk van der Steen", "Pedro de la Vega"
             elif word in ("and", "&") and j + 1 < n and toks[j + 1].glued \
                     and _is_name_tok(toks[j + 1].text) and (word == "&" or _org_conjunct(toks, i, j)):
                 j += 2  # "Wessex Fire and Rescue", "Harlow & Finch": one organisation
@@ -780,7 +851,8 @@ def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Pers
         name = toks[i + cut + 1:j]
         if cut >= 0 and name and name[0].text == "of":
             name = name[2:]  # "the Bishop of Tanbridge", "Mayor of Fenwick Laura Stein"
-        while name and (name[0].text == "of" or name[0].text.lower() in _PARTICLES):
+        while name and (name[0].text == "of" or name[0].text.lower() in _PARTICLES) \
+                and not (name[0].text[:1].isupper() and len(name) > 2):  # "Van der Steen" opening a sentence
             name = name[1:]
         of = next((k for k, t in enumerate(name) if t.text == "of"), None)
         if of:
@@ -802,6 +874,9 @@ def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Pers
     return None
 
 
+# Participles opening a sentence whose subject comes after the comma ("Asked about it, Crewe smiled").
+_INTRO_PARTICIPLES = _words("asked pressed questioned told challenged speaking interviewed reached "
+                            "contacted approached")
 _AUXILIARIES = _words("is are was were be been being has have had do does did will would can could "
                       "should may might must shall")
 
@@ -822,8 +897,14 @@ def _subject_position(before: str) -> bool:
         return True
     *intro, clause = re.split(_COMMA, before)
     words = clause.split()
+    lead = intro[0].split()[:1] if intro else []
     if words and words[0].lower() in ("and", "but"):
         words = words[1:]  # "…, and rookie Marcus Pell added 17"
+    elif lead and lead[0].lower() in _PRONOUNS | {"i", "we", "you"}:
+        return False  # "She lives in Bremen with her husband, the potter Jurgen Weil": a clause came first
+    elif lead and (lead[0].lower() in _INTRO_PARTICIPLES or lead[0].lower().endswith("ing")) \
+            and len(intro) == 1:
+        pass  # "Asked whether she expected a fight, Crewe smiled": the participle's subject follows
     elif any(_verbish(w.lower().strip(".'\u2019\"")) for part in intro for w in part.split()):
         return False
     if not words:
@@ -977,7 +1058,11 @@ class _Extractor:
         self.items: list[_Item] = []
         self.colon: dict[int, _Attr] = {}  # paragraphs ending "X said:"
         self.solo: set[str] = set()  # capitalised words met alone and not as a person ("Murmur")
+        self.nicknames: list[tuple[int, int]] = []  # quoted nicknames inside names, blanked when masking
         self.masked = ""
+        self.para_starts = {lo for lo, _ in self.paras}
+        self.cur_s = self.cur_para = 0  # the sentence being read
+        self.prev_sentence: tuple | None = None  # (para, start, end, quoted, attributions) of the last one
 
     def run(self) -> list[Quote]:
         """Find pieces, attribute them sentence by sentence, then across paragraphs."""
@@ -989,6 +1074,8 @@ class _Extractor:
         self._propagate_groups()
         self._continue_paragraphs()
         self._propagate_groups()
+        self._interview()
+        self._transcript()
         return self._quotes()
 
     # -- quotation pieces ----------------------------------------------------------------------
@@ -999,6 +1086,9 @@ class _Extractor:
         for p, (lo, hi) in enumerate(self.paras):
             spans = _pair(_marks(self.body, lo, hi, self.double), hi)
             for k, (o, c, end) in enumerate(spans):
+                if self._nickname(o, c, lo, hi):
+                    self.nicknames.append((o, c + 1))  # Gordon "Gobby" McAteer: part of a name
+                    continue
                 if k == 0 and open_group is not None and o == lo:
                     gid = open_group  # newspaper style: a quotation re-opened in a new paragraph
                 else:
@@ -1009,6 +1099,17 @@ class _Extractor:
                     self.pieces.append(piece)
                     self.by_para.setdefault(p, []).append(piece)
             open_group = gid if spans and spans[-1][1] is None and spans[-1][2] == hi else None
+
+    def _nickname(self, o: int, c: int | None, lo: int, hi: int) -> bool:
+        """A short capitalised quotation between two words of a name: KYLE "THE HAMMER" BRANNIGAN."""
+        if c is None or c - o > 40 or o - lo < 2 or c + 2 >= hi:
+            return False
+        words = self.body[o + 1:c].split()
+        before = re.search(r"(\S+) $", self.body[lo:o])
+        after = re.match(r" ([^\s,.;:!?]+)", self.body[c + 1:hi])
+        return bool(words) and len(words) <= 3 and all(w[:1].isupper() or w.lower() in ("the", "of") for w in words) \
+            and before is not None and after is not None and _is_name_tok(before.group(1)) \
+            and _is_name_tok(after.group(1)) and not _is_possessive(before.group(1))
 
     def _piece(self, o: int, c: int | None, end: int, para: int, gid: int) -> _Piece | None:
         """Trim a span to its words; a comma just inside the closing mark is left out."""
@@ -1023,6 +1124,8 @@ class _Extractor:
     def _mask(self) -> str:
         """Normalised text with quotation words hidden (final punctuation kept), marks as '"'."""
         chars = list(self.norm)
+        for o, c in self.nicknames:
+            chars[o:c] = " " * (c - o)
         for piece in self.pieces:
             chars[piece.open_mark] = '"'
             if piece.close_mark is not None:
@@ -1037,18 +1140,51 @@ class _Extractor:
 
     def _sentence(self, para: int, s: int, e: int) -> None:
         """Attribute the quotations of one sentence, or read its reported speech."""
+        self.cur_s, self.cur_para = s, para
         pieces = [q for q in self.by_para.get(para, ()) if s <= q.open_mark < e]
         self._scan_mentions(s, e)
         frames = self._frames(s, e)
+        count = len(self.items)
         if not pieces:
             self._reported(para, s, e, frames)
-            return
         for k, piece in enumerate(pieces):
             piece.sentence_initial = not self.masked[s:piece.open_mark].strip()
             prev = pieces[k - 1] if k else None
             nxt = pieces[k + 1].open_mark if k + 1 < len(pieces) else e
             piece.attr = self._attribute(para, piece, prev, nxt, s, e, frames)
+            if piece.attr is None and not frames and k == 0:
+                piece.attr = self._after_narrative(para, piece)
             self.items.append(_Item(piece.start, piece.end, para, piece.attr, piece))
+        self.prev_sentence = (para, s, e, bool(pieces), [i.attr for i in self.items[count:] if i.attr])
+
+    def _after_narrative(self, para: int, piece: _Piece) -> _Attr | None:
+        """A quotation right after a sentence of the same paragraph with no quote marks:
+        "…, the researchers wrote. It is quieter, "more like a cello note …"" continues the
+        sentence's speaker; "One former minister was blunter. "…"" is the words of its subject."""
+        if self.prev_sentence is None or self.prev_sentence[0] != para:
+            return None
+        _, s, e, quoted, attrs = self.prev_sentence
+        if attrs and not quoted:
+            return _continued(attrs[-1])  # reported speech goes on in the words of the source
+        if attrs or quoted or not piece.sentence_initial:
+            return None
+        subject = self._narrative_subject(s, e)
+        if subject is None:
+            return None
+        attr = self._np_attr(*subject, "lead")
+        return attr if attr is not None and attr.is_person and attr.canonical else None
+
+    def _narrative_subject(self, s: int, e: int) -> tuple[int, int] | None:
+        """The subject of a short narrative sentence, an aside between commas skipped:
+        "One former education minister, speaking on condition of anonymity, was blunter."."""
+        text = self.masked[s:e]
+        parts = re.split(_COMMA, text)
+        if len(parts) >= 3 and _verbish(parts[-1].split()[0].lower() if parts[-1].split() else ""):
+            toks = _tokens(self.masked, s, s + len(parts[0]))
+            if _valid_np(toks, loose=True):
+                return toks[0].start, toks[-1].end
+            return None
+        return self._opening_np(s, e)
 
     def _scan_mentions(self, s: int, e: int) -> None:
         """Persons named in narrative, so pronouns and "his office" can find them."""
@@ -1065,11 +1201,16 @@ class _Extractor:
             if i > 0 and _key(toks[i - 1].text) in _PLACE_PREPOSITIONS and not _is_title(_key(toks[i].text)):
                 continue  # "at her home in Tollcross Bay": a place
             person = _person_in(toks[lead:j], self.ctx, governed=True)
+            if person is None and j - i == 1 and re.match(r",\s*\d{1,3}\s*,", self.masked[toks[i].end:e]) \
+                    and not _is_possessive(toks[i].text) and _key(toks[i].text) not in _ORG_WORDS:
+                person = _Person(toks[i].start, toks[i].end, None)  # "Szalay, 44, was born": an age makes a person
             if person is None:
                 if j - i == 1:
                     self.solo.add(_key(toks[i].text))
+                elif j - i >= 2 and _is_possessive(toks[j - 1].text):
+                    self._possessor(toks[i:j])
                 continue
-            if self.body[person.start:person.end].isupper():
+            if self.body[person.start:person.end].isupper() and not self._caps_lead(s, e, toks, i, j):
                 continue  # "HARLAN BAY (AP) —": a dateline or heading
             first = _key(self.body[person.start:person.end].split()[0])
             if first in self.solo and not person.roles and self.ctx.known_person(
@@ -1081,6 +1222,18 @@ class _Extractor:
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
         for tok in pronouns:
             self._note_pronoun(tok)
+
+    def _possessor(self, toks: list[_Tok]) -> None:
+        """ "Ines Szalay's third novel": the name is met (so "Szalay" is known), though not as a subject."""
+        if toks[0].glued and not any(_key(t.text) in _ORG_WORDS or _is_title(_key(t.text)) for t in toks) \
+                and all(_is_name_tok(t.text) for t in toks) and len(toks) <= 3:
+            last = toks[-1]
+            self.ctx.person(self.body[toks[0].start:last.start + len(_strip_possessive(last.text))])
+
+    def _caps_lead(self, s: int, e: int, toks: list[_Tok], i: int, j: int) -> bool:
+        """A tabloid lead naming its subject in capitals: "KYLE BRANNIGAN hit a nine-darter …"."""
+        return not self.masked[s:toks[i].start].strip() and j < len(toks) and toks[j].glued \
+            and toks[j].text[:1].islower() and not _key(toks[j].text) in _PREPOSITIONS
 
     def _note_pronoun(self, tok: _Tok) -> None:
         """ "he"/"she" in narrative is a subject: the person it names stays the topic ("She married …")."""
@@ -1131,7 +1284,7 @@ class _Extractor:
         relative = re.search(_COMMA + r"\s*(who|which)\s*$", text)
         if relative:
             return self._antecedent(s, s + relative.start(), relative.group(1) == "who"), "relative"
-        joined = re.search(r"(?:,\s*)?\b(?:and|but)\s*$", text)
+        joined = re.search(r"(?:,\s*)?\b(?:and|but)\s*$|\s[-\u2013\u2014]\s*$", text)
         if joined:
             return self._sentence_subject(s, s + joined.start()), "shared"
         return None, ""
@@ -1193,8 +1346,8 @@ class _Extractor:
         if adverbs:
             text = text[:max(0, adverbs.start() - 1)]
         end = lo + len(text.rstrip())
-        if end <= lo:
-            return None
+        if end <= lo or re.search(r"\s[-\u2013\u2014]$", text.rstrip()):
+            return None  # "… last night - then told his rival": the subject is shared
         if self.masked[end - 1] == ",":
             return self._appositive_subject(lo, end - 1)
         toks = _tokens(self.masked, self._clause_start(lo, end), end)
@@ -1358,7 +1511,13 @@ class _Extractor:
             # "According to X, who chairs the panel, the deal was "tough but fair""
             if lead and _MASK not in head[lead.end():]:
                 return self._np_attr(lo + lead.start(1), lo + lead.end(1), "according_to")
-            return None
+            return self._colon_verb(lo, head)
+        participle = _PARTICIPLE_COLON_RE.search(head)
+        if participle and _MASK not in head[:participle.start()]:
+            # "… warned Brannigan not to get carried away, adding: "…"": the sentence's subject
+            frames_before = [f for f in candidates if f.verb_end <= lo + participle.start()]
+            if frames_before:
+                return self._frame_attr(frames_before[-1], "before")
         frame = candidates[-1]
         between = self.masked[self._skip_after_verb(frame, open_mark):open_mark]
         if re.fullmatch(r"\s*[:,]?\s*", between) and frame.verb in _SPEECH_VERBS:
@@ -1371,6 +1530,25 @@ class _Extractor:
             return self._frame_attr(frame, "before")  # posted a photo captioned "…"
         if frame.verb in _PARTIAL_VERBS:
             return self._frame_attr(self._outer_frame(frame, candidates), "partial")
+        return None
+
+    def _colon_verb(self, lo: int, head: str) -> _Attr | None:
+        """Any past-tense verb with a person's subject can introduce a quotation after a colon:
+        "Okoro fumed: "…"", "Brannigan grinned: "…""; "Okafor: "…"" opens a line of a reaction box."""
+        verb = re.search(r"\s([a-z]{3,}ed)\s*:\s*$", head)
+        if verb:
+            subject = self._subject_before(lo, lo + verb.start(1))
+            if subject is not None:
+                attr = self._np_attr(*subject, "before")
+                if attr is not None and (attr.is_person or attr.canonical):
+                    return attr
+            return None
+        line = re.fullmatch(_LINE_PREFIX + r"([A-Z][^:\x00\"]{0,50}?)\s*(?:\*\*)?\s*:\s*(?:\*\*)?\s*", head)
+        if line and lo in self.para_starts and len(line.group(1).split()) <= 5:
+            toks = _tokens(self.masked, lo + line.start(1), lo + line.end(1))
+            if toks and all(_is_name_tok(t.text) or _key(t.text) in _TITLES for t in toks) \
+                    and _key(toks[0].text) not in _NOT_LABELS:
+                return self._np_attr(lo + line.start(1), lo + line.end(1), "before")
         return None
 
     def _outer_frame(self, frame: _Frame, candidates: list[_Frame]) -> _Frame:
@@ -1499,7 +1677,45 @@ class _Extractor:
                 return holder
         is_person = (head in _PERSON_NOUNS and head not in _THING_NOUNS) or head == "person"
         plural = keys[cut - 1] in _PLURAL_PERSON or (keys[cut - 1] != head and keys[cut - 1].endswith("s"))
+        if keys[0] == "the" and 1 < len(toks) <= 4 and cut == len(keys) and not plural:
+            if head in _EPITHET_NOUNS or re.fullmatch(r"\d+-year-old", keys[-1]):
+                found = self._epithet(toks[0].start, _gender_of(keys))  # "the veteran", "the Dutch star"
+            else:
+                found = self._org_anaphor(head, toks[0].start)  # "the company", "the miner"
+            if found is not None:
+                return found
         return _Entity(text, is_person, _gender_of(keys), plural)
+
+    def _epithet(self, pos: int, gender: str | None) -> _Entity | None:
+        """The person an epithet stands for: as a subject, the story's current topic; elsewhere
+        ("mocked the Spanish star, who had called her …"), the latest other person."""
+        people = [(kind, e) for at, kind, e in sorted(self.ctx.records, key=lambda r: r[0])
+                  if at < pos and e.is_person and not e.plural and e.name[:1].isupper()
+                  and not (gender and e.gender and e.gender != gender)]
+        topic = next((e for kind, e in reversed(people) if kind in ("speaker", "subject")), None)
+        if _subject_position(self.masked[self.cur_s:pos]):
+            return topic
+        return next((e for _, e in reversed(people) if e is not topic), None)
+
+    def _org_anaphor(self, head: str, pos: int) -> _Entity | None:
+        """The one organisation named in the last paragraphs that "the <head>" can refer to."""
+        if head not in _ORG_ANAPHORS:
+            return None
+        since = self.paras[max(0, self.cur_para - 2)][0]
+        found: list[_Entity] = []
+        for at, _, entity in self.ctx.records:
+            if not since <= at < pos or entity.is_person or entity.plural or entity in found:
+                continue
+            words = entity.name.split()
+            if not any(w[:1].isupper() and (k or w.lower() not in _DETERMINERS) for k, w in enumerate(words)):
+                continue  # "the ministry" names no one
+            keys = {_noun_key(_key(w)) for w in words}
+            if head in keys or (head in _BUSINESS_ANAPHORS and not keys & _PUBLIC_ORG_WORDS):
+                found.append(entity)
+        named = [e for e in found if head in {_noun_key(_key(w)) for w in e.name.split()}]
+        if len(named) == 1:
+            return named[0]
+        return found[0] if len(found) == 1 and head in _BUSINESS_ANAPHORS else None
 
     # -- reported speech -----------------------------------------------------------------------
 
@@ -1624,7 +1840,7 @@ class _Extractor:
             found = [p.attr for p in parts if p.attr is not None]
             if len(parts) < 2 or not found:
                 continue
-            source = next((a for a in found if a.method != "continuation"), found[0])
+            source = next((a for a in found if a.method not in ("continuation", "lead")), found[0])
             for part in parts:
                 if part.attr is None:
                     part.attr = _continued(source)
@@ -1655,6 +1871,80 @@ class _Extractor:
                 if item is lead or (item.piece is not None and item.piece.sentence_initial):
                     item.attr = attr if item is lead else _continued(attr)
                     item.piece.attr = item.attr
+
+    def _interview(self) -> None:
+        """A Q&A interview: short question paragraphs (mostly to "you") each followed by answer
+        paragraphs in the first person; the answers are the words of the person the introduction
+        is about. After the last question the answer runs while paragraphs stay in the first person."""
+        texts = [re.sub(r"[*_#]+", "", self.body[lo:hi]).strip() for lo, hi in self.paras]
+        questions = [k for k, text in enumerate(texts) if self._is_question(k, text)]
+        if len(questions) < 3:
+            return
+        answers: list[int] = []
+        for n, q in enumerate(questions):
+            stop = questions[n + 1] if n + 1 < len(questions) else len(texts)
+            for k in range(q + 1, stop):
+                if n + 1 == len(questions) and k > q + 1 and not _FIRST_PERSON_RE.search(texts[k]):
+                    break  # the outro after the last answer
+                answers.append(k)
+        answered = sum(1 for q in questions if q + 1 in answers)
+        you = sum(1 for q in questions if _SECOND_PERSON_RE.search(texts[q]))
+        first = sum(1 for k in answers if _FIRST_PERSON_RE.search(texts[k]))
+        if answered < 0.8 * len(questions) or 2 * you < len(questions) or 2 * first < len(answers):
+            return
+        intro_end = self.paras[questions[0]][0]
+        counts: dict[int, tuple[int, int, _Entity]] = {}
+        for at, kind, entity in self.ctx.records:
+            if at < intro_end and kind in ("speaker", "subject") and entity.is_person and not entity.plural:
+                n, first_at, _ = counts.get(id(entity), (0, at, entity))
+                counts[id(entity)] = (n + 1, first_at, entity)
+        if not counts:
+            return
+        _, _, person = max(counts.values(), key=lambda c: (c[0], -c[1]))
+        attr = _Attr(person.name, person.name, True, "interview", person)
+        for k in answers:
+            lo, hi = self.paras[k]
+            lo += len(re.match(r"\W*(?:A|Answer)\s*[:.]\s*|", self.body[lo:hi]).group()) \
+                if re.match(r"\W*(?:A|Answer)\s*[:.]", self.body[lo:hi]) else 0
+            for s, e in _sentences(self.masked, lo, hi):
+                text = self.body[s:e].rstrip()
+                if len(text.split()) < 3 or self.masked[s] == '"':
+                    continue  # "Twice."; a quotation opening the sentence has its own speaker
+                self.items.append(_Item(s, s + len(text), k, attr))
+
+    def _transcript(self) -> None:
+        """Lines of a transcript, "SMITH: We will appeal." without quote marks: two lines or more
+        labelled with the same name, or three with names, mostly in the first or second person,
+        are the labelled speakers' words."""
+        lines = []
+        for k, (lo, hi) in enumerate(self.paras):
+            match = _LABEL_RE.match(self.body, lo, hi)
+            if match is None or k in self.by_para:
+                continue
+            toks = _tokens(self.masked, match.start(1), match.end(1))
+            if toks and all(_is_name_tok(t.text) or _is_title(_key(t.text)) for t in toks) \
+                    and _key(toks[0].text) not in _NOT_LABELS and not any(_key(t.text) in _ORG_WORDS for t in toks):
+                lines.append((k, match))
+        labels = [_name_tokens(m.group(1)) for _, m in lines]
+        spoken = sum(1 for _, m in lines if _FIRST_PERSON_RE.search(m.group(2)) or _SECOND_PERSON_RE.search(m.group(2)))
+        if (len(lines) < 3 and not any(labels.count(label) > 1 for label in labels)) or 2 * spoken < len(lines):
+            return  # speech is said to someone: "I", "we", "you"; team notes ("Foxes: Pruitt has scored …") are not
+        for k, match in lines:
+            words = match.group(1).split()
+            while len(words) > 1 and _is_title(_key(words[0])):
+                words.pop(0)  # "JUDGE HALE"
+            entity = self.ctx.person(" ".join(words), _gender_of(match.group(1).split()))
+            text = self.body[match.start(2):self.paras[k][1]].rstrip()
+            attr = _Attr(match.group(1), entity.name, True, "before", entity)
+            self.items.append(_Item(match.start(2), match.start(2) + len(text), k, attr))
+
+    def _is_question(self, k: int, text: str) -> bool:
+        """A paragraph that is an interviewer's question: "Q: …", or a short one ending in "?"."""
+        if re.match(r"(?:Q|Question)\s*[:.]\s", text):
+            return True
+        lo, hi = self.paras[k]
+        return text.endswith("?") and len(text.split()) <= 60 and text[:1] not in _DOUBLE_MARKS + _OPENERS \
+            and len(_sentences(self.masked, lo, hi)) <= 3
 
     def _quotes(self) -> list[Quote]:
         """The public Quote records in text order, short unattributed ones dropped."""

@@ -873,3 +873,186 @@ def test_went_on_to_say():
 def test_participle_after_the_subject_is_not_part_of_it():
     q = only("A study published in March showed that river otters had returned to every county.")
     assert q.canonical == "A study" and not q.is_person
+
+
+# ------------------------------------------------------------------------------------------
+# Newsroom layouts: Q&A interviews, tabloid names and reaction boxes, organisation anaphors
+
+INTERVIEW = """Tomasz Brell: 'The sea taught me to wait'
+
+Tomasz Brell, 61, spent three decades as a ferry engineer before he published his first collection of poems. We met at his allotment outside Dunmore, where he grows leeks and writes in a shed.
+
+You started writing at fifty. Why so late?
+
+I was busy fixing engines. Poetry seemed like something other people did. My father used to say, "A man with a spanner has no time for rhymes," and I believed him for forty years.
+
+Was your wife surprised?
+
+Not at all. She found a notebook of mine and sent it to a magazine without telling me. I was furious for a week.
+
+What are you reading now?
+
+Mostly seed catalogues, honestly. I am a slow reader and I like it that way.
+
+Low Water is published by Firth Press on 3 May.
+
+His editor at Firth Press, Nadia Oduya, said the first printing had already sold out."""
+
+
+@pytest.fixture(scope="module")
+def interview() -> list[Quote]:
+    return extract_quotes(INTERVIEW)
+
+
+def test_interview_answers_belong_to_the_interviewee(interview):
+    for words in ("busy fixing engines", "sent it to a magazine", "slow reader"):
+        q = quote_with(interview, words)
+        assert (q.canonical, q.method) == ("Tomasz Brell", "interview"), q
+
+
+def test_interview_questions_and_outro_are_not_answers(interview):
+    assert not [q for q in interview if "Why so late" in q.text or "Was your wife" in q.text]
+    assert not [q for q in interview if "published by Firth Press on" in q.text]
+    assert quote_with(interview, "first printing").canonical == "Nadia Oduya"
+
+
+def test_interview_quote_inside_an_answer_keeps_its_own_speaker(interview):
+    q = quote_with(interview, "A man with a spanner")
+    assert q.canonical != "Nadia Oduya"
+
+
+def test_question_paragraphs_in_an_ordinary_story_are_not_an_interview():
+    body = ("Will the bridge reopen by summer?\n\n"
+            "Engineers have not said. The council expects a report in May.\n\n"
+            "\"We are not guessing,\" said council leader Amy Ross.")
+    quotes = extract_quotes(body)
+    assert not [q for q in quotes if q.method == "interview"]
+
+
+def test_nickname_in_quotes_is_part_of_the_name():
+    body = ('Welsh champion Rhys "The Rocket" Pellow beat his rival on Saturday. '
+            'Pellow said: "I told you I would win."')
+    q = quote_with(extract_quotes(body), "I told you")
+    assert q.canonical == "Rhys Pellow"
+    assert not [q for q in extract_quotes(body) if q.text == "The Rocket"]
+
+
+def test_tabloid_name_in_capitals_leads_the_story():
+    body = ('DANNY "THE DRILL" OKORO smashed the course record at Fenmoor yesterday - then told '
+            'his critics: "Write that down."\n\n'
+            'The 31-year-old plumber from Gask could not hide his delight.\n\n'
+            'Okoro fumed: "They said I was finished. I am not finished.\n\n'
+            '"I have been doing this since I was nine."\n\n'
+            'His coach Marie Lund told us: "He works harder than anyone."\n\n'
+            'Asked what he would buy, he joked: "A new kettle."')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "Write that down").canonical == "Danny Okoro"
+    assert quote_with(quotes, "I am not finished").canonical == "Danny Okoro"
+    assert quote_with(quotes, "since I was nine").canonical == "Danny Okoro"
+    assert quote_with(quotes, "works harder").canonical == "Marie Lund"
+    assert quote_with(quotes, "new kettle").canonical == "Danny Okoro"
+
+
+def test_reaction_box_lines():
+    body = ("Fans queued for hours outside the arena.\n\n"
+            "WHAT THEY SAID\n\n"
+            '"I have never heard a crowd like it." - referee Tom Hale\n\n'
+            'Okafor: "We were lucky and I know it."\n\n'
+            'ANNA PRYCE: "Best night of my life."')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "crowd like it").canonical == "Tom Hale"
+    assert quote_with(quotes, "lucky and I know").canonical == "Okafor"
+    assert quote_with(quotes, "Best night").canonical.lower() == "anna pryce"
+
+
+def test_participle_adding_keeps_the_sentence_subject():
+    body = ('Former champion Gail Roper praised the young team. '
+            'But the veteran warned them not to celebrate too soon, adding: "Titles are won in May."')
+    assert quote_with(extract_quotes(body), "Titles are won").canonical == "Gail Roper"
+
+
+def test_epithet_in_object_position_is_the_other_person():
+    body = ('Lena Marsh knocked Carla Diaz out of the open on Sunday.\n\n'
+            'The cheeky Scot then mocked the Spanish star, who had called her "a club player on a good day" last week.')
+    assert quote_with(extract_quotes(body), "club player").canonical == "Carla Diaz"
+
+
+def test_the_company_is_the_company_named_before():
+    body = ("Workers at the Ostend plant walked out on Monday. Harlan Steelworks said the strike was "
+            "unlawful. The company described its pay offer as \"generous, final and above inflation.\"")
+    q = quote_with(extract_quotes(body), "generous, final")
+    assert (q.canonical, q.is_person) == ("Harlan Steelworks", False)
+
+
+def test_the_company_stays_unresolved_when_two_companies_spoke():
+    body = ("Harlan Steelworks said the strike was unlawful. Brodie Metals said it would not take sides. "
+            "The company described the talks as \"going nowhere fast.\"")
+    q = quote_with(extract_quotes(body), "going nowhere")
+    assert q.canonical == "The company"
+
+
+def test_quote_after_a_narrative_sentence_about_a_speaker():
+    body = ("One senior diplomat, speaking on condition of anonymity, was less polite. "
+            "\"They came with nothing and they will leave with nothing.\"")
+    q = quote_with(extract_quotes(body), "came with nothing")
+    assert q.canonical == "One senior diplomat"
+
+
+def test_quote_after_a_narrative_sentence_about_a_thing_is_unattributed():
+    body = ("The bridge was closed in March. \"Nobody has told us when it will open again.\"")
+    assert quote_with(extract_quotes(body), "Nobody has told").canonical is None
+
+
+def test_asked_intro_keeps_the_name_as_subject():
+    body = ("Tolu Crewe told MPs the plan would go ahead. Kamal Holt, who chairs the parents' group, "
+            "said: \"We will fight it.\"\n\n"
+            "Asked whether she expected a fight, Crewe smiled. \"Bring it on,\" she said. "
+            "\"We have the votes for this.\"")
+    q = quote_with(extract_quotes(body), "We have the votes")
+    assert q.canonical == "Tolu Crewe"
+
+
+def test_pronoun_clause_before_an_apposition_keeps_the_subject():
+    body = ("Ida Koenig is a painter. She lives in Bremen with her husband, the potter Jurgen Weil, "
+            "and a dog she calls \"my harshest critic by far\".")
+    assert quote_with(extract_quotes(body), "harshest critic").canonical == "Ida Koenig"
+
+
+def test_mr_picks_the_man_among_namesakes():
+    body = ("Walter Greer, 80, sings bass. Dr. Sam Lyle studies the choir.\n\n"
+            "\"It is not a cure,\" Dr. Lyle said.\n\n"
+            "Tova Greer, who has been married to Walter for 50 years, joined too.\n\n"
+            "\"I only come for the biscuits,\" she said.\n\n"
+            "Mr. Greer has been told about the concert. Each time, he is delighted.\n\n"
+            "\"A concert?\" he said. \"Somebody should tell me what we are singing.\"")
+    assert quote_with(extract_quotes(body), "what we are singing").canonical == "Walter Greer"
+
+
+def test_partial_quote_in_sentence_after_reported_speech_continues():
+    body = ("The bats' call is unusual, the researchers wrote. It is quiet and unbroken, "
+            "\"more like a hum than a series of clicks.\"")
+    q = quote_with(extract_quotes(body), "more like a hum")
+    assert q.canonical == "the researchers"
+
+
+def test_live_blog_line_with_time_and_name():
+    body = ("Crews are still on the hillside.\n\n"
+            '14:05 BST - Fire chief Dana Ruiz: "We are moving the line back half a mile."')
+    assert quote_with(extract_quotes(body), "moving the line").canonical == "Dana Ruiz"
+
+
+def test_transcript_lines_belong_to_their_labels():
+    body = ("The exchange in court was brief.\n\n"
+            "JUDGE HALE: Do you understand the charge?\n\n"
+            "MORROW: I do, your honour. I have read every page of it.\n\n"
+            "JUDGE HALE: Then we will proceed after lunch.\n\n"
+            "Update: the hearing resumed at 2pm.")
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "read every page").canonical.lower() == "morrow"
+    assert quote_with(quotes, "proceed after lunch").canonical.lower() == "hale"
+    assert not [q for q in quotes if "resumed" in q.text]
+
+
+def test_a_single_label_is_not_a_transcript():
+    body = "Note: the figures exclude overtime.\n\nPrices rose by 3% in May, officials said."
+    assert not [q for q in extract_quotes(body) if "figures" in q.text]

@@ -1,0 +1,87 @@
+"""`who said` answer rules over small articles of our own: ties, negation, several speakers,
+sentences versus quotations, and words that only the rest of an article holds."""
+
+from __future__ import annotations
+
+RIVER = """The Kelby river was closed in March. Anglers have stayed away since the spill.
+
+"The trout population has not recovered and it will not recover this decade," said Dr. Hana Pirell, a biologist at Kelby University.
+
+Farmers on the lower bank were angrier. "Somebody poisoned this river and nobody has paid for it," said Owen Tully, who keeps sheep near the weir.
+
+The council said in a statement that the river would reopen to boats in June."""
+
+DEPOT = """Workers at the Marsh Lane bus depot began a strike on Monday over pay.
+
+Union organiser Pavla Reyes said the drivers were ready to stay out "until the last day of the summer if that is what it takes."
+
+Depot manager Colin Abbot said the dispute was "regrettable" and that talks would continue.
+
+Regional analyst Imogen Strand predicted that the drivers would stay on the old rota through the summer."""
+
+CHOIRS = """Two choirs sang at the Harbour Hall on Saturday.
+
+"It was long overdue," said Rita Vance, who runs the Northgate choir, of the hall's new organ.
+
+"Honestly, it was long overdue," said Piet Lomax of the Southgate singers, who have waited a decade for the hall to reopen."""
+
+
+async def _ask(library, text: str, question: str):
+    await library.add_text("Test story", text)
+    return await library.ask(question)
+
+
+async def test_negated_sentence_names_nobody(library) -> None:
+    answer = await _ask(library, RIVER, "!who said the trout population has recovered")
+    assert not answer.found, answer
+
+
+async def test_the_same_words_from_two_people_name_both(library) -> None:
+    answer = await _ask(library, CHOIRS, "!who said it was long overdue")
+    assert answer.found
+    assert "Rita Vance" in answer.answer and "Piet Lomax" in answer.answer
+    assert answer.details["speakers"] == ["Rita Vance", "Piet Lomax"]
+
+
+async def test_equal_quotations_are_told_apart_by_their_sentences(library) -> None:
+    answer = await _ask(library, CHOIRS, "!who said long overdue of the hall's new organ")
+    assert answer.found and answer.answer == "Rita Vance"
+
+
+async def test_a_sentence_holding_all_the_words_beats_a_weaker_quotation(library) -> None:
+    answer = await _ask(library, DEPOT, "!who said the drivers were ready to stay out until the summer")
+    assert answer.found and answer.answer == "Pavla Reyes", answer
+
+
+async def test_words_found_only_around_a_sentence_are_not_its_words(library) -> None:
+    # "anglers" and "closed" are elsewhere in the story; the sentence naming Owen Tully only has "weir"
+    answer = await _ask(library, RIVER, "!who said anglers will close the weir")
+    assert not answer.found, answer
+
+
+async def test_interview_answer_names_the_interviewee(library) -> None:
+    text = """Marta Vell, 58, has kept the lighthouse at Skerra Point for twenty years. We met in the lamp room.
+
+Do you ever get lonely out here?
+
+Never. I have the gulls and the radio, and the supply boat comes on Thursdays.
+
+What will you do when the light is automated?
+
+I will grow potatoes and complain about the weather, like my father did.
+
+Would you change anything about your years here?
+
+Only the stairs. There are 212 of them and my knees have counted every one.
+
+The light will be automated next spring."""
+    answer = await _ask(library, text, "!who said my knees have counted every one")
+    assert answer.found and answer.answer == "Marta Vell", answer
+
+
+async def test_the_company_named_before_is_the_speaker(library) -> None:
+    text = ("Staff at the Orlin Foods plant in Dunwich walked out on Tuesday.\n\n"
+            "Orlin Foods said the walkout was unnecessary. The company described its pay offer as "
+            "\"generous, fair and final.\"")
+    answer = await _ask(library, text, "!who said generous, fair and final")
+    assert answer.found and answer.answer == "Orlin Foods", answer
