@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 
     from bot.alerts.cli import add_subparsers as add_feeds_subparsers
     add_feeds_subparsers(sub)
+    from bot.dbcli import add_subparsers as add_db_subparsers
+    add_db_subparsers(sub)
     return p
 
 
@@ -65,6 +67,8 @@ async def _open(settings: Settings, seed: bool):
 
 
 async def _import(settings: Settings, paths: list[str]) -> int:
+    from bot.library import StorageError
+
     library = await _open(settings, seed=False)
     counts = {"added": 0, "duplicate": 0, "skipped": 0}
     try:
@@ -84,7 +88,11 @@ async def _import(settings: Settings, paths: list[str]) -> int:
             else:
                 print(r.line())
 
-        await library.import_paths([Path(p) for p in paths if Path(p).exists()], on_report=report)
+        try:
+            await library.import_paths([Path(p) for p in paths if Path(p).exists()], on_report=report)
+        except StorageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
         for url in urls:  # the Discord bot's fetcher, address guard and extractor; one line per URL
             r = await library.add_url(url)
             counts[r.status] += 1
@@ -178,6 +186,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.alerts.cli import run as run_feeds
 
             return asyncio.run(run_feeds(args, settings))
+        if args.command == "db":
+            from bot.dbcli import run as run_db
+
+            return asyncio.run(run_db(args, settings))
     except KeyboardInterrupt:
         return 130
     return 2

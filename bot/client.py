@@ -66,7 +66,7 @@ async def article_autocomplete(interaction: discord.Interaction, current: str, o
 class NewsBot(commands.Bot):
     """Loads its cogs and opens the library in setup_hook; closes the database on close()."""
 
-    def __init__(self, settings: Settings, library: Library | None = None) -> None:
+    def __init__(self, settings: Settings, library: Library | None = None, **options: object) -> None:
         intents = discord.Intents.default()
         intents.message_content = True  # prefix commands read message text; enable it in the developer portal
         super().__init__(
@@ -75,6 +75,7 @@ class NewsBot(commands.Bot):
             help_command=None,  # the ask cog's help reads better and is a slash command too
             allowed_mentions=discord.AllowedMentions.none(),
             description="Answers questions about the server's library of news articles.",
+            **options,
         )
         self.settings = settings
         self.library: Library | None = library
@@ -87,6 +88,9 @@ class NewsBot(commands.Bot):
             reports = await self.library.ensure_corpus()
             if reports:
                 log.info("empty library: imported %d bundled articles", sum(r.status == "added" for r in reports))
+            if self.settings.sync_seconds > 0:
+                # Other processes (shards, `import` on the command line) may add to the same database.
+                self.library.start_sync(self.settings.sync_seconds)
         for name in EXTENSIONS:
             await self.load_extension(name)
         if self.settings.dev_guild and self.application_id:
@@ -122,6 +126,23 @@ class NewsBot(commands.Bot):
         await send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
 
 
+class ShardedNewsBot(NewsBot, commands.AutoShardedBot):
+    """The same bot over several gateway shards: NEWSBOT_SHARD_COUNT in all, this process running
+    NEWSBOT_SHARD_IDS (all of them if unset). Processes share the library through one database."""
+
+    def __init__(self, settings: Settings, library: Library | None = None) -> None:
+        options: dict[str, object] = {}
+        if settings.shard_count is not None:
+            options["shard_count"] = settings.shard_count
+        if settings.shard_ids is not None:
+            options["shard_ids"] = list(settings.shard_ids)
+        super().__init__(settings, library, **options)
+
+    async def on_ready(self) -> None:
+        log.info("logged in as %s, shards %s of %s, in %d servers", self.user, sorted(self.shards),
+                 self.shard_count, len(self.guilds))
+
+
 def error_message(error: Exception, prefix: str, command: object) -> str | None:
     """The user-facing line for an expected error; None for a bug."""
     name = getattr(command, "qualified_name", None) or "help"
@@ -137,6 +158,13 @@ def error_message(error: Exception, prefix: str, command: object) -> str | None:
         return "That only works in a server."
     if isinstance(error, (commands.CheckFailure, app_commands.CheckFailure)):
         return str(error) or "You can't use that command here."
+    original = getattr(error, "original", error)
+    if isinstance(original, OverflowError):  # `!remove 99999999999999999999`: past the database's integers
+        return "That number is too large to be an id."
+    from bot.library import StorageError
+
+    if isinstance(original, StorageError):  # locked or full database: the bot stays up, nothing changed
+        return f"Sorry: {original}."
     return None
 
 
@@ -145,6 +173,8 @@ def create_bot(db: str | None = None, settings: Settings | None = None, library:
     settings = settings or load_settings(db=db)
     if db is not None and settings.db != db:
         settings = load_settings(db=db)
+    if settings.sharded:
+        return ShardedNewsBot(settings, library)
     return NewsBot(settings, library)
 
 

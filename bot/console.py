@@ -6,7 +6,8 @@ import asyncio
 import shlex
 from pathlib import Path
 
-from bot.library import Library
+from bot.answer.core import MAX_ID, parse_id
+from bot.library import Library, StorageError
 from bot.render.text import render_text
 
 BANNER = "newsbot console: type a command as in Discord (e.g. !who said mission accomplished), !help, or quit."
@@ -26,9 +27,15 @@ class Console:
             return await self._add(text.lstrip("!/")[3:].strip())
         if word == "remove":
             arg = text.lstrip("!/")[6:].strip().lstrip("#")
-            if not arg.isdigit():
+            article_id = parse_id(arg)
+            if article_id is None:
                 return "Usage: !remove <id>"
-            removed = await self.library.remove(int(arg))
+            if article_id > MAX_ID:
+                return f"There is no article #{arg[:30]}."
+            try:
+                removed = await self.library.remove(article_id)
+            except StorageError as exc:
+                return f"error: {exc}"
             return f"removed #{removed.id} {removed.title!r}" if removed else f"There is no article #{arg}."
         return render_text(await self.library.ask(text))
 
@@ -36,10 +43,16 @@ class Console:
         if "|" in arg:
             title, _, body = arg.partition("|")
             return (await self.library.add_text(title.strip(), body.strip())).line()
-        paths = [Path(p) for p in shlex.split(arg)] if arg else []
+        try:
+            paths = [Path(p) for p in shlex.split(arg)] if arg else []
+        except ValueError as exc:  # an unclosed quote
+            return f"Usage: !add PATH… or !add <title> | <text> ({exc})"
         if not paths:
             return "Usage: !add PATH… or !add <title> | <text>"
-        reports = await self.library.import_paths(paths)
+        try:
+            reports = await self.library.import_paths(paths)
+        except StorageError as exc:
+            return f"error: {exc}"
         return "\n".join(r.line() for r in reports) or "nothing to import there"
 
     async def run(self) -> None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.answer.core import Answerer
 from bot.answer.models import Answer
@@ -26,6 +30,42 @@ from bot.store.repo import Store
 log = logging.getLogger(__name__)
 
 IMPORT_BATCH = 200  # articles per database transaction during bulk import
+ASK_CONCURRENCY = 4  # questions answered at once; the rest queue, so a burst cannot stall the event loop
+
+
+_heap_frozen = False
+
+
+def freeze_heap() -> None:
+    """Take every object alive now (modules, the open library, its index) out of the cyclic garbage
+    collector's reach. A full collection then scans only what was allocated since: without this, one
+    walks the whole start-up heap, holding the GIL — and the event loop — for 100-200 ms."""
+    global _heap_frozen
+    gc.collect()
+    gc.freeze()
+    _heap_frozen = True
+
+
+class StorageError(Exception):
+    """The database refused a write (locked by another program, disk full, read-only); nothing was
+    stored and what was stored before is untouched. The message is for the user."""
+
+
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """Turn the database's operational errors into a StorageError with a plain reason."""
+    try:
+        yield
+    except OperationalError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        if "locked" in detail or "busy" in detail:
+            reason = "the database is busy (another program holds its lock); nothing was stored, try again"
+        elif "full" in detail:
+            reason = "the database or disk is full; nothing was stored"
+        else:
+            reason = f"the database refused the change ({detail}); nothing was stored"
+        log.warning("database write failed: %s", detail)
+        raise StorageError(reason) from None
 PROCESS_POOL_MIN_FILES = 50  # below this, starting worker processes costs more than it saves
 IN_FLIGHT_PER_WORKER = 16  # prepared articles waiting to be stored, per worker: bounds memory
 
@@ -96,16 +136,66 @@ class Library:
         self.settings = settings
         self.answerer = Answerer(store, index, settings.prefix)
         self._write_lock = asyncio.Lock()  # one writer at a time keeps store and index in the same order
+        self._ask_slots = asyncio.Semaphore(ASK_CONCURRENCY)
+        # One article prepared at a time (bulk imports use worker processes): quotation rules are pure-Python
+        # CPU, and every extra thread running them holds the GIL the event loop needs to answer.
+        self._prepare_slot = asyncio.Semaphore(1)
         self._saved_generation = -1
+        self._synced_generation = 0  # the index holds every change up to this generation (see sync)
+        self._sync_task: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, settings: Settings) -> Library:
         """Open the database, create the schema and build the index from it."""
         store = await Store.open(settings.db_url)
+        before = await store.generation()  # the index holds at least this; sync() re-applies anything later
         index = await LibraryIndex.open(store, settings.index_dir)
         library = cls(store, index, settings)
         library._saved_generation = await store.generation()
+        if not _heap_frozen:  # once per process: the first library opened is the one a bot or CLI keeps
+            freeze_heap()
+        library._synced_generation = before
         return library
+
+    async def sync(self) -> int:
+        """Bring the index up to date with articles other processes sharing the database added or
+        removed (cheap when nothing changed: one row read). Returns how many articles it re-indexed."""
+        async with self._write_lock:
+            return await self._sync_locked()
+
+    async def _sync_locked(self) -> int:
+        generation, changes = await self.store.changes_since(self._synced_generation)
+        own = self.store.own_generations
+        latest: dict[int, str] = {}  # article id -> its last action, in order of first appearance
+        for g, article_id, action in changes:
+            if g not in own:  # this process's own writes are in the index already
+                latest[article_id] = action
+        for article_id, action in latest.items():
+            # Re-read an added article whole (an index built while it was being written may hold part of it).
+            await self.index.remove_article(article_id)
+            if action == "add":
+                await self.index.add_article(self.store, article_id)
+        if latest:
+            log.info("index synced to generation %d: %d articles changed elsewhere", generation, len(latest))
+        own.difference_update({g for g in own if g <= generation})
+        self._synced_generation = max(self._synced_generation, generation)
+        return len(latest)
+
+    def start_sync(self, interval: float) -> asyncio.Task:
+        """Sync the index every `interval` seconds in the background until close()."""
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(interval)
+                try:
+                    await self.sync()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # the database is away for a moment: try again next time
+                    log.warning("index sync failed; retrying in %.0fs", interval, exc_info=True)
+
+        if self._sync_task is None or self._sync_task.done():
+            self._sync_task = asyncio.create_task(loop(), name="newsbot-index-sync")
+        return self._sync_task
 
     async def save_index(self) -> None:
         """Save the index beside the database if the library changed since the last save."""
@@ -113,19 +203,29 @@ class Library:
         if directory is None:
             return
         async with self._write_lock:
-            generation = await self.store.generation()
+            # Label the saved index with a generation it is known to hold, other processes' changes included.
+            await self._sync_locked()
+            generation = self._synced_generation
             if generation != self._saved_generation:
                 await asyncio.to_thread(self.index.save, directory, generation)
                 self._saved_generation = generation
 
     async def close(self) -> None:
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+            try:
+                await self._sync_task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._sync_task = None
         try:
             await self.save_index()
         finally:
             await self.store.close()
 
     async def ask(self, question: str, guild_id: int | None = None) -> Answer:
-        return await self.answerer.ask(question, guild_id)
+        async with self._ask_slots:
+            return await self.answerer.ask(question, guild_id)
 
     async def is_empty(self) -> bool:
         return await self.store.count_articles() == 0
@@ -138,7 +238,12 @@ class Library:
 
     async def _store_batch(self, batch: list[tuple[str, PreparedArticle]], guild_id: int) -> list[ImportReport]:
         async with self._write_lock:
-            results = await self.store.add_articles([p for _, p in batch], guild_id)
+            try:
+                results = await self.store.add_articles([p for _, p in batch], guild_id)
+            except IntegrityError:
+                # Another process sharing the database stored one of these texts meanwhile: now it is a
+                # known duplicate, and the rest of the batch goes in.
+                results = await self.store.add_articles([p for _, p in batch], guild_id)
             passages: list[IndexRow] = []
             quotes: list[IndexRow] = []
             for (_, prepared), result in zip(batch, results):
@@ -177,20 +282,27 @@ class Library:
                 continue
             batch.append((str(path), outcome))
             if len(batch) >= IMPORT_BATCH:
-                emit(await self._store_batch(batch, guild_id))
+                with _storage_errors():
+                    emit(await self._store_batch(batch, guild_id))
                 batch = []
         if batch:
-            emit(await self._store_batch(batch, guild_id))
+            with _storage_errors():
+                emit(await self._store_batch(batch, guild_id))
         await self.save_index()  # a bulk import is worth keeping even if the process dies later
         return reports
 
     async def add_draft(self, draft: ArticleDraft, guild_id: int = SHARED_GUILD) -> ImportReport:
         """Prepare, store and index one article; it is answerable when this returns."""
         try:
-            prepared = await asyncio.to_thread(prepare, draft)
+            async with self._prepare_slot:
+                prepared = await asyncio.to_thread(prepare, draft)
         except IngestError as exc:
             return ImportReport(draft.source, "skipped", reason=str(exc))
-        return (await self._store_batch([(draft.source, prepared)], guild_id))[0]
+        try:
+            with _storage_errors():
+                return (await self._store_batch([(draft.source, prepared)], guild_id))[0]
+        except StorageError as exc:
+            return ImportReport(draft.source, "skipped", reason=str(exc))
 
     async def add_file_bytes(self, name: str, data: bytes, guild_id: int = SHARED_GUILD) -> ImportReport:
         """An uploaded .txt/.md file, imported like the corpus files."""
@@ -233,7 +345,8 @@ class Library:
     async def remove(self, article_id: int, guild_id: int | None = None) -> ArticleInfo | None:
         """Remove an article the caller owns; the index follows before this returns."""
         async with self._write_lock:
-            removed = await self.store.remove_article(article_id, guild_id)
+            with _storage_errors():
+                removed = await self.store.remove_article(article_id, guild_id)
             if removed is not None:
                 await self.index.remove_article(article_id)
         return removed

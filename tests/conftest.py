@@ -10,8 +10,22 @@ import pytest_asyncio
 
 from bot.library import Library
 from bot.settings import PROJECT_ROOT, Settings
+from tests.store.databases import database_for, database_params, runs_on_both
 
 SEED = PROJECT_ROOT / "corpus" / "putin-syria-withdrawal.txt"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The storage, import and alert tests (tests/store/databases.py) run on SQLite and on PostgreSQL."""
+    if "database" in metafunc.fixturenames and runs_on_both(metafunc.definition.path, metafunc.config.rootpath):
+        metafunc.parametrize("database", database_params(), indirect=True)
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, tmp_path: Path):
+    """Where the test's library lives: a SQLite file's path, or a fresh PostgreSQL database's URL."""
+    with database_for(getattr(request, "param", "sqlite"), tmp_path / "newsbot.db") as db:
+        yield db
 
 
 @pytest.fixture
@@ -24,8 +38,10 @@ def seed_corpus(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, seed_corpus: Path) -> Settings:
-    return Settings(db=str(tmp_path / "newsbot.db"), corpus_dir=seed_corpus)
+def settings(database: str, seed_corpus: Path, tmp_path: Path) -> Settings:
+    # A server database has no folder beside it for the saved index: give it one, as NEWSBOT_INDEX_DIR would.
+    return Settings(db=database, corpus_dir=seed_corpus,
+                    index_path=str(tmp_path / "newsbot.index") if "://" in database else None)
 
 
 @pytest_asyncio.fixture

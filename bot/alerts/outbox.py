@@ -4,7 +4,8 @@ A *sink* knows how to post to one kind of target ("channel:<id>" and "dm:<id>" f
 "console" for the command line). The outbox decides what to post, in what order and how often,
 and keeps the record. The exactly-once protocol, per row:
 
-1. mark the row `attempted` (committed) before sending;
+1. mark the row `attempted` (committed) before sending — a compare-and-set claim with a short lease,
+   so of several processes sharing the database and draining at once, exactly one sends each row;
 2. send, carrying the row's nonce (Discord de-duplicates a repeated nonce for a few minutes) and a
    short reference of the item in the post (the embed footer);
 3. mark it `delivered` once the target accepted it.
@@ -33,6 +34,7 @@ RETRY_BASE = 30.0          # seconds before the first retry of a failed send; do
 RETRY_MAX = 30 * 60.0      # ... up to half an hour
 LOST_RETRY = 15 * 60.0     # a channel we lost access to is tried again after this
 STALE_AFTER = timedelta(days=3)  # undelivered this long after discovery: expired (logged), not news any more
+SEND_LEASE = timedelta(minutes=2)  # a row being sent is nobody else's until then (several processes, one database)
 
 
 class DeliveryError(Exception):
@@ -72,13 +74,14 @@ class Sink(Protocol):
 class Outbox:
     def __init__(self, store: FeedStore, clock: Callable[[], datetime] = utcnow, *,
                  retry_base: float = RETRY_BASE, retry_max: float = RETRY_MAX, lost_retry: float = LOST_RETRY,
-                 stale_after: timedelta = STALE_AFTER) -> None:
+                 stale_after: timedelta = STALE_AFTER, send_lease: timedelta = SEND_LEASE) -> None:
         self.store = store
         self.clock = clock
         self.retry_base = retry_base
         self.retry_max = retry_max
         self.lost_retry = lost_retry
         self.stale_after = stale_after
+        self.send_lease = send_lease
 
     def _retry_at(self, now: datetime, attempts: int, hint: float | None) -> datetime:
         delay = min(self.retry_base * 2 ** max(attempts - 1, 0), self.retry_max)
@@ -115,7 +118,9 @@ class Outbox:
                     per_target[d.target] += 1
                     done.append(d)
                     continue
-            await self.store.mark_attempted(d.id, self.clock())
+            if not await self.store.mark_attempted(d.id, self.clock(), expect=(d.state, d.attempts),
+                                                   lease=self.send_lease):
+                continue  # another process sharing the database took this row since we read it
             try:
                 message_id = await sink.send(d)
             except DeliveryError as exc:

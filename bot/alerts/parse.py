@@ -17,6 +17,7 @@ import feedparser
 
 from bot.store.feeds import NewItem
 
+MAX_ITEMS = 200  # newest items taken from one feed document; news feeds carry 10-100, a 50,000-item dump is not news
 SUMMARY_CHARS = 20_000  # a summary longer than this is a full article inlined; the library keeps it whole up to here
 
 # A title that announces itself: "BREAKING: …", "Breaking News - …", "JUST IN: …", "[Breaking] …".
@@ -203,4 +204,4 @@ def to_new_items(parsed: ParsedFeed, feed_url: str, feed_mode: str) -> list[NewI
     order = {id(item): i for i, item in enumerate(reversed(out))}
     epoch = datetime.min.replace(tzinfo=timezone.utc)
     out.sort(key=lambda it: (it.published or epoch, order[id(it)]))
-    return out
+    return out[-MAX_ITEMS:]  # the newest: each would become an article and perhaps a post

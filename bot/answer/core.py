@@ -18,6 +18,7 @@ from bot.store.records import ArticleInfo, PassageRecord
 from bot.store.repo import Store
 
 PAGE_SIZE = 10
+MAX_ID = 2**63 - 1  # the largest id a database integer holds; larger numbers name nothing
 VOCABULARY_CACHE = 512  # articles whose word sets are kept for context coverage
 CANDIDATES = 20
 
@@ -39,6 +40,11 @@ ADMIN_HELP = {
     "remove": ("remove <id>", "remove one of this server's articles (asks to confirm)"),
     "admin": ("admin role @role", "let a role add and remove articles"),
 }
+
+
+def parse_id(text: str) -> int | None:
+    """A number typed as ASCII digits ("12"), else None: "²" and "١٢" pass str.isdigit() but are not ids."""
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def help_lines(prefix: str = "!") -> list[str]:
@@ -160,9 +166,12 @@ class Answerer:
 
     async def _article(self, question: str, text: str, guild_id: int | None) -> Answer:
         ident = text.lstrip("#").strip()
-        if not ident.isdigit():
+        article_id = parse_id(ident)
+        if article_id is None:
             return Answer(question, "article", False, f"Usage: `{self.prefix}article <id>` (a number).")
-        found = await self.store.get_article(int(ident), guild_id)
+        if article_id > MAX_ID:
+            return Answer(question, "article", False, f"There is no article #{ident[:30]}.")
+        found = await self.store.get_article(article_id, guild_id)
         if found is None:
             return Answer(question, "article", False, f"There is no article #{ident}.")
         info, body = found
@@ -177,10 +186,12 @@ class Answerer:
         )
 
     async def _articles(self, question: str, text: str, guild_id: int | None) -> Answer:
-        page = int(text) if text.strip().isdigit() else 1
-        page = max(page, 1)
+        page = max(parse_id(text.strip()) or 1, 1)
         total = await self.store.count_articles(guild_id)
         pages = max(1, -(-total // PAGE_SIZE))
+        if page > pages:  # before the query: a huge page number is no OFFSET the database can take
+            return Answer(question, "articles", False,
+                          "The library is empty." if total == 0 else f"There are only {pages} pages.")
         rows = await self.store.list_articles(guild_id, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         if not rows:
             return Answer(question, "articles", False,

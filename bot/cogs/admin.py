@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import NewsBot, article_autocomplete, guild_key, library_admin_only
-from bot.library import ImportReport
+from bot.library import ImportReport, StorageError
 from bot.render.embeds import safe
 from bot.render.views import ConfirmView, send_lines
 from bot.store.models import SHARED_GUILD
@@ -142,7 +142,10 @@ class Admin(commands.Cog):
         info = found[0]
 
         async def do_remove() -> str:
-            removed = await self.library.remove(article_id, guild)
+            try:
+                removed = await self.library.remove(article_id, guild)
+            except StorageError as exc:
+                return f"⚠️ #{article_id} was not removed: {exc}."
             if removed is None:
                 return f"#{article_id} was already gone."
             return f"🗑️ Removed #{removed.id} {safe(removed.title)!r}."

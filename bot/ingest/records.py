@@ -14,7 +14,10 @@ from bot.nlp.tokens import normalize_quotes
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_CHARS = 500_000  # a long feature is ~50k characters; more is a dump, not an article
+MAX_BODY_CHARS = 500_000
+# Longest sentence and paragraph searched for quotations; news prose stays far below both.
+MAX_QUOTE_SENTENCE = 1_500
+MAX_QUOTE_PARAGRAPH = 6_000  # a long feature is ~50k characters; more is a dump, not an article
 
 
 class IngestError(Exception):
@@ -58,6 +61,25 @@ def _passage_of(offset: int, passages: list[Span]) -> int | None:
     return None
 
 
+def _blank_overlong(body: str, passages: list[Span]) -> str:
+    """The body with sentences and paragraphs far longer than news prose blanked out (same length,
+    so offsets hold): the attribution rules look around each speech verb, which on a hostile
+    run-on of thousands of verbs would take minutes. Real quotations there are lost, and logged."""
+    spans = [(p.start, p.end) for p in passages if p.end - p.start > MAX_QUOTE_SENTENCE]
+    paragraph_start = 0
+    for match in re.finditer(r"\n\s*\n|\Z", body):
+        if match.start() - paragraph_start > MAX_QUOTE_PARAGRAPH:
+            spans.append((paragraph_start, match.start()))
+        paragraph_start = match.end()
+    if not spans:
+        return body
+    log.warning("skipping quotations in %d overlong stretches of text", len(spans))
+    chars = list(body)
+    for start, end in spans:
+        chars[start:end] = re.sub(r"\S", " ", body[start:end])
+    return "".join(chars)
+
+
 def prepare(draft: ArticleDraft) -> PreparedArticle:
     """Validate a draft and find its passages and quotations (CPU work: run it off the event loop)."""
     draft.title = re.sub(r"\s+", " ", draft.title).strip()[:500] or "Untitled"
@@ -68,7 +90,7 @@ def prepare(draft: ArticleDraft) -> PreparedArticle:
         raise IngestError(f"too large ({len(draft.body):,} characters; the limit is {MAX_BODY_CHARS:,})")
     passages = split_passages(draft.body)
     try:
-        quotes = extract_quotes(draft.body)
+        quotes = extract_quotes(_blank_overlong(draft.body, passages))
     except Exception:  # a rule bug must not cost the user the article itself
         log.exception("quotation extraction failed for %r", draft.title)
         quotes = []

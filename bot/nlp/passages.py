@@ -31,7 +31,9 @@ class Span:
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([\w.]+)$", text[:dot])
+    # Only the word before the dot matters: search a short tail, not the whole paragraph again for
+    # every full stop (that made long paragraphs quadratic). Abbreviations are far shorter than this.
+    word = re.search(r"([\w.]+)$", text[max(0, dot - 64):dot])
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")

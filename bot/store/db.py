@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
 
-from bot.store.models import Base
+from bot.store.models import Base  # noqa: F401 - the schema's home, re-exported
+
+
+def busy_timeout_ms() -> int:
+    """How long a write waits for another program's lock before failing: NEWSBOT_DB_BUSY_TIMEOUT
+    seconds (default 5)."""
+    try:
+        return max(0, int(float(os.environ.get("NEWSBOT_DB_BUSY_TIMEOUT", "5")) * 1000))
+    except ValueError:
+        return 5000
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
@@ -17,7 +27,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.close()
 
 
@@ -34,11 +44,12 @@ def make_engine(url: str) -> AsyncEngine:
 
 
 async def create_schema(engine: AsyncEngine) -> None:
-    """Create missing tables (idempotent)."""
+    """Bring the schema up to date by running the migrations (idempotent; see bot/store/migrate.py).
+    A database made by `create_all` before migrations existed is adopted, not rebuilt."""
     import bot.store.feeds  # noqa: F401 - the alerts tables live on the same Base
+    from bot.store.migrate import ensure_schema
 
-    async with engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    await ensure_schema(engine)
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -1,6 +1,6 @@
 """Feeds, their items, the delivery outbox and alert subscriptions: tables and queries.
 
-The tables live on the library's `Base`, so `create_schema` makes them with the rest. Every
+The tables live on the library's `Base`; the migrations (bot/store/migrations/) make them with the rest. Every
 function here takes the Store's `sessions` (an async_sessionmaker) and hands back plain records.
 
 Delivery states of an outbox row (one row per (item, target), never two):
@@ -85,7 +85,7 @@ class FeedItem(Base):
     published: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     category: Mapped[str | None] = mapped_column(String(200), default=None)
     breaking: Mapped[bool] = mapped_column(Boolean, default=False)
-    article_id: Mapped[int | None] = mapped_column(Integer, default=None)  # no FK: removing an article keeps history
+    article_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)  # no FK: removing an article keeps history
     seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     at_priming: Mapped[bool] = mapped_column(Boolean, default=False)  # already in the feed when it was added
 
@@ -315,12 +315,26 @@ class FeedStore:
             await s.delete(feed)
             return record
 
-    async def due_feeds(self, now: datetime, guild_id: int | None = None) -> list[FeedRecord]:
-        async with self.sessions() as s:
-            query = select(Feed).where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now)).order_by(Feed.id)
+    async def due_feeds(self, now: datetime, guild_id: int | None = None,
+                        claim_for: timedelta | None = timedelta(minutes=5)) -> list[FeedRecord]:
+        """Feeds whose time has come, claimed: their next poll is moved `claim_for` ahead (record_poll
+        then sets the real one), so processes sharing the database do not poll the same feed at once;
+        a process that dies mid-poll leaves the feed due again when the claim runs out."""
+        due = or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now)
+        async with self.sessions() as s, s.begin():
+            query = select(Feed).where(due).order_by(Feed.id)
             if guild_id is not None:
                 query = query.where(Feed.guild_id == guild_id)
-            return [_feed(f) for f in await s.scalars(query)]
+            feeds = list(await s.scalars(query))
+            if claim_for is None or not feeds:
+                return [_feed(f) for f in feeds]
+            # The condition again in the UPDATE: of two processes, only one finds each row still due.
+            claimed = set(await s.scalars(
+                update(Feed).where(Feed.id.in_([f.id for f in feeds]), due)
+                .values(next_poll_at=now + claim_for).returning(Feed.id)
+                .execution_options(synchronize_session=False)
+            ))
+            return [_feed(f) for f in feeds if f.id in claimed]
 
     async def record_poll(
         self, feed_id: int, now: datetime, next_poll_at: datetime, *, error: str | None = None,
@@ -353,7 +367,8 @@ class FeedStore:
 
     async def unreported_failures(self, threshold: int) -> list[FeedRecord]:
         async with self.sessions() as s:
-            rows = await s.scalars(select(Feed).where(Feed.failures >= threshold, Feed.failure_reported.is_(False)))
+            rows = await s.scalars(select(Feed).where(Feed.failures >= threshold, Feed.failure_reported.is_(False))
+                                  .order_by(Feed.id))
             return [_feed(f) for f in rows]
 
     # items -------------------------------------------------------------------------------------
@@ -366,27 +381,35 @@ class FeedStore:
 
     async def prime_feed(self, feed_id: int, guild_id: int, items: Sequence[NewItem]) -> int:
         """The first poll of a feed: its current items are recorded as seen and nothing is posted."""
-        async with self.sessions() as s, s.begin():
-            feed = await s.get(Feed, feed_id)
-            if feed is None:
-                return 0
-            count = 0
-            for item in items:
-                count += await self._insert_item(s, feed_id, guild_id, item, at_priming=True) is not None
-            feed.primed = True
-            return count
+        try:
+            async with self.sessions() as s, s.begin():
+                feed = await s.get(Feed, feed_id)
+                if feed is None:
+                    return 0
+                count = 0
+                for item in items:
+                    count += await self._insert_item(s, feed_id, guild_id, item, at_priming=True) is not None
+                feed.primed = True
+                return count
+        except IntegrityError:  # another process primed it at the same moment
+            return 0
 
     async def add_item(self, feed_id: int | None, guild_id: int, item: NewItem,
                        targets: Iterable[Target]) -> ItemRecord | None:
         """Record a new item and its outbox rows in one transaction (None: already known)."""
-        async with self.sessions() as s, s.begin():
-            if feed_id is not None and await s.get(Feed, feed_id) is None:
-                return None
-            row = await self._insert_item(s, feed_id, guild_id, item, at_priming=False)
-            if row is None:
-                return None
-            await self._enqueue(s, row, targets)
-            return _item(row)
+        try:
+            async with self.sessions() as s, s.begin():
+                if feed_id is not None and await s.get(Feed, feed_id) is None:
+                    return None
+                row = await self._insert_item(s, feed_id, guild_id, item, at_priming=False)
+                if row is None:
+                    return None
+                await self._enqueue(s, row, targets)
+                return _item(row)
+        except IntegrityError:
+            # Another process recorded this item (or queued it for a target) first: the unique keys
+            # rolled this whole item back, so nothing is queued twice; it is not new here.
+            return None
 
     async def _insert_item(self, s: AsyncSession, feed_id: int | None, guild_id: int, item: NewItem,
                            at_priming: bool) -> FeedItem | None:
@@ -422,11 +445,18 @@ class FeedStore:
 
     async def enqueue(self, item_id: int, targets: Iterable[Target]) -> int:
         """Queue an item already recorded for more targets (a backfill, a flag); known pairs are skipped."""
-        async with self.sessions() as s, s.begin():
-            item = await s.get(FeedItem, item_id)
-            if item is None:
-                return 0
-            return await self._enqueue(s, item, targets)
+        targets = list(targets)
+        for attempt in range(3):
+            try:
+                async with self.sessions() as s, s.begin():
+                    item = await s.get(FeedItem, item_id)
+                    if item is None:
+                        return 0
+                    return await self._enqueue(s, item, targets)
+            except IntegrityError:  # another process queued one of these pairs meanwhile: look again
+                if attempt == 2:
+                    raise
+        return 0
 
     async def newest_items(self, feed_id: int, limit: int) -> list[ItemRecord]:
         async with self.sessions() as s:
@@ -467,10 +497,21 @@ class FeedStore:
             )).all()
             return [_delivery(d, i) for d, i in rows]
 
-    async def mark_attempted(self, delivery_id: int, now: datetime) -> None:
+    async def mark_attempted(self, delivery_id: int, now: datetime, *, expect: tuple[str, int] | None = None,
+                             lease: timedelta | None = None) -> bool:
+        """Claim a row for sending: `attempted`, one more attempt. With expect=(state, attempts) as read,
+        only if nobody changed the row since (compare-and-set: of two processes draining at once, one
+        wins, the other gets False and skips it). lease: the row is not due for anyone else until then,
+        so a send in flight is not taken for a crashed one; a process that dies leaves it due afterwards."""
+        query = update(Delivery).where(Delivery.id == delivery_id)
+        if expect is not None:
+            query = query.where(Delivery.state == expect[0], Delivery.attempts == expect[1])
+        values: dict[str, object] = {"state": ATTEMPTED, "attempted_at": now, "attempts": Delivery.attempts + 1}
+        if lease is not None:
+            values["next_try_at"] = now + lease
         async with self.sessions() as s, s.begin():
-            await s.execute(update(Delivery).where(Delivery.id == delivery_id).values(
-                state=ATTEMPTED, attempted_at=now, attempts=Delivery.attempts + 1))
+            result = await s.execute(query.values(**values).execution_options(synchronize_session=False))
+            return result.rowcount == 1
 
     async def mark_delivered(self, delivery_id: int, now: datetime, message_id: str | None) -> None:
         async with self.sessions() as s, s.begin():
@@ -510,7 +551,7 @@ class FeedStore:
         """(guild id, alert channel id) of every server that set one (or of one server)."""
         async with self.sessions() as s:
             query = select(GuildSettings.guild_id, GuildSettings.alert_channel_id).where(
-                GuildSettings.alert_channel_id.is_not(None))
+                GuildSettings.alert_channel_id.is_not(None)).order_by(GuildSettings.guild_id)
             if guild_id is not None:
                 query = query.where(GuildSettings.guild_id == guild_id)
             return [(int(g), int(c)) for g, c in (await s.execute(query)).all()]
@@ -531,7 +572,8 @@ class FeedStore:
     async def keywords(self, guild_id: int | None = None) -> list[tuple[int, int, str]]:
         """(guild id, user id, keywords) of keyword subscriptions (of one server, or all)."""
         async with self.sessions() as s:
-            query = select(KeywordSubscription.guild_id, KeywordSubscription.user_id, KeywordSubscription.keywords)
+            query = select(KeywordSubscription.guild_id, KeywordSubscription.user_id,
+                           KeywordSubscription.keywords).order_by(KeywordSubscription.id)
             if guild_id is not None:
                 query = query.where(KeywordSubscription.guild_id == guild_id)
             return [(int(g), int(u), k) for g, u, k in (await s.execute(query)).all()]
@@ -565,7 +607,7 @@ class FeedStore:
     async def target_problems(self, guild_id: int) -> list[tuple[str, str, datetime]]:
         async with self.sessions() as s:
             rows = (await s.execute(select(TargetHealth.target, TargetHealth.error, TargetHealth.since)
-                                    .where(TargetHealth.guild_id == guild_id))).all()
+                                    .where(TargetHealth.guild_id == guild_id).order_by(TargetHealth.target))).all()
             return [(t, e, aware(since)) for t, e, since in rows]
 
 

@@ -94,3 +94,15 @@ class LibraryMeta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class LibraryChange(Base):
+    """One article added or removed by the change that made the library's generation `generation`:
+    how a process sharing the database with others brings its own search index up to date."""
+
+    __tablename__ = "library_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger, index=True)
+    article_id: Mapped[int] = mapped_column(Integer)  # no foreign key: a removal outlives its article
+    action: Mapped[str] = mapped_column(String(8))  # "add" or "remove"

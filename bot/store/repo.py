@@ -11,7 +11,9 @@ from sqlalchemy.orm import selectinload
 from bot.ingest.records import PreparedArticle
 from bot.store.db import create_schema, make_engine, make_sessionmaker
 from bot.store.fastread import PassageReader, sqlite_path
-from bot.store.models import SHARED_GUILD, Article, GuildSettings, LibraryMeta, Passage, QuoteRow, utcnow
+from bot.store.models import (
+    SHARED_GUILD, Article, GuildSettings, LibraryChange, LibraryMeta, Passage, QuoteRow, utcnow,
+)
 from bot.store.records import AddResult, ArticleInfo, GuildConfig, IndexRow, PassageRecord, QuoteRecord
 
 
@@ -34,13 +36,32 @@ def _visible(guild_id: int | None):  # noqa: ANN202 - SQL expression
     return Article.guild_id.in_({SHARED_GUILD, guild_id})
 
 
-async def _bump_generation(s) -> None:  # noqa: ANN001 - a session inside a transaction
-    """Count a change to the library; a saved index is valid only for the generation it saw."""
+async def _bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] = ()) -> int:  # noqa: ANN001
+    """Count a change to the library and log the articles it added and removed; returns the new generation.
+
+    A saved index is valid only for the generation it saw; other processes sharing the database
+    read the log to bring their indexes up to date. The generation row is locked (FOR UPDATE on a
+    server database) until the transaction commits, so generations follow commit order."""
     row = await s.get(LibraryMeta, "generation", with_for_update=True)
     if row is None:
-        s.add(LibraryMeta(key="generation", value=1))
+        row = LibraryMeta(key="generation", value=1)
+        s.add(row)
     else:
         row.value += 1
+    generation = row.value
+    changes = [{"generation": generation, "article_id": a, "action": "add"} for a in added]
+    changes += [{"generation": generation, "article_id": a, "action": "remove"} for a in removed]
+    if changes:
+        await s.execute(insert(LibraryChange), changes)
+    return generation
+
+
+async def _owned(s, article_id: int, guild_id: int | None) -> Article | None:  # noqa: ANN001 - a session
+    """The article if the caller owns it (guild None: an operator, who owns everything)."""
+    query = select(Article).where(Article.id == article_id)
+    if guild_id is not None:
+        query = query.where(Article.guild_id == guild_id)
+    return await s.scalar(query)
 
 
 class Store:
@@ -52,6 +73,7 @@ class Store:
         self.sessions = make_sessionmaker(self.engine)
         path = sqlite_path(url)
         self.reader: PassageReader | None = PassageReader(path) if path else None
+        self.own_generations: set[int] = set()  # generations this process's writes made (see changes_since)
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -68,11 +90,25 @@ class Store:
             row = await s.get(LibraryMeta, "generation")
             return row.value if row else 0
 
+    async def changes_since(self, generation: int) -> tuple[int, list[tuple[int, int, str]]]:
+        """The library's generation now and the (generation, article id, "add"/"remove") changes made
+        after `generation`, oldest first: what another process did since this one last looked."""
+        async with self.sessions() as s:
+            current = int(await s.scalar(select(LibraryMeta.value).where(LibraryMeta.key == "generation")) or 0)
+            if current <= generation:
+                return current, []
+            rows = (await s.execute(
+                select(LibraryChange.generation, LibraryChange.article_id, LibraryChange.action)
+                .where(LibraryChange.generation > generation, LibraryChange.generation <= current)
+                .order_by(LibraryChange.generation, LibraryChange.id)
+            )).all()
+            return current, [(int(g), int(a), str(act)) for g, a, act in rows]
+
     async def find_duplicate(self, content_hash: str, guild_id: int) -> ArticleInfo | None:
         """The article with this text that the server already sees, if any."""
         async with self.sessions() as s:
             row = await s.scalar(
-                select(Article).where(Article.content_hash == content_hash, _visible(guild_id)).limit(1)
+                select(Article).where(Article.content_hash == content_hash, _visible(guild_id)).order_by(Article.id).limit(1)
             )
             return _info(row) if row else None
 
@@ -96,8 +132,9 @@ class Store:
                 if prepared.content_hash not in known:
                     fresh.setdefault(prepared.content_hash, prepared)
             stored = await self._insert(s, list(fresh.values()), guild_id) if fresh else {}
-            if fresh:
-                await _bump_generation(s)
+            generation = await _bump_generation(s, added=[r.article.id for r in stored.values()]) if fresh else None
+        if generation is not None:
+            self.own_generations.add(generation)
         results: list[AddResult] = []
         announced: set[str] = set()
         for prepared in items:
@@ -150,7 +187,11 @@ class Store:
                 for q, i in p.quotes
             ]
         quote_ids: list[int] = []
-        if quote_rows:
+        if quote_rows and s.get_bind().dialect.name != "sqlite":
+            # A server database returns the ids in parameter order from batched multi-row INSERTs.
+            quote_ids = list(await s.scalars(
+                insert(QuoteRow).returning(QuoteRow.id, sort_by_parameter_order=True), quote_rows))
+        elif quote_rows:
             await s.execute(insert(QuoteRow), quote_rows)
             stored = {aid: [] for aid in article_ids}
             for qid, aid in (await s.execute(
@@ -178,26 +219,21 @@ class Store:
     async def remove_article(self, article_id: int, guild_id: int | None = None) -> ArticleInfo | None:
         """Delete an article the caller owns (guild None: any); returns what was removed."""
         async with self.sessions() as s, s.begin():
-            query = select(Article).where(Article.id == article_id)
-            if guild_id is not None:
-                query = query.where(Article.guild_id == guild_id)
-            article = await s.scalar(query)
+            article = await _owned(s, article_id, guild_id)
             if article is None:
                 return None
             info = _info(article)
             await s.execute(delete(QuoteRow).where(QuoteRow.article_id == article_id))
             await s.execute(delete(Passage).where(Passage.article_id == article_id))
             await s.delete(article)
-            await _bump_generation(s)
-            return info
+            generation = await _bump_generation(s, removed=[article_id])
+        self.own_generations.add(generation)
+        return info
 
     async def set_breaking(self, article_id: int, value: bool = True, guild_id: int | None = None) -> ArticleInfo | None:
         """Flag (or unflag) an article the caller owns (guild None: any) as breaking news."""
         async with self.sessions() as s, s.begin():
-            query = select(Article).where(Article.id == article_id)
-            if guild_id is not None:
-                query = query.where(Article.guild_id == guild_id)
-            article = await s.scalar(query)
+            article = await _owned(s, article_id, guild_id)
             if article is None:
                 return None
             article.breaking = value
@@ -348,7 +384,7 @@ class Store:
         async with self.sessions() as s:
             rows = await s.scalars(
                 select(QuoteRow).join(Article).where(QuoteRow.canonical.in_(names), _visible(guild_id))
-                .order_by(Article.added_at.desc(), QuoteRow.start).limit(limit)
+                .order_by(Article.added_at.desc(), Article.id.desc(), QuoteRow.start, QuoteRow.id).limit(limit)
                 .options(selectinload(QuoteRow.article), selectinload(QuoteRow.passage))
             )
             return self._quote_records(rows)
@@ -358,7 +394,7 @@ class Store:
         async with self.sessions() as s:
             rows = await s.scalars(
                 select(QuoteRow.canonical).join(Article)
-                .where(QuoteRow.canonical.is_not(None), _visible(guild_id)).distinct()
+                .where(QuoteRow.canonical.is_not(None), _visible(guild_id)).distinct().order_by(QuoteRow.canonical)
             )
             return [r for r in rows if r]
 

@@ -118,8 +118,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def alert_settings(tmp_path: Path, seed_corpus: Path) -> Settings:
-    return Settings(db=str(tmp_path / "alerts.db"), corpus_dir=seed_corpus, allow_private_urls=True)
+def alert_settings(database: str, seed_corpus: Path) -> Settings:
+    return Settings(db=database, corpus_dir=seed_corpus, allow_private_urls=True)
 
 
 @pytest_asyncio.fixture

@@ -1,0 +1,78 @@
+"""`python -m bot db …`: the database's schema revision, migrations, and copying a library elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def as_url(value: str) -> str:
+    """A database as the --db option takes it: a SQLAlchemy URL, or a SQLite file path."""
+    if "://" in value:
+        return value
+    return f"sqlite+aiosqlite:///{Path(value).expanduser()}"
+
+
+def shown(url: str) -> str:
+    """A URL fit to print: the password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def add_subparsers(sub) -> None:  # noqa: ANN001 - argparse's private _SubParsersAction
+    db = sub.add_parser("db", help="the database: schema migrations (upgrade, downgrade, current) and copy")
+    action = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    up = action.add_parser("upgrade", help="migrate the schema to the newest revision (or to REVISION)")
+    up.add_argument("revision", nargs="?", default="head")
+    down = action.add_parser("downgrade", help="migrate the schema back to REVISION (`base`: drop everything)")
+    down.add_argument("revision")
+    action.add_parser("current", help="print the schema revision of the database and the newest one")
+    cp = action.add_parser("copy", help="copy the whole library to another (empty) database, ids kept")
+    cp.add_argument("--to", required=True, metavar="URL_OR_PATH",
+                    help="target: a SQLAlchemy URL (postgresql+asyncpg://user:pass@host/db) or a SQLite file")
+    cp.add_argument("--batch", type=int, default=2000, help="rows per insert (default 2000)")
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.store import migrate
+    from bot.store.db import make_engine
+
+    command = args.db_command
+    if command == "copy":
+        from bot.store.copy import CopyError, copy_library
+
+        target = as_url(args.to)
+        try:
+            report = await copy_library(settings.db_url, target, batch=max(1, args.batch),
+                                        index_from=settings.index_dir,
+                                        on_table=lambda name, n: print(f"{name}: {n} rows"))
+        except CopyError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"copied {report.total} rows from {shown(settings.db_url)} to {shown(target)}"
+              + (" (and the saved search index)" if report.index_copied else ""))
+        return 0
+
+    engine = make_engine(settings.db_url)
+    try:
+        if command == "current":
+            current = await migrate.current_revision(engine)
+            head = migrate.head_revision()
+            state = "up to date" if current == head else "behind: run `python -m bot db upgrade`"
+            print(f"{current or '(none)'} (newest {head}; {state})")
+            return 0
+        if command == "upgrade":
+            before, after = await migrate.upgrade(engine, args.revision)
+            print(f"at {after}" if before == after else f"upgraded {before or '(none)'} -> {after}")
+            return 0
+        if command == "downgrade":
+            before, after = await migrate.downgrade(engine, args.revision)
+            print(f"at {after or '(none)'}" if before == after else f"downgraded {before} -> {after or '(none)'}")
+            return 0
+    finally:
+        await engine.dispose()
+    return 2
