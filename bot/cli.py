@@ -164,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "run":
         logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO if args.command == "import" else logging.WARNING,
                             format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+        if not args.verbose:
+            logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin chatter is not for users
     settings = _settings(args)
     try:
         if args.command == "import":
