@@ -1,11 +1,14 @@
 """`when <event>`: find the passage about the event and the time expression that dates it.
 
-Every candidate passage (BM25 top 20, kept when its coverage passes the threshold) offers its
-time expressions, each scored by bot.nlp.timex.rank_time_expressions: how closely the event's
-words attach to it (words that single the event out of its article weigh most), whether its
-clause agrees with the question's tense, whether it dates a saying or a comparison rather than
-the event. The passage's coverage adds a little, so a date beside the event's own words wins
-over a date in a better-covered passage about something else.
+Search (BM25 top 20, kept when coverage passes the threshold; near misses are read again with
+stems, "fallen" for "falling") finds the articles. Within each, every sentence offers its time
+expressions, since the dated sentence often words the event differently from the question or
+sits beside the passage search found. Each expression is scored by
+bot.nlp.timex.rank_time_expressions: how closely the event's words attach to it (words that
+single the event out of its article weigh most), whether its clause agrees with the question's
+tense, whether it dates a saying or a comparison rather than the event. The sentence's coverage
+(stems; words found elsewhere in the article count half) adds a little, so a date beside the
+event's own words wins over a date in a better-covered sentence about something else.
 An article can only date an event it names: a content word of the question that occurs nowhere
 in the article ("when will X adopt the euro" against an article without "adopt") rules it out,
 except words that only frame the time (start, end, take place, next, first, ...).
@@ -14,13 +17,15 @@ except words that only frame the time (start, end, take place, next, first, ...)
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.answer.match import THRESHOLDS, term_weights
 from bot.answer.models import Answer, ArticleRef
+from bot.nlp.passages import Span, split_passages
 from bot.nlp.timex import (
     TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked,
-    rank_following, rank_time_expressions,
+    rank_following, rank_time_expressions, sentence_coverage,
 )
 from bot.nlp.tokens import query_terms
 
@@ -34,32 +39,50 @@ COVERAGE_WEIGHT = 0.3
 COVERAGE_MARGIN = 0.45
 # Passages this close to the best coverage may lend their event to the sentences after them.
 FOLLOW_MARGIN = 0.2
+# Passages this far below the threshold are read again with stems before being given up.
+NEAR_MISS = 0.15
 
 
 def _pick(candidates: list[tuple[PassageRecord, float, str, str]], terms: list[str],
           question: WhenQuestion, weights: dict[str, float]
           ) -> tuple[PassageRecord, TimeExpression] | None:
-    lacking: dict[int, bool] = {}
-    top_cov = candidates[0][1] if candidates else 0.0
+    """The best dated sentence of the articles the candidate passages come from.
+
+    Search finds the articles; within each, every sentence is read again with stems and
+    prefixes ("died" for "die", "piloted" for "pilot", "floated" for "float"), since the dated
+    sentence often words the event differently from the question, or sits next to the passage
+    that search found."""
+    articles: dict[int, tuple[PassageRecord, str, str]] = {}
+    for record, _cov, title, body in candidates:
+        articles.setdefault(record.article.id, (record, title, body))
     best: tuple[float, PassageRecord, str, list] | None = None
-    for record, cov, title, body in candidates:
-        aid = record.article.id
-        if aid not in lacking:
-            lacking[aid] = bool(article_lacks(title + "\n" + body, terms))
-        if lacking[aid]:
+    for record, title, body in articles.values():
+        if article_lacks(title + "\n" + body, terms, question):
             continue
-        ranked = rank_time_expressions(body, (record.start, record.end), terms,
-                                       record.article.published, question, weights)
-        if not ranked and cov >= top_cov - FOLLOW_MARGIN:
-            # The passage naming the event gives no date: the next sentences may ("The cut
+        published = record.article.published
+        spans = split_passages(body) or [Span(record.text, record.start, record.end, 0)]
+        covs = [sentence_coverage(body, title, (sp.start, sp.end), terms, weights) for sp in spans]
+        top = max(covs)
+        ranked_all = rank_time_expressions(body, (0, len(body)), terms, published, question, weights)
+        where = {}
+        for score, e in ranked_all:
+            i = next((k for k, sp in enumerate(spans) if sp.start <= e.start < sp.end), None)
+            if i is not None:
+                where.setdefault(i, []).append((score, e))
+        options = [(ranked[0][0] + COVERAGE_WEIGHT * covs[i], spans[i], ranked) for i, ranked in where.items()
+                   if covs[i] >= THRESHOLDS["when"]]  # a sentence must cover the event as a passage must
+        for i, sp in enumerate(spans):
+            if i in where or covs[i] < top - FOLLOW_MARGIN:
+                continue
+            # The sentence naming the event gives no date: the next sentences may ("The cut
             # will apply from June 1").
-            ranked = rank_following(body, (record.start, record.end), terms,
-                                    record.article.published, question, weights)
-        if not ranked:
-            continue
-        score = ranked[0][0] + COVERAGE_WEIGHT * cov
-        if best is None or score > best[0]:
-            best = (score, record, body, ranked)
+            ranked = rank_following(body, (sp.start, sp.end), terms, published, question, weights)
+            if ranked:
+                options.append((ranked[0][0] + COVERAGE_WEIGHT * covs[i], sp, ranked))
+        for score, sp, ranked in options:
+            if best is None or score > best[0]:
+                rec = replace(record, seq=-1, text=sp.text, start=sp.start, end=sp.end)
+                best = (score, rec, body, ranked)
     if best is None:
         return None
     _, record, body, ranked = best
@@ -69,21 +92,35 @@ def _pick(candidates: list[tuple[PassageRecord, float, str, str]], terms: list[s
 async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | None) -> Answer:
     """The time expression dating the event, from the passage that describes it."""
     terms = query_terms(text)
-    candidates = [c for c in await ctx.best_passages(terms, guild_id) if c[1] >= THRESHOLDS["when"]]
+    weights = dict(zip(terms, term_weights(terms, ctx.index.idf, ctx.index.size())))
+    bodies: dict[int, str] = {}
+    candidates = []
+    for record, cov, _ in await ctx.best_passages(terms, guild_id):
+        if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"]:
+            # Search matches words as written; "fallen" for "falling" or "died" for "die" may
+            # still make the passage cover the event.
+            aid = record.article.id
+            if aid not in bodies:
+                bodies[aid] = await ctx.store.article_body(aid) or ""
+            if bodies[aid]:
+                cov = max(cov, sentence_coverage(bodies[aid], record.article.title or "",
+                                                 (record.start, record.end), terms, weights))
+        if cov >= THRESHOLDS["when"]:
+            candidates.append((record, cov))
     if not candidates:
         return Answer(question, "when", False, "I couldn't find that event in the library.")
+    candidates.sort(key=lambda c: -c[1])
     best_cov = candidates[0][1]
     pool = []
-    bodies: dict[int, str] = {}
-    for record, cov, _ in candidates:
+    for record, cov in candidates:
         if cov < best_cov - COVERAGE_MARGIN:
             break
         aid = record.article.id
         if aid not in bodies:
             bodies[aid] = await ctx.store.article_body(aid) or ""
         pool.append((record, cov, record.article.title or "", bodies[aid] or record.text))
-    weights = dict(zip(terms, term_weights(terms, ctx.index.idf, ctx.index.size())))
     picked = await asyncio.to_thread(_pick, pool, terms, analyse_question(text), weights)
+
     if picked is not None:
         record, expr = picked
         return Answer(

@@ -41,6 +41,15 @@ often paraphrased). When the passage naming the event has no date, the next sent
 or next paragraph may, if their subject takes the event up ("The reduction will apply from June 1")
 or is a pronoun for the people named and the sentence restates what happened ("Her death was
 announced ...; her mother had died on Sunday").
+Paraphrase is met with stems and prefixes, not synonyms ("died"/"die", "floated"/"float"); names
+confirm a date only as far as the words naming what happened attach to it; a sentence opening with
+a pronoun ("They have rehearsed every Tuesday since March 2018") carries the words of the sentence
+before it; a question's modifier alone ("world" of "world title") does not name the event, nor does
+a clause whose own subject is another thing ("The shop will reopen on 14 March" for the reading
+room); "reopen"/"resume" is answered by the end of a closure ("closed until at least Sunday");
+"since 2009" never answers "when will"; after "when was the previous ...", a comparison baseline
+("the longest since 2019") is the answer. A present perfect takes no past date ("has summoned them
+to talks on Thursday" looks ahead), and "every Tuesday" is a recurrence, not a date.
 """
 
 from __future__ import annotations
@@ -432,6 +441,8 @@ def _accept_deictic(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | 
 
 def _accept_weekday(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
     wd_start = m.start("wd")
+    if prev in ("every", "each"):
+        return None  # "rehearses every Tuesday" is a recurrence, not a date
     if not g["rel"]:
         before = re.search(r"([A-Z][\w']*)\s+$", text[max(0, wd_start - 40):wd_start])
         if before and before.group(1).lower() not in _WEEKDAY_PREPS:
@@ -604,7 +615,7 @@ def _merge_relative_years(atoms: list[_Atom], text: str) -> list[_Atom]:
 
 _RANGE_GAP = re.compile(r"\s*(?:-|–|—|\s(?:to|until|till|through|and)\s)\s*")
 _OPEN_START = re.compile(r"(?i:\b(from|since|starting|beginning)\s+(?:on\s+|in\s+)?)$")
-_OPEN_END = re.compile(r"(?i:\b(until|till|up\s+to|up\s+until|through)\s+)$")
+_OPEN_END = re.compile(r"(?i:\b(until|till|up\s+to|up\s+until|through)\s+(?:at\s+(?:the\s+)?(?:least|earliest)\s+)?)$")
 _BETWEEN = re.compile(r"(?i:\b(between|from)\s+)$")
 _RANGE_PARTS = ("date", "month", "year", "season", "decade", "ddelta", "weekday", "period", "weekend", "range",
                 "quarter")
@@ -659,7 +670,8 @@ _PAST = re.compile(r"\b(?:" + "|".join(_PAST_IRREGULAR) + r"|[a-z]{3,}ed)\b")
 _NOT_PAST = frozenset("need speed feed seed proceed exceed succeed indeed embed bleed armed "
                       "united hundred red bed shed breed greed weed".split())
 _DETERMINER_BEFORE = re.compile(
-    r"(?i)\b(?:the|a|an|every|each|all|its|their|his|her|our|this|these|those|some|many|no|any)\s+$")
+    r"(?i)\b(?:the|a|an|every|each|all|its|their|his|her|our|this|these|those|some|many|no|any|"
+    r"to|into|for|of|with|in)\s+$")  # (after a preposition too: "summoned to mediated talks")
 _CLAUSE_BREAK = re.compile(r"[,;:()\"—–]|\b(?:that|but|while|which|who|whereas|although|because)\b")
 
 
@@ -694,8 +706,12 @@ def _tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
         word = m.group()
         if word in _NOT_PAST or any(a <= m.start() < b for a, b in future_spans):
             continue
-        if re.search(r"\b(?:be|been|being)\s+(?:\w+\s+)?$", text[max(s0, m.start() - 20):m.start()]):
-            continue  # a passive participle takes its tense from the auxiliary
+        if re.search(r"\b(?:be|been|being|remain|remains|stay|stays)\s+(?:\w+\s+)?$",
+                     text[max(s0, m.start() - 20):m.start()]):
+            continue  # a passive participle takes its tense from the auxiliary ("will remain closed")
+        if re.search(r"\b(?:has|have|'ve)\s+(?:\w+ly\s+|not\s+|already\s+|also\s+)?$",
+                     text[max(s0, m.start() - 24):m.start()]):
+            continue  # a present perfect takes no past date: "has invited them to talks on Thursday"
         if word.endswith("ed") and re.search(_DETERMINER_BEFORE, text[max(s0, m.start() - 12):m.start()]):
             continue  # "every flooded household", "the derailed train": an adjective, not a verb
         markers.append((m.start(), "past"))
@@ -1050,13 +1066,40 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=4096)
+def _matching(term: str, vocab: frozenset[str]) -> frozenset[str]:
+    """The stems of a vocabulary that the term matches (computed once per term and text)."""
+    return frozenset(x for x in vocab if _term_match(term, x))
+
+
 @lru_cache(maxsize=262144)
 def _term_match(term: str, stem: str) -> bool:
     t = _stem(term)
     if t == stem:
         return True
     short, long_ = sorted((t, stem), key=len)
-    return len(short) >= 4 and long_.startswith(short)
+    if len(short) >= 4 and long_.startswith(short):
+        return True
+    return t in _RESUMPTIVE and stem.startswith(_INTERRUPTION)
+
+
+# Reopening, resuming, restarting end an interruption: "when will the road reopen" is answered by
+# the end of "the road will remain closed until Sunday" (and by nothing else of that clause).
+_RESUMPTIVE = frozenset({"reopen", "resum", "restart"})
+_IRREGULAR_BASES = frozenset(_IRREGULAR.values())
+_INTERRUPTION = ("clos", "shut", "suspen", "halt", "adjourn", "paus")
+
+
+def _plain_match(term: str, stem: str) -> bool:
+    return _term_match(term, stem) and not (_stem(term) in _RESUMPTIVE and stem.startswith(_INTERRUPTION))
+
+
+def _interruption_only(terms: list[str], stems: set[str], e: TimeExpression) -> set[str]:
+    """Resumptive words ("reopen") met only through an interruption ("closed") in the sentence:
+    they name the event only for the end of a range ("closed until Sunday")."""
+    if e.kind == "range" and _end_connector(e.text) is not None:
+        return set()
+    return {t for t in terms if _stem(t) in _RESUMPTIVE and not any(_plain_match(t, x) for x in stems)}
 
 
 def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
@@ -1078,7 +1121,9 @@ _COORDINATION = re.compile(r"(?i)\b(?:and|but|then)\s+(?:(?:later|then|also|now|
 _SUBORDINATE = re.compile(
     r"(?i)\b(?:after|before|since|while|because|although|though|until|once|whereas)\s+"
     r"(?:(?:it|he|she|they|we|i|you)\s+|(?:the|a|an|its|their|his|her|this|that)\s+(?:[\w'-]+\s+){0,2}?)"
-    r"(?:was|were|had|has|have|is|are|would|will|could|[a-z]{3,}ed)\b")
+    r"(?:was|were|had|has|have|is|are|would|will|could|[a-z]{3,}ed)\b"
+    # "sentenced on Friday after pleading guilty in February": a gerund clause is another event.
+    r"|\b(?:after|before|since|while|upon|when)\s+[a-z]{2,}ing\b")
 _RELATIVE_COMMA = re.compile(r",\s*(?:which|who|whose|where|when)\b")
 
 
@@ -1104,6 +1149,8 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
                 continue
             lo, hi = (toks[i][0], expr.start) if i < first else (expr.end, off)
             gap = body[lo:hi]
+            # The word itself may be the verb of a subordinate clause ("after pleading").
+            word_end = hi if i < first else off + len(re.match(r"[^\W_]*", body[off:off + 40]).group())
             # "the city marathon, which opens on Sept. 13" speaks of the noun just before the
             # comma: no clause break for it, but one for the main clause further back
             # ("voted to close the library, which opened in 1931").
@@ -1112,7 +1159,7 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
                 if i > last or sum(1 for o, _ in toks[i + 1:first] if o < lo + m.start()) <= 2:
                     free += 1
             breaks = (len(re.findall(r"[,;:()—–]", gap)) - free + len(_COORDINATION.findall(gap))
-                      + len(_SUBORDINATE.findall(gap))
+                      + len(_SUBORDINATE.findall(body[lo:word_end]))
                       - (1 if fronted and i > last else 0))
             dist = (first - i if i < first else i - last) + 4 * breaks
             best = dist if best is None else min(best, dist)
@@ -1131,6 +1178,8 @@ class WhenQuestion:
     aspect: str = ""      # "start" (start, begin, open, take effect) or "end" (end, until, expire)
     speech: bool = False  # the event is itself a saying: "when did X announce / say / warn"
     names: frozenset[str] = frozenset()  # capitalised words (lower-cased): who and where, not what
+    acronyms: frozenset[str] = frozenset()  # words written in capitals ("NTSB"), lower-cased
+    words: tuple[str, ...] = ()  # every word of the question, lower-cased, in order
 
 
 _Q_PAST = frozenset("did was were had has have".split())
@@ -1139,7 +1188,7 @@ _Q_PRESENT = frozenset("does do is are can".split())
 _Q_START = re.compile(r"(?i)\b(?:start(?:s|ed|ing)?|begin(?:s|ning)?|began|commence[sd]?|open(?:s|ed)?|"
                       r"take\s+effect|takes\s+effect|come\s+into\s+(?:force|effect)|kick\s+off|resume[sd]?)\b")
 _Q_END = re.compile(r"(?i)\b(?:end(?:s|ed)?|finish(?:es|ed)?|expire[sd]?|until|till|run\s+out|"
-                    r"last\s+until|conclude[sd]?)\b")
+                    r"last\s+until|conclude[sd]?|re(?:open|start)(?:s|ed)?|resume[sd]?)\b")
 _SPEECH_Q = re.compile(r"(?i)\b(?:say|said|says|announce[sd]?|announcing|tell|told|confirm(?:s|ed)?|"
                        r"report(?:s|ed)?|warn(?:s|ed)?|declare[sd]?|reveal(?:s|ed)?|claim(?:s|ed)?|"
                        r"insist(?:s|ed)?|write|wrote|written|admit(?:s|ted)?|deny|denied)\b")
@@ -1162,9 +1211,18 @@ def analyse_question(text: str) -> WhenQuestion:
     else:
         tense = ""
     aspect = "end" if _Q_END.search(text) else "start" if _Q_START.search(text) else ""
-    names = frozenset(w.lower() for w in re.findall(r"(?<![\w'])([A-Z][\w]*)", normalize_quotes(text))
-                      if w.lower() not in _Q_PAST | _Q_FUTURE | _Q_PRESENT | {"when"})
-    return WhenQuestion(tense, aspect, bool(_SPEECH_Q.search(text)), names)
+    norm = normalize_quotes(text)
+    names = {w.lower() for w in re.findall(r"(?<![\w'])([A-Z][\w]*)", norm)
+             if w.lower() not in _Q_PAST | _Q_FUTURE | _Q_PRESENT | {"when"}}
+    # "Luuk van der Steen", "Omar al Rashid": particles inside a name are part of it.
+    for m in re.finditer(r"[A-Z][\w']*((?:\s+(?:" + _NAME_PARTICLES + r"))+)\s+[A-Z]", norm):
+        names |= set(m.group(1).lower().split())
+    acronyms = frozenset(w.lower() for w in re.findall(r"(?<![\w'])([A-Z]{2,6})(?![\w'])", norm))
+    words = tuple(re.findall(r"[^\W_]+", norm.lower()))
+    return WhenQuestion(tense, aspect, bool(_SPEECH_Q.search(text)), frozenset(names), acronyms, words)
+
+
+_NAME_PARTICLES = "van|der|den|de|la|le|du|da|di|von|bin|al|el|ibn|dos|del"
 
 
 # ---------------------------------------------------------------- which expression dates the event
@@ -1281,15 +1339,18 @@ def term_specificity(body: str, terms: list[str]) -> dict[str, float]:
     (its places and actors, in many sentences) weigh little; words naming one event weigh most."""
     _, sentences, _, stems, _ = _article(body, None)
     n = max(len(sentences), 1)
+    vocab = _stem_set(body)
     out = {}
     for t in terms:
-        df = sum(1 for st in stems if any(_term_match(t, x) for x in st))
+        hits = _matching(t, vocab)
+        df = sum(1 for st in stems if not hits.isdisjoint(st))
         out[t] = math.log(1.0 + n / df) if df else math.log(1.0 + n)
     return out
 
 
 # Frame words that are themselves the event for some subjects ("the deal closes", "the show opens").
-_ASPECTUAL = frozenset("start starts started starting begin begins began beginning end ends ended ending "
+_ASPECTUAL = frozenset("reopen reopens reopened reopening resume resumes resumed resuming restart restarts "
+                       "restarted start starts started starting begin begins began beginning end ends ended ending "
                        "finish finished open opens opened close closes closed".split())
 
 # Words that pick one occurrence of a repeated event ("most recently", "first", "next"): the
@@ -1297,6 +1358,8 @@ _ASPECTUAL = frozenset("start starts started starting begin begins began beginni
 _SELECTORS = frozenset("first last latest next recently previous previously earlier initially "
                        "originally again".split())
 _SELECTOR_BOOST = 2.5
+# Selectors of an earlier occurrence: "the longest since 2019" dates the previous one as long.
+_PREVIOUS = frozenset("previous previously last".split())
 
 
 def rank_time_expressions(
@@ -1320,35 +1383,64 @@ def rank_time_expressions(
          for t in terms}
     total = sum(w.values()) or 1.0
 
+    what = _what_terms(terms, question)
+    heads = what - _modifiers(question, terms)
+    subject = _subject_head(question, terms)
+    # "start raking", "begin building": the start of an activity is dated by a start ("since
+    # 1961", "from June"), or by a sentence saying it started, not by one instance of it.
+    activity = question.aspect == "start" and any(
+        _verb_like(t) and t not in _FRAME_WORDS and t not in question.names for t in what)
+    # A sentence opening with an anaphoric subject ("They have rehearsed ...") carries the words
+    # of the sentence before it, as if they stood where its subject stands.
+    carried = _article_carry(body, published, tuple(terms))
+    own = _own_matches(body, published, tuple(terms))
+
     sentences = []
-    for (a, b), toks, stems in zip(all_sents, all_toks, all_stems):
+    for i, ((a, b), toks, stems) in enumerate(zip(all_sents, all_toks, all_stems)):
         if a < hi and b > lo:
             a2, b2 = max(a, lo), min(b, hi)
             toks2 = [t for t in toks if a2 <= t[0] < b2]
             stems2 = {x for _, x in toks2}
+            carry = _carry
             if _carry is not None:  # the anaphoric subject stands for the antecedent's words
                 stems2 |= {_stem(t) for t in _carry[0]}
-            sentences.append(((a2, b2), toks2, stems2))
-    cover = {s: sum(w[t] for t in terms if any(_term_match(t, x) for x in st)) for s, _, st in sentences}
-    best_cover = max(cover.values(), default=0.0)
+            elif carried[i] is not None and a2 == a:
+                carry = carried[i]
+            other = _other_subject(norm_body, a, stems, subject, terms)
+            if other:
+                # ... and only if the article names the question's own subject with that event.
+                mine = {t for t in heads if t in own[i]} | {subject}
+                other = any(mine <= o for j, o in enumerate(own) if j != i)
+            sentences.append(((a2, b2), toks2, stems2, carry, other))
 
-    what = _what_terms(terms, question)
     out = []
     for e in found:
-        sent, toks, stems = next((x for x in sentences if x[0][0] <= e.start < x[0][1]), sentences[0])
-        # Never date the event with a sentence about something else.
-        if cover[sent] * 2 < best_cover or cover[sent] == 0:
+        sent, toks, stems, carry, other = next((x for x in sentences if x[0][0] <= e.start < x[0][1]),
+                                               sentences[0])
+        if not any(_term_match(t, x) for t in terms for x in stems):
             continue
+        if question.tense == "future" and re.match(r"(?i)since\b", e.text) or (
+                question.tense == "future" and re.search(r"(?i)\bago$", e.text)):
+            continue  # "closed since 2009" began in the past: it never says when something will be
+        interrupted = _interruption_only(terms, stems, e)
+        if activity and not (e.kind == "range" and re.match(r"(?i)(?:from|since|starting|beginning)\b", e.text)
+                             or _Q_START.search(norm_body, sent[0], sent[1])
+                             or re.search(r"(?i)\b(?:first|launch\w*|introduc\w*|set\s+up|took\s+up)\b",
+                                          norm_body[sent[0]:sent[1]])):
+            continue  # "when did he start raking oysters": "on Thursday he raked" is one morning of it
         if _is_dateline(norm_body, e):
             continue  # the date of the report
-        if not any(t in what and any(_term_match(t, x) for x in stems) for t in terms) and not (
-                question.speech and _speech_attached(norm_body, sent, e)) and not (
+        if not (question.speech and _speech_attached(norm_body, sent, e)) and not (
                 _verbless_listing(norm_body, sent, found_all) and question.names
-                and all(any(_term_match(t, x) for x in stems) for t in question.names)):
-            # Names say who and where; some word naming what happened must be there, except
-            # that for "when did X say ..." the dated saying by X is what happened (its content
-            # is often paraphrased: "scrapping Boost" / "Boost would be withdrawn"); and a line
-            # of names and a time alone ("Comets: At the Kings on Monday.") lists the event itself.
+                and all(any(_term_match(t, x) for x in stems) for t in question.names)) and (
+                not any(t in heads and t not in interrupted and any(_term_match(t, x) for x in stems)
+                        for t in terms) or other):
+            # Names say who and where; some word naming what happened must be there, not only a
+            # modifier ("world" of "world title"), and the clause must not be about another thing
+            # ("The shop will reopen on 14 March" for the reading room), except that for "when
+            # did X say ..." the dated saying by X is what happened (its content is often
+            # paraphrased: "scrapping Boost" / "Boost would be withdrawn"); and a line of names
+            # and a time alone ("Comets: At the Kings on Monday.") lists the event itself.
             continue
         side = _side_of_publication(e, published)
         if question.tense == "past" and side == 1 or question.tense == "future" and side == -1:
@@ -1358,11 +1450,19 @@ def rank_time_expressions(
                           or question.tense == "future" and clause == "past"):
             continue  # "raised rates on Wednesday" (the publication day) is over: no "when will"
         close = _closeness(e, norm_body, toks, terms)
-        if _carry is not None:
-            head = [(_carry[1], "\x00")]
+        for t in interrupted:
+            close.pop(t, None)
+        if carry is not None:
+            head = [(carry[1], "\x00")]
+            discount = 1.0 if _carry is not None else CONTINUATION_WEIGHT
             for t, c in _closeness(e, norm_body, sorted(toks + head), ["\x00"]).items():
-                for t2 in _carry[0]:
-                    close[t2] = max(close.get(t2, 0.0), c)
+                for t2 in carry[0]:
+                    close[t2] = max(close.get(t2, 0.0), c * discount)
+        # Names say who and where: they confirm a date only as far as the words naming what
+        # happened attach to it ("She married Tobias in 1958; they divorced in 1974").
+        cap = max((c for t, c in close.items() if t in what and t not in question.names), default=None)
+        if cap is not None:
+            close = {t: c * cap if t in question.names else c for t, c in close.items()}
         score = sum(w[t] * c for t, c in close.items()) / total
         if question.tense == "past" and clause == "future" or (
                 question.tense == "future" and clause == "past" and side != 1):
@@ -1372,7 +1472,13 @@ def rank_time_expressions(
         if _speech_attached(norm_body, sent, e):
             score *= 1.25 if question.speech else 0.45
         if _comparison_since(norm_body, sent, e):
-            score *= 0.2
+            previous = [t for t in terms if t in _PREVIOUS]
+            if previous and question.tense != "future":
+                # "the longest since 2019" dates the previous one as long: it answers "when was
+                # the previous long strike" as if "previous" were written there.
+                score += sum(w[t] * (1.0 - close.get(t, 0.0)) for t in previous) / total
+            else:
+                score *= 0.2
         if _event_relative(norm_body, e):
             score *= 0.6
         if e.value is None and e.iso is None:
@@ -1419,7 +1525,9 @@ def _what_terms(terms: list[str], question: WhenQuestion) -> set[str]:
     """The words naming what happened, not who or where, nor only when."""
     what = {t for t in terms if t not in question.names and t not in _SELECTORS
             and (t not in _FRAME_WORDS or t in _ASPECTUAL)}
-    return what or set(terms)  # "when did Marek Dolinar ...?" with nothing else: the names must do
+    # "when did Mara Lind take over": a frame word alone is then the event; "when did Marek
+    # Dolinar ...?" with nothing else: the names must do.
+    return what or {t for t in terms if t not in question.names and t not in _SELECTORS} or set(terms)
 
 
 # The subject opening a sentence, then its verb or a parenthetical ("The decision, taken at ...").
@@ -1532,6 +1640,7 @@ occur occurs occurred get gets got come comes came go goes went make makes made 
 first next last again most recently ever still finally officially due expected set scheduled
 planned must need needs near soon later earlier become becomes became new time date day
 extra additional further more another other
+reopen reopens reopened reopening resume resumes resumed resuming restart restarts restarted
 """.split())
 # (The last line: modifiers a report paraphrases freely: "extra firefighters" are "another 120".)
 
@@ -1541,12 +1650,174 @@ def _stem_set(text: str) -> frozenset[str]:
     return frozenset(_stem(m.group()) for m in re.finditer(r"[^\W_]+", normalize_quotes(text).lower()))
 
 
-def article_lacks(text: str, event_terms: list[str]) -> list[str]:
+def article_lacks(text: str, event_terms: list[str], question: WhenQuestion | None = None) -> list[str]:
     """The event words that occur nowhere in text (an article's title and body), leaving out words
-    that only frame the time: an article lacking one of the rest does not describe the event."""
+    that only frame the time or pick an occurrence ("previous"): an article lacking one of the rest
+    does not describe the event. With the question's wording, an acronym may be spelt out
+    ("NTSB": National Transportation Safety Board) and a modifier dropped before a word the
+    article has ("the stock market" written "the market")."""
     stems = _stem_set(text)
-    return [t for t in dict.fromkeys(x.lower() for x in event_terms)
-            if t not in _FRAME_WORDS and not any(_term_match(t, s) for s in stems)]
+    terms = list(dict.fromkeys(x.lower() for x in event_terms))
+    found = {t for t in terms if _matching(t, stems)}
+    out = []
+    for t in terms:
+        if t in found or t in _FRAME_WORDS or t in _SELECTORS:
+            continue
+        if question is not None and t in question.acronyms and _spelt_out(text, t):
+            continue
+        if question is not None and t not in question.names:
+            words = question.words
+            if any(words[i + 1] in found and words[i + 1] not in question.names
+                   for i, x in enumerate(words[:-1]) if x == t):
+                continue
+        out.append(t)
+    return out
+
+
+_ACRONYM_SKIP = frozenset("of and the for on in".split())
+
+
+def _spelt_out(text: str, acronym: str) -> bool:
+    """True when capitalised words of text spell the acronym with their initials."""
+    for m in re.finditer(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|on|in)\b)*\s+){1,7}[A-Z][\w'-]*",
+                         normalize_quotes(text)):
+        initials = "".join(w[0] for w in m.group().split() if w not in _ACRONYM_SKIP).lower()
+        if acronym in initials:
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _own_matches(body: str, published: date | None, terms: tuple[str, ...]) -> list[frozenset[str]]:
+    """For each sentence of the article, the event words it names."""
+    _, _, _, stems, _ = _article(body, published)
+    vocab = _stem_set(body)
+    hits = {t: _matching(t, vocab) for t in terms}
+    return [frozenset(t for t in terms if not hits[t].isdisjoint(st)) for st in stems]
+
+
+@lru_cache(maxsize=64)
+def _article_carry(body: str, published: date | None, terms: tuple[str, ...]
+                   ) -> list[tuple[frozenset[str], int] | None]:
+    """For each sentence of the article, the event words its anaphoric subject carries from the
+    sentence before it in the same paragraph, and where that subject stands (None: no carry).
+    A pronoun ("They have rehearsed ...", "But she died ...") carries all of them; a noun
+    ("The decision was taken ...") only when it takes the event up."""
+    _, sentences, _, _, norm = _article(body, published)
+    own = _own_matches(body, published, terms)
+    out: list[tuple[frozenset[str], int] | None] = [None] * len(sentences)
+    for i in range(1, len(sentences)):
+        a, b = sentences[i - 1]
+        if "\n" in norm[a:b] or not own[i - 1]:
+            continue  # another line, another paragraph
+        a2, b2 = sentences[i]
+        m = _ANAPHORIC_SUBJECT.match(norm, a2) or _CONJ_PRONOUN.match(norm, a2)
+        if not m:
+            continue
+        if m.group("pron") or m.group("det") in _PERSONAL or _event_anaphor(m.group("head"), list(terms)):
+            head = m.start("head") if m.group("head") else m.start("pron")
+            out[i] = (own[i - 1] - own[i], head)
+    return out
+
+
+_CONJ_PRONOUN = re.compile(r"\s*[\"“]?(?:But|And|So|Yet|Then)\s+(?P<pron>he|she|it|they)\b(?P<det>)(?P<head>)")
+_VERBLIKE_END = ("ed", "ing")
+
+
+def _verb_like(word: str) -> bool:
+    return word in _FRAME_WORDS or word in _IRREGULAR or word in _IRREGULAR_BASES or word.endswith(_VERBLIKE_END)
+
+
+def _modifiers(question: WhenQuestion, terms: list[str]) -> set[str]:
+    """Question words directly before another content word that is not a verb: "world" of "world
+    title", "reading" of "reading room". A sentence naming only these does not name the event."""
+    words, names = question.words, question.names
+    out = set()
+    for k, (x, y) in enumerate(zip(words, words[1:])):
+        if x not in terms or y not in terms or x in names or y in names or _verb_like(y):
+            continue
+        if _verb_like(x) and k > 0 and (_verb_like(words[k - 1]) or words[k - 1] in _AUXILIARIES):
+            continue  # "start raking oysters": a verb and its object, not "the reading room"
+        out.add(x)
+    return out
+
+
+_SUBJECT_SKIP = frozenset("the a an its his her their this that these those".split())
+_AUXILIARIES = frozenset("did does do was were is are will would shall should must can could has have had "
+                         "might may".split())
+
+
+def _subject_head(question: WhenQuestion, terms: list[str]) -> str | None:
+    """The head noun of the question's subject when it is a common noun: "room" of "when will the
+    Thornby Wick reading room reopen"; None for a name ("when did Ardessa default")."""
+    words = list(question.words)
+    if words and words[0] == "when":
+        words = words[1:]
+    if not words or words[0] not in _AUXILIARIES:
+        return None
+    phrase = []
+    rest = words[1:]
+    for k, w in enumerate(rest):
+        if w in _SUBJECT_SKIP and not phrase:
+            continue
+        nxt = rest[k + 1] if k + 1 < len(rest) else ""
+        if w not in terms or _verb_like(w) and not (nxt in terms and not _verb_like(nxt)):
+            break  # (a participle before a noun is its modifier: "the reading room", "the recalled jars")
+        phrase.append(w)
+    if len(phrase) < 1 or phrase[-1] in question.names or phrase[-1] in _SELECTORS:
+        return None
+    return phrase[-1]
+
+
+_DET_SUBJECT = re.compile(r"\s*[\"“]?(?:The|This|These|Those|That|Its|Their|His|Her)\s+(?:[a-z][\w-]*\s+){0,2}?"
+                          r"(?P<head>[a-z][\w-]*)\s+(?:will|would|is|are|was|were|has|have|had|must|should|"
+                          r"could|can|may|might|[a-z]+ed|[a-z]+s)\b")
+
+
+def _other_subject(text: str, start: int, stems: set[str], subject: str | None, terms: list[str]) -> bool:
+    """True when the sentence opens with a common-noun subject that is none of the question's words
+    nor an event noun, and does not name the question's subject: "The shop will close briefly and
+    reopen on 14 March" is about the shop, not "the reading room" of the question."""
+    if subject is None or any(_term_match(subject, x) for x in stems):
+        return False
+    m = _DET_SUBJECT.match(text, start)
+    if not m:
+        return False
+    head = m.group("head").lower()
+    return not any(_term_match(t, _stem(head)) for t in terms) and not _event_anaphor(head, terms)
+
+
+def sentence_coverage(body: str, title: str, span: tuple[int, int], event_terms: list[str],
+                      weights: dict[str, float] | None = None, context: float = 0.5) -> float:
+    """The weighted share of the event words that body[span[0]:span[1]] holds (stems and prefixes
+    match: "died" for "die", "piloted" for "pilot"); words found only elsewhere in the article or
+    its title count ``context``."""
+    terms = list(dict.fromkeys(t.lower() for t in event_terms))
+    if not terms:
+        return 0.0
+    here = _span_stems(body, span[0], span[1])
+    vocab = _stem_set(body)
+    elsewhere = _present_terms(title + "\n" + body, tuple(terms))
+    total = got = 0.0
+    for t in terms:
+        w = weights.get(t, 1.0) if weights else 1.0
+        total += w
+        if not _matching(t, vocab).isdisjoint(here):
+            got += w
+        elif t in elsewhere:
+            got += context * w
+    return got / total if total else 0.0
+
+
+@lru_cache(maxsize=16384)
+def _span_stems(body: str, lo: int, hi: int) -> frozenset[str]:
+    return frozenset(x for _, x in _tokens(body, lo, hi))
+
+
+@lru_cache(maxsize=64)
+def _present_terms(text: str, terms: tuple[str, ...]) -> frozenset[str]:
+    stems = _stem_set(text)
+    return frozenset(t for t in terms if _matching(t, stems))
 
 
 def range_start(body: str, e: TimeExpression, published: date | None = None) -> TimeExpression | None:
