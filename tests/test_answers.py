@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
 from bot.evaluate import is_correct
+from bot.ingest.records import ArticleDraft
 from bot.settings import PROJECT_ROOT
 
 SEED_QUESTIONS = [
@@ -112,3 +114,18 @@ async def test_removed_article_is_no_longer_answered(library) -> None:
     assert removed is not None
     answer = await library.ask("!who said mission accomplished")
     assert not answer.found
+
+
+def test_when_quotes_the_dated_neighbour_sentence_with_the_event() -> None:
+    from bot.answer.when import _passage_with
+    from bot.nlp.timex import find_time_expressions
+    from bot.store.records import ArticleInfo, PassageRecord
+
+    body = ("The harbour board agreed on a new berthing levy for cruise ships. "
+            "The charge will apply from June 1, the board said.\n\nOperators were not consulted.")
+    info = ArticleInfo(1, 0, "Levy", "levy.txt", None, None, None, date(2024, 5, 6), None, False)
+    event = PassageRecord(1, info, 0, body[:65], 0, 65)
+    expr = next(e for e in find_time_expressions(body, date(2024, 5, 6)) if "June" in e.text)
+    passage = _passage_with(body, event, expr)
+    assert passage.startswith("The harbour board agreed") and passage.endswith("the board said.")
+    assert _passage_with(body, PassageRecord(2, info, 1, body[66:116], 66, 116), expr) == body[66:116]

@@ -17,6 +17,7 @@ except words that only frame the time (start, end, take place, next, first, ...)
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,8 @@ COVERAGE_MARGIN = 0.45
 FOLLOW_MARGIN = 0.2
 # Passages this far below the threshold are read again with stems before being given up.
 NEAR_MISS = 0.15
+# The event's sentence and a neighbouring dated one are quoted together up to this length.
+MAX_JOINED_PASSAGE = 900
 
 
 def _pick(candidates: list[tuple[PassageRecord, float, str, str]], terms: list[str],
@@ -89,6 +92,20 @@ def _pick(candidates: list[tuple[PassageRecord, float, str, str]], terms: list[s
     return record, choose_from_ranked(body, ranked, record.article.published, question)
 
 
+def _passage_with(body: str, record: PassageRecord, expr: TimeExpression) -> str:
+    """The passage the answer rests on: the event's sentence, and the dated sentence when the date
+    came from a neighbour ("The reduction will apply from June 1")."""
+    if not body or record.start <= expr.start < record.end:
+        return record.text
+    dated = next((s for s in split_passages(body) if s.start <= expr.start < s.end), None)
+    if dated is None:
+        return record.text
+    start, end = min(record.start, dated.start), max(record.end, dated.end)
+    if end - start <= MAX_JOINED_PASSAGE:
+        return re.sub(r"\s*\n\s*", " ", body[start:end])
+    return dated.text
+
+
 async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | None) -> Answer:
     """The time expression dating the event, from the passage that describes it."""
     terms = query_terms(text)
@@ -124,7 +141,8 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     if picked is not None:
         record, expr = picked
         return Answer(
-            question, "when", True, expr.text, date=expr.iso, passage=record.text,
+            question, "when", True, expr.text, date=expr.iso,
+            passage=_passage_with(bodies.get(record.article.id) or "", record, expr),
             article=ArticleRef.of(record.article),
             details={"expression": expr.text, "value": expr.value, "granularity": expr.granularity,
                      "kind": expr.kind},
