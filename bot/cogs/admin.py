@@ -56,6 +56,13 @@ def split_urls(text: str) -> list[str] | None:
     return urls if words and len(urls) == len(words) else None
 
 
+def _take_flag(text: str, flag: str) -> tuple[str, bool]:
+    """The text without a `--flag` word, and whether it was there."""
+    words = text.split(" ")
+    kept = [w for w in words if w.strip().lower() != flag]
+    return " ".join(kept).strip(), len(kept) != len(words)
+
+
 class Admin(commands.Cog):
     """Curate this server's library (Manage Server or the admin role)."""
 
@@ -79,6 +86,7 @@ class Admin(commands.Cog):
     async def add(self, ctx: commands.Context, file: discord.Attachment | None = None, *, text: str = "") -> None:
         """Add articles: a URL, attached .txt/.md/.html files, or `title | text`."""
         guild = guild_key(ctx.guild)
+        text, breaking = _take_flag(text, "--breaking")
         attachments = list(ctx.message.attachments) if ctx.interaction is None else [file] if file else []
         urls = split_urls(text) if text.strip() else None
         if not attachments and not text.strip():
@@ -87,13 +95,20 @@ class Admin(commands.Cog):
         if ctx.interaction is not None:
             await ctx.defer()  # pages can take seconds; an interaction must be answered within three
         lines: list[str] = []
+
+        async def done(report: ImportReport) -> None:
+            line = describe(report)
+            if breaking and report.status == "added" and report.article is not None:
+                line += await self._announce(report.article.id, guild)
+            lines.append(line)
+
         for attachment in attachments[:MAX_ITEMS]:
-            lines.append(describe(await self._add_attachment(attachment, guild)))
+            await done(await self._add_attachment(attachment, guild))
         if len(attachments) > MAX_ITEMS:
             lines.append(f"⚠️ only the first {MAX_ITEMS} files were read")
         if urls:
             for url in urls[:MAX_ITEMS]:
-                lines.append(describe(await self.library.add_url(url, guild)))
+                await done(await self.library.add_url(url, guild))
             if len(urls) > MAX_ITEMS:
                 lines.append(f"⚠️ only the first {MAX_ITEMS} URLs were fetched")
         elif "|" in text:
@@ -101,11 +116,21 @@ class Admin(commands.Cog):
             if not title.strip() or not body.strip():
                 lines.append(USAGE.format(p=ctx.clean_prefix))
             else:
-                lines.append(describe(await self.library.add_text(title.strip(), body.strip(), guild,
-                                                                  source="discord")))
+                await done(await self.library.add_text(title.strip(), body.strip(), guild, source="discord"))
         elif text.strip():
             lines.append(USAGE.format(p=ctx.clean_prefix))
         await send_lines(ctx, lines)
+
+    async def _announce(self, article_id: int, guild: int) -> str:
+        """Flag a just-added article as breaking news through the alerts cog; a note for the reply."""
+        alerts = self.bot.get_cog("Alerts")
+        if alerts is None:
+            return " · not announced: alerts are not running"
+        try:
+            queued = await alerts.announce(article_id, guild)  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - the add itself succeeded; say why the alert did not
+            return f" · not announced: {exc}"
+        return " · breaking-news alert sent" if queued else " · flagged as breaking news"
 
     async def _add_attachment(self, attachment: discord.Attachment, guild: int) -> ImportReport:
         name = attachment.filename

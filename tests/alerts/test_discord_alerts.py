@@ -230,6 +230,19 @@ async def test_breaking_flag_by_hand_posts_once(discord_bot, feed_server) -> Non
     assert (await bot.library.store.get_article(article, alpha.id))[0].breaking
 
 
+async def test_add_with_breaking_flag_stores_and_announces_once(discord_bot, feed_server) -> None:
+    bot = discord_bot
+    (alpha, _beta), _url = await setup_two_servers(bot, feed_server)
+    reply = await say(bot, alpha, "!add Gas leak shuts Mill Lane | Mill Lane is closed after a gas leak, police said. --breaking")
+    assert "breaking-news alert sent" in reply
+    news = channel(alpha, "news")
+    assert [discord.Embed.from_dict(p["embeds"][0]).title for p in posts_in(bot, news)] == ["Gas leak shuts Mill Lane"]
+    [listed] = (await bot.library.ask("!articles", alpha.id)).hits[:1]
+    stored = (await bot.library.store.get_article(listed.article.id, alpha.id))[0]
+    assert stored.breaking and stored.title == "Gas leak shuts Mill Lane"
+    assert "--breaking" not in (await bot.library.store.article_body(stored.id))
+
+
 async def test_keyword_subscription_sends_a_dm(discord_bot, feed_server, clock) -> None:
     bot = discord_bot
     (alpha, _beta), _url = await setup_two_servers(bot, feed_server)
