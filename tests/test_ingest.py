@@ -102,3 +102,14 @@ async def test_second_import_of_the_seed_is_a_duplicate(library, seed_corpus: Pa
     reports = await library.import_paths([seed_corpus])
     assert [r.status for r in reports] == ["duplicate"]
     assert await library.store.count_articles() == before == 1
+
+
+def test_quotations_in_a_paragraph_that_lost_its_breaks_are_still_found() -> None:
+    from bot.ingest.records import ArticleDraft, prepare
+
+    body = " ".join(f"“Step {i} of the plan is {'really ' * 20}needed,” said Ada Lindqvist." for i in range(50))
+    prepared = prepare(ArticleDraft("Plan", body, "plan.txt"))
+    assert len(body) > 6_000  # one paragraph longer than any news paragraph
+    assert len(prepared.quotes) == 50
+    assert {q.canonical for q, _ in prepared.quotes} == {"Ada Lindqvist"}
+    assert all(body[q.start:q.end] == q.text for q, _ in prepared.quotes)

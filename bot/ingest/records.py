@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.nlp.passages import Span, split_passages
@@ -17,7 +17,8 @@ log = logging.getLogger(__name__)
 MAX_BODY_CHARS = 500_000
 # Longest sentence and paragraph searched for quotations; news prose stays far below both.
 MAX_QUOTE_SENTENCE = 1_500
-MAX_QUOTE_PARAGRAPH = 6_000  # a long feature is ~50k characters; more is a dump, not an article
+MAX_QUOTE_PARAGRAPH = 6_000
+QUOTE_CHUNK = 3_000  # overlong paragraphs are read this much at a time  # a long feature is ~50k characters; more is a dump, not an article
 
 
 class IngestError(Exception):
@@ -61,23 +62,45 @@ def _passage_of(offset: int, passages: list[Span]) -> int | None:
     return None
 
 
-def _blank_overlong(body: str, passages: list[Span]) -> str:
-    """The body with sentences and paragraphs far longer than news prose blanked out (same length,
-    so offsets hold): the attribution rules look around each speech verb, which on a hostile
-    run-on of thousands of verbs would take minutes. Real quotations there are lost, and logged."""
-    spans = [(p.start, p.end) for p in passages if p.end - p.start > MAX_QUOTE_SENTENCE]
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = re.sub(r"\S", " ", text[start:end])
+    return "".join(chars)
+
+
+def _find_quotes(body: str, passages: list[Span]) -> list[Quote]:
+    """Quotations of the body, with run-on text kept from the attribution rules.
+
+    The rules look around each speech verb within a paragraph, so a hostile paragraph of
+    thousands of verbs would take minutes. Sentences longer than any news sentence are blanked
+    (same length, so offsets hold); paragraphs longer than news paragraphs (pasted text that lost
+    its breaks) are read in sentence-aligned chunks, losing only pronouns across chunk edges."""
+    long_sentences = [(p.start, p.end) for p in passages if p.end - p.start > MAX_QUOTE_SENTENCE]
+    long_paragraphs = []
     paragraph_start = 0
     for match in re.finditer(r"\n\s*\n|\Z", body):
         if match.start() - paragraph_start > MAX_QUOTE_PARAGRAPH:
-            spans.append((paragraph_start, match.start()))
+            long_paragraphs.append((paragraph_start, match.start()))
         paragraph_start = match.end()
-    if not spans:
-        return body
-    log.warning("skipping quotations in %d overlong stretches of text", len(spans))
-    chars = list(body)
-    for start, end in spans:
-        chars[start:end] = re.sub(r"\S", " ", body[start:end])
-    return "".join(chars)
+    if long_sentences:
+        log.warning("skipping quotations in %d overlong sentences", len(long_sentences))
+    text = _blank(body, long_sentences)
+    if not long_paragraphs:
+        return extract_quotes(text)
+    quotes = extract_quotes(_blank(text, long_paragraphs))
+    for p_start, p_end in long_paragraphs:
+        inside = [s for s in passages if p_start <= s.start < p_end]
+        chunk_start = p_start
+        while inside:
+            chunk = [inside.pop(0)]
+            while inside and inside[0].end - chunk_start <= QUOTE_CHUNK:
+                chunk.append(inside.pop(0))
+            chunk_end = chunk[-1].end
+            quotes += [replace(q, start=q.start + chunk_start, end=q.end + chunk_start)
+                       for q in extract_quotes(text[chunk_start:chunk_end])]
+            chunk_start = inside[0].start if inside else chunk_end
+    return sorted(quotes, key=lambda q: q.start)
 
 
 def prepare(draft: ArticleDraft) -> PreparedArticle:
@@ -90,7 +113,7 @@ def prepare(draft: ArticleDraft) -> PreparedArticle:
         raise IngestError(f"too large ({len(draft.body):,} characters; the limit is {MAX_BODY_CHARS:,})")
     passages = split_passages(draft.body)
     try:
-        quotes = extract_quotes(_blank_overlong(draft.body, passages))
+        quotes = _find_quotes(draft.body, passages)
     except Exception:  # a rule bug must not cost the user the article itself
         log.exception("quotation extraction failed for %r", draft.title)
         quotes = []
