@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from contextlib import contextmanager
 from typing import Any
 
@@ -92,3 +93,29 @@ def make_interaction(
 async def invoke_slash(bot, interaction: discord.Interaction) -> None:  # noqa: ANN001
     """Run the interaction through the bot's command tree, as the gateway would."""
     await bot.tree._call(interaction)
+
+
+async def start_test_bot(bot: discord.Client) -> None:
+    """Run the bot's own setup as `run` would, without connecting; dpytest keeps its fake
+    members in the member cache, which needs the members intent."""
+    bot._connection._intents.members = True
+    bot._connection.member_cache_flags = discord.MemberCacheFlags.all()
+    await bot._async_setup_hook()
+    await bot.setup_hook()  # type: ignore[attr-defined]
+
+
+def record_sends(bot: discord.Client) -> list[dict[str, Any]]:
+    """Every message payload the bot sends that (dpytest's) Discord accepts, with its channel id;
+    also kept as bot.sent_payloads."""
+    sent: list[dict[str, Any]] = []
+    real_send = bot.http.send_message
+
+    async def recording_send(channel_id, *, params):  # noqa: ANN001 - dpytest's signature
+        channel = sys._getframe(1).f_locals.get("channel")  # noqa: F841 - dpytest reads its caller's frame
+        result = await real_send(channel_id, params=params)
+        sent.append({"channel_id": int(channel_id), **(params.payload or {})})
+        return result
+
+    bot.http.send_message = recording_send  # type: ignore[method-assign]
+    bot.sent_payloads = sent  # type: ignore[attr-defined]
+    return sent

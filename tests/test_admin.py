@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,9 @@ from bot.ingest import fetch as fetch_module
 from bot.library import Library
 from bot.render.embeds import DESCRIPTION_MAX, EMBED_TOTAL_MAX, answer_embeds, embed_batches
 from bot.settings import load_settings
-from tests.discord_helpers import RecordingAdapter, _new_id, invoke_slash, make_interaction, recording_adapter
+from tests.discord_helpers import (
+    RecordingAdapter, _new_id, invoke_slash, make_interaction, record_sends, recording_adapter, start_test_bot,
+)
 from tests.test_fetch import ARTICLE_HTML
 from tests.webserver import LocalWebServer, web_server  # noqa: F401 - fixture
 
@@ -57,10 +58,7 @@ class Server:
 @pytest_asyncio.fixture
 async def bot(library: Library):
     b = create_bot(settings=library.settings, library=library)
-    b._connection._intents.members = True
-    b._connection.member_cache_flags = discord.MemberCacheFlags.all()
-    await b._async_setup_hook()
-    await b.setup_hook()
+    await start_test_bot(b)
     dpytest.configure(b, guilds=["Newsroom", "Rival"], text_channels=["general"], voice_channels=0,
                       members=["editor", "reader"])
     config = dpytest.get_config()
@@ -71,16 +69,7 @@ async def bot(library: Library):
         await dpytest.add_role(editor, editors)
         servers.append(Server(guild, config.channels[i], editor, reader))
     b.servers = servers  # type: ignore[attr-defined]
-    sent: list[dict[str, Any]] = []
-    real_send = b.http.send_message
-
-    async def recording_send(channel_id, *, params):  # noqa: ANN001 - dpytest's signature
-        channel = sys._getframe(1).f_locals.get("channel")  # noqa: F841 - dpytest looks for it
-        sent.append(params.payload or {})
-        return await real_send(channel_id, params=params)
-
-    b.http.send_message = recording_send  # type: ignore[method-assign]
-    b.sent_payloads = sent  # type: ignore[attr-defined]
+    record_sends(b)
     await dpytest.empty_queue()
     yield b
     for view in list(b._connection._view_store._synced_message_views.values()) + list(

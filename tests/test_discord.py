@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Any
 
-import discord
 import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
 from discord.ext import commands
 
 from bot.client import create_bot
-from tests.discord_helpers import invoke_slash, make_interaction, recording_adapter
+from tests.discord_helpers import invoke_slash, make_interaction, record_sends, recording_adapter, start_test_bot
 
 
 @pytest_asyncio.fixture
 async def bot(library):
     """The same bot `run` starts, with the test library, wired to dpytest's fake Discord."""
     b = create_bot(settings=library.settings, library=library)
-    # dpytest keeps its fake members in the member cache, which needs the members intent.
-    b._connection._intents.members = True
-    b._connection.member_cache_flags = discord.MemberCacheFlags.all()
-    await b._async_setup_hook()
-    await b.setup_hook()
+    await start_test_bot(b)
     dpytest.configure(b, guilds=["Newsroom"], text_channels=["general"], members=["reader"])
-    sent: list[dict[str, Any]] = []
-    real_send = b.http.send_message
-
-    async def recording_send(channel_id, *, params):  # noqa: ANN001 - dpytest's signature
-        # dpytest reads `channel` from its caller's frame; keep it visible from this one.
-        channel = sys._getframe(1).f_locals.get("channel")  # noqa: F841
-        sent.append(params.payload or {})
-        return await real_send(channel_id, params=params)
-
-    b.http.send_message = recording_send  # type: ignore[method-assign]
-    b.sent_payloads = sent  # type: ignore[attr-defined]
+    record_sends(b)
     yield b
     await dpytest.empty_queue()
 

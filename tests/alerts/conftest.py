@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import discord
 import discord.ext.test as dpytest
 import pytest
 import pytest_asyncio
@@ -19,6 +17,7 @@ from aiohttp import web
 
 from bot.library import Library
 from bot.settings import Settings
+from tests.discord_helpers import record_sends, start_test_bot
 
 DATA = Path(__file__).parent / "data"
 START = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)  # the feeds' items are from the morning of this day
@@ -156,26 +155,13 @@ async def discord_bot(alerts_library: Library, clock: Clock, monkeypatch: pytest
 
     monkeypatch.setattr(backend.FakeHttp, "create_role", _create_role)
     bot = create_bot(settings=alerts_library.settings, library=alerts_library)
-    bot._connection._intents.members = True
-    bot._connection.member_cache_flags = discord.MemberCacheFlags.all()
-    await bot._async_setup_hook()
-    await bot.setup_hook()
+    await start_test_bot(bot)
     # The cog as `run` loads it, but reading the test's clock and without fetching article pages.
     await bot.remove_cog("Alerts")
     cog = AlertsCog(bot, make_service(alerts_library, clock))
     await bot.add_cog(cog)
     dpytest.configure(bot, guilds=["Alpha", "Beta"], text_channels=["general", "news"], members=["reader", "editor"])
-    sent: list[dict[str, Any]] = []
-    real_send = bot.http.send_message
-
-    async def recording_send(channel_id, *, params):  # noqa: ANN001 - dpytest's signature
-        channel = sys._getframe(1).f_locals.get("channel")  # noqa: F841 - dpytest reads its caller's frame
-        result = await real_send(channel_id, params=params)
-        sent.append({"channel_id": int(channel_id), **(params.payload or {})})  # what Discord accepted
-        return result
-
-    bot.http.send_message = recording_send  # type: ignore[method-assign]
-    bot.sent_payloads = sent  # type: ignore[attr-defined]
+    record_sends(bot)
     bot.alerts_cog = cog  # type: ignore[attr-defined]
     yield bot
     await dpytest.empty_queue()

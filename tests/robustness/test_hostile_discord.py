@@ -5,17 +5,16 @@ within Discord's limits, and odd numbers get a usage line, not "something went w
 from __future__ import annotations
 
 import re
-import sys
 from typing import Any
 
 import discord
 import discord.ext.test as dpytest
-import pytest
 import pytest_asyncio
 from discord.ext.test import backend as dpy_backend
 
 from bot.client import create_bot
 from bot.library import Library
+from tests.discord_helpers import record_sends, start_test_bot
 
 MANAGE = discord.Permissions(manage_guild=True).value
 LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d{17,20}>")  # what Discord renders as a mention
@@ -24,24 +23,12 @@ LIVE_MENTION = re.compile(r"@(everyone|here)|<@[!&]?\d{17,20}>")  # what Discord
 @pytest_asyncio.fixture
 async def bot(library: Library):
     b = create_bot(settings=library.settings, library=library)
-    b._connection._intents.members = True
-    b._connection.member_cache_flags = discord.MemberCacheFlags.all()
-    await b._async_setup_hook()
-    await b.setup_hook()
+    await start_test_bot(b)
     dpytest.configure(b, guilds=["Newsroom"], text_channels=["general"], members=["editor"])
     config = dpytest.get_config()
     editors = dpy_backend.make_role("Editors", config.guilds[0], permissions=MANAGE)
     await dpytest.add_role(config.members[0], editors)
-    sent: list[dict[str, Any]] = []
-    real_send = b.http.send_message
-
-    async def recording_send(channel_id, *, params):  # noqa: ANN001 - dpytest's signature
-        channel = sys._getframe(1).f_locals.get("channel")  # noqa: F841 - dpytest reads its caller's frame
-        sent.append(params.payload or {})
-        return await real_send(channel_id, params=params)
-
-    b.http.send_message = recording_send  # type: ignore[method-assign]
-    b.sent_payloads = sent  # type: ignore[attr-defined]
+    record_sends(b)
     await dpytest.empty_queue()
     yield b
     await dpytest.empty_queue()
