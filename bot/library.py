@@ -8,8 +8,8 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +30,8 @@ from bot.store.repo import Store
 log = logging.getLogger(__name__)
 
 IMPORT_BATCH = 200  # articles per database transaction during bulk import
+PROCESS_POOL_MIN_FILES = 50  # below this, starting worker processes costs more than it saves
+IN_FLIGHT_PER_WORKER = 16  # prepared articles waiting to be stored, per worker: bounds memory
 ASK_CONCURRENCY = 4  # questions answered at once; the rest queue, so a burst cannot stall the event loop
 
 
@@ -66,8 +68,6 @@ def _storage_errors() -> Iterator[None]:
             reason = f"the database refused the change ({detail}); nothing was stored"
         log.warning("database write failed: %s", detail)
         raise StorageError(reason) from None
-PROCESS_POOL_MIN_FILES = 50  # below this, starting worker processes costs more than it saves
-IN_FLIGHT_PER_WORKER = 16  # prepared articles waiting to be stored, per worker: bounds memory
 
 
 @dataclass(frozen=True)
