@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
-from bot.answer.match import THRESHOLDS, Vocabulary, coverage
+from bot.answer.match import THRESHOLDS, StoredWords, Vocabulary, Words, coverage, term_weights
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.answer.parse import ALIASES, MAX_QUESTION_CHARS, parse
 from bot.answer.when import answer_when
@@ -14,12 +14,11 @@ from bot.answer.who import answer_who
 from bot.index.search import LibraryIndex
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms
-from bot.store.records import ArticleInfo, PassageRecord
+from bot.store.records import PassageRecord, QuoteRecord
 from bot.store.repo import Store
 
 PAGE_SIZE = 10
 MAX_ID = 2**63 - 1  # the largest id a database integer holds; larger numbers name nothing
-VOCABULARY_CACHE = 512  # articles whose word sets are kept for context coverage
 CANDIDATES = 20
 
 HELP = {
@@ -62,7 +61,6 @@ class Answerer:
         self.store = store
         self.index = index
         self.prefix = prefix
-        self._vocabularies: OrderedDict[tuple[int, object], Vocabulary] = OrderedDict()
 
     async def ask(self, question: str, guild_id: int | None = None) -> Answer:
         """Answer one question as typed ('!who said …'); guild_id limits what is visible."""
@@ -81,54 +79,70 @@ class Answerer:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def coverage(self, terms: Sequence[str], text: str, context: Vocabulary | None = None) -> float:
-        return coverage(terms, text, self.index.idf, self.index.size(), context)
+    def weights(self, terms: Sequence[str]) -> list[float]:
+        """The terms' weights for coverage, from the index as it is now: take them once a question."""
+        return term_weights(terms, self.index.idf, self.index.size())
+
+    def coverage(self, terms: Sequence[str], text: str, context: Words | None = None,
+                 weights: Sequence[float] | None = None) -> float:
+        return coverage(terms, text, self.index.idf, self.index.size(), context, weights)
+
+    async def read(self, name: str, *args: object) -> Any:
+        """One store read: through the worker-thread reader where there is one (SQLite, one thread
+        hop and no ORM), else the async store; both offer the same methods with the same results."""
+        reader = self.store.reader
+        if reader is not None:
+            return await asyncio.to_thread(getattr(reader, name), *args)
+        return await getattr(self.store, name)(*args)
 
     async def best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES,
                             context: str = "article") -> list[tuple[PassageRecord, float, float]]:
         """Candidate passages with (record, coverage, bm25), best first.
 
         context "article" counts words found elsewhere in the article at half weight, "title" only its title."""
-        hits, records = await self._search_passages(terms, k, guild_id)
+        hits, records, words = await self._search_passages(terms, k, guild_id, with_words=context == "article")
         found = [(records[i], score) for i, score in hits if i in records]
         if context == "article":
-            contexts = await self._article_vocabularies([r.article for r, _ in found])
+            contexts: dict[int, Words] = {aid: StoredWords(w) for aid, w in words.items()}
         else:
             contexts = {r.article.id: Vocabulary.of(r.article.title) for r, _ in found}
-        out = [(r, self.coverage(terms, r.text, contexts.get(r.article.id)), score) for r, score in found]
+        weights = self.weights(terms)
+        out = [(r, self.coverage(terms, r.text, contexts.get(r.article.id), weights), score) for r, score in found]
         out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
         return out
 
-    async def _search_passages(self, terms: Sequence[str], k: int, guild_id: int | None
-                               ) -> tuple[list[tuple[int, float]], dict[int, PassageRecord]]:
-        """Search and fetch the passages, in one worker-thread hop where the store allows it."""
+    async def search_quotes(self, terms: Sequence[str], k: int, guild_id: int | None
+                            ) -> tuple[list[tuple[int, float]], dict[int, QuoteRecord]]:
+        """The best-matching quotations and their records, in one worker-thread hop where the store allows it."""
         reader = self.store.reader
         if reader is None or not terms:
-            hits = await self.index.search("passages", terms, k, guild_id)
-            return hits, await self.store.passages([i for i, _ in hits])
+            hits = await self.index.search("quotes", terms, k, guild_id)
+            return hits, await self.store.quotes([i for i, _ in hits])
 
-        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, PassageRecord]]:
-            hits = self.index.search_blocking("passages", terms, k, guild_id)
-            return hits, reader.passages([i for i, _ in hits])
+        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, QuoteRecord]]:
+            hits = self.index.search_blocking("quotes", terms, k, guild_id)
+            return hits, reader.quotes([i for i, _ in hits])
 
         return await asyncio.to_thread(search_and_read)
 
-    async def _article_vocabularies(self, articles: Sequence[ArticleInfo]) -> dict[int, Vocabulary]:
-        """Words of each article (title and body), cached: articles never change once stored."""
-        # added_at is part of the key because SQLite may give a removed article's id to a new one.
-        missing = {a.id for a in articles if (a.id, a.added_at) not in self._vocabularies}
-        texts = await self.store.article_texts(missing)
-        out = {}
-        for a in articles:
-            key = (a.id, a.added_at)
-            if key not in self._vocabularies and a.id in texts:
-                self._vocabularies[key] = Vocabulary.of(texts[a.id])
-                while len(self._vocabularies) > VOCABULARY_CACHE:
-                    self._vocabularies.popitem(last=False)
-            if key in self._vocabularies:
-                self._vocabularies.move_to_end(key)
-                out[a.id] = self._vocabularies[key]
-        return out
+    async def _search_passages(self, terms: Sequence[str], k: int, guild_id: int | None, with_words: bool
+                               ) -> tuple[list[tuple[int, float]], dict[int, PassageRecord], dict[int, str]]:
+        """Search and fetch the passages (and their articles' word lists), in one worker-thread hop
+        where the store allows it."""
+        reader = self.store.reader
+        if reader is None or not terms:
+            hits = await self.index.search("passages", terms, k, guild_id)
+            records = await self.store.passages([i for i, _ in hits])
+            words = await self.store.article_vocabularies({r.article.id for r in records.values()}) if with_words else {}
+            return hits, records, words
+
+        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, PassageRecord], dict[int, str]]:
+            hits = self.index.search_blocking("passages", terms, k, guild_id)
+            records = reader.passages([i for i, _ in hits])
+            words = reader.article_vocabularies([r.article.id for r in records.values()]) if with_words else {}
+            return hits, records, words
+
+        return await asyncio.to_thread(search_and_read)
 
     # -- commands --------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
 from bot.nlp.tokens import tokenize
 
@@ -28,9 +29,7 @@ class Vocabulary:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = set(words)
-        self._by_head: dict[str, list[str]] = {}
-        for w in self.words:
-            self._by_head.setdefault(w[:MIN_PREFIX], []).append(w)
+        self._heads: dict[str, list[str]] | None = None  # built on the first inexact lookup
 
     @classmethod
     def of(cls, text: str) -> Vocabulary:
@@ -39,7 +38,34 @@ class Vocabulary:
     def __contains__(self, term: str) -> bool:
         if term in self.words:
             return True
-        return any(same_word(term, w) for w in self._by_head.get(term[:MIN_PREFIX], ()))
+        if self._heads is None:
+            self._heads = {}
+            for w in self.words:
+                self._heads.setdefault(w[:MIN_PREFIX], []).append(w)
+        return any(same_word(term, w) for w in self._heads.get(term[:MIN_PREFIX], ()))
+
+
+class Words(Protocol):
+    def __contains__(self, term: str) -> bool: ...
+
+
+class StoredWords:
+    """An article's stored word list (bot.nlp.tokens.word_list), checked as a Vocabulary of the same
+    words would check it, with substring searches instead of building the Vocabulary."""
+
+    def __init__(self, word_list: str) -> None:
+        self._text = f" {word_list} "
+
+    def __contains__(self, term: str) -> bool:
+        text, probe = self._text, " " + term
+        longest = len(term) + (4 if len(term) >= MIN_PREFIX else 0)  # same_word: up to four letters more
+        at = text.find(probe)
+        while at >= 0:
+            if text.find(" ", at + 1) - at - 1 <= longest:
+                return True
+            at = text.find(probe, at + 1)
+        # or a word that term extends by at most four letters, itself at least MIN_PREFIX long
+        return any(f" {term[:n]} " in text for n in range(max(MIN_PREFIX, len(term) - 4), len(term)))
 
 
 def term_weights(terms: Sequence[str], idf: Callable[[str], float], n_docs: int) -> list[float]:
@@ -50,14 +76,15 @@ def term_weights(terms: Sequence[str], idf: Callable[[str], float], n_docs: int)
 
 def coverage(
     terms: Sequence[str], text: str | Vocabulary, idf: Callable[[str], float], n_docs: int,
-    context: Vocabulary | None = None,
+    context: Words | None = None, weights: Sequence[float] | None = None,
 ) -> float:
-    """Weighted fraction of terms present in text (terms only in context count CONTEXT_WEIGHT)."""
+    """Weighted fraction of terms present in text (terms only in context count CONTEXT_WEIGHT);
+    ``weights`` are term_weights(terms, idf, n_docs) when the caller has them already."""
     if not terms:
         return 0.0
     vocab = text if isinstance(text, Vocabulary) else Vocabulary.of(text)
     total = got = 0.0
-    for term, weight in zip(terms, term_weights(terms, idf, n_docs)):
+    for term, weight in zip(terms, weights if weights is not None else term_weights(terms, idf, n_docs)):
         total += weight
         if term in vocab:
             got += weight

@@ -118,7 +118,7 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
             # still make the passage cover the event.
             aid = record.article.id
             if aid not in bodies:
-                bodies[aid] = await ctx.store.article_body(aid) or ""
+                bodies[aid] = await ctx.read("article_body", aid) or ""
             if bodies[aid]:
                 cov = max(cov, sentence_coverage(bodies[aid], record.article.title or "",
                                                  (record.start, record.end), terms, weights))
@@ -134,7 +134,7 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
             break
         aid = record.article.id
         if aid not in bodies:
-            bodies[aid] = await ctx.store.article_body(aid) or ""
+            bodies[aid] = await ctx.read("article_body", aid) or ""
         pool.append((record, cov, record.article.title or "", bodies[aid] or record.text))
     picked = await asyncio.to_thread(_pick, pool, terms, analyse_question(text), weights)
 

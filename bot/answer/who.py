@@ -59,16 +59,16 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     """The speaker of the words: quotations first, then the sentences that hold the words."""
     terms = query_terms(text)
     threshold = THRESHOLDS["who"]
-    hits = await ctx.index.search("quotes", terms, CANDIDATES, guild_id)
-    quotes = await ctx.store.quotes([i for i, _ in hits])
+    hits, quotes = await ctx.search_quotes(terms, CANDIDATES, guild_id)
+    weights = ctx.weights(terms)
     scored: list[tuple[QuoteRecord, float, float]] = []
     around: dict[int, float] = {}
     for qid, score in hits:
         q = quotes.get(qid)
         if q is not None:
-            scored.append((q, ctx.coverage(terms, q.text), score))
+            scored.append((q, ctx.coverage(terms, q.text, weights=weights), score))
             # equal quotations ("long overdue" said by two people) are told apart by their sentences
-            around[q.id] = ctx.coverage(terms, q.passage_text) if q.passage_text else 0.0
+            around[q.id] = ctx.coverage(terms, q.passage_text, weights=weights) if q.passage_text else 0.0
     scored.sort(key=lambda r: (-round(r[1], 6), -round(around[r[0].id], 6), -r[2]))
     unattributed: QuoteRecord | None = None
     if scored and scored[0][1] >= threshold:
@@ -103,18 +103,19 @@ async def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, thresho
     if not candidates:
         return [], None
     best_cov = candidates[0][1]
+    weights = ctx.weights(terms)
     for record, cov, _ in candidates:
         if cov < best_cov - TIE:
             break
         if _polarity_clash(terms, text, record.text):
             continue  # the sentence says the opposite
-        if ctx.coverage(terms, record.text) < max(OWN_WORDS, threshold - CONTEXT_SLACK):
+        if ctx.coverage(terms, record.text, weights=weights) < max(OWN_WORDS, threshold - CONTEXT_SLACK):
             continue  # the words are the article's, not this sentence's
-        inside = [q for q in await ctx.store.article_quotes(record.article.id)
+        inside = [q for q in await ctx.read("article_quotes", record.article.id)
                   if q.canonical and (q.passage_id == record.id or (q.start < record.end and q.end > record.start))]
         if inside:
             # the quotation sharing most of the question's words; the earliest on a tie
-            best = max(inside, key=lambda q: (round(ctx.coverage(terms, q.text), 6), -q.start))
+            best = max(inside, key=lambda q: (round(ctx.coverage(terms, q.text, weights=weights), 6), -q.start))
             return [best], record
     return [], candidates[0][0]
 

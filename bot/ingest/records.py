@@ -10,7 +10,7 @@ from datetime import date
 
 from bot.nlp.passages import Span, split_passages
 from bot.nlp.quotes import Quote, extract_quotes
-from bot.nlp.tokens import normalize_quotes
+from bot.nlp.tokens import article_text, normalize_quotes, word_list
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class PreparedArticle:
     content_hash: str
     passages: list[Span] = field(default_factory=list)
     quotes: list[tuple[Quote, int | None]] = field(default_factory=list)  # (quote, passage index)
+    vocabulary: str = ""  # bot.nlp.tokens.word_list of title and body
 
 
 def content_hash(body: str) -> str:
@@ -118,4 +119,5 @@ def prepare(draft: ArticleDraft) -> PreparedArticle:
         log.exception("quotation extraction failed for %r", draft.title)
         quotes = []
     with_passages = [(q, _passage_of(q.start, passages)) for q in quotes]
-    return PreparedArticle(draft, content_hash(draft.body), passages, with_passages)
+    return PreparedArticle(draft, content_hash(draft.body), passages, with_passages,
+                           word_list(article_text(draft.title, draft.body)))

@@ -37,6 +37,16 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(_POSSESSIVE.sub("", text))
 
 
+def word_list(text: str) -> str:
+    """The distinct tokens of text, sorted and space-separated: an article's stored vocabulary."""
+    return " ".join(sorted(set(tokenize(text))))
+
+
+def article_text(title: str, body: str) -> str:
+    """Title and body as one text, the way passages are judged in their article's context."""
+    return f"{title}\n{body}"
+
+
 def query_terms(text: str) -> list[str]:
     """Tokens of a question without stop words; falls back to all tokens if nothing is left."""
     tokens = tokenize(text)

@@ -1,9 +1,10 @@
-"""A blocking read path for the one query on every question's path, for use inside worker threads.
+"""A blocking read path for the queries on every question's path, for use inside worker threads.
 
-aiosqlite hops to its own thread four times per query (cursor, execute, fetch, close); at
-hundreds of thousands of passages that costs more than the search itself. Worker threads that
-already run the index search read passages through their own read-only sqlite3 connection in
-the same hop. Other databases go through the async store instead.
+aiosqlite hops to its own thread four times per query (cursor, execute, fetch, close) and the ORM
+adds a millisecond more; at hundreds of thousands of passages that costs more than the search
+itself. Worker threads that already run the index search read passages, quotations and article
+words through their own read-only sqlite3 connection in the same hop. Each method has a twin of
+the same name and result on bot.store.repo.Store, which other databases go through.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from datetime import date, datetime
 
 from sqlalchemy.engine import make_url
 
-from bot.store.records import ArticleInfo, PassageRecord
+from bot.nlp.tokens import article_text, word_list
+from bot.store.records import ArticleInfo, PassageRecord, QuoteRecord
 
 _ARTICLE = "a.id, a.guild_id, a.title, a.source, a.url, a.category, a.author, a.published, a.added_at, a.breaking"
 
@@ -61,6 +63,44 @@ class PassageReader:
         ).fetchall()
         out = {}
         for r in rows:
-            info = ArticleInfo(r[5], r[6], r[7], r[8], r[9], r[10], r[11], _date(r[12]), _datetime(r[13]), bool(r[14]))
-            out[r[0]] = PassageRecord(r[0], info, r[1], r[2], r[3], r[4])
+            out[r[0]] = PassageRecord(r[0], _info(r[5:]), r[1], r[2], r[3], r[4])
         return out
+
+    def _quotes(self, where: str, params: list, order: str = "") -> list[QuoteRecord]:
+        rows = self._connection().execute(
+            f"SELECT q.id, q.passage_id, p.text, q.text, q.speaker, q.canonical, q.method, q.is_person, "
+            f"q.start, q.\"end\", {_ARTICLE} FROM quotes q JOIN articles a ON a.id = q.article_id "
+            f"LEFT JOIN passages p ON p.id = q.passage_id WHERE {where} {order}",
+            params,
+        ).fetchall()
+        return [QuoteRecord(r[0], _info(r[10:]), r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
+                for r in rows]
+
+    def quotes(self, ids: Sequence[int]) -> dict[int, QuoteRecord]:
+        if not ids:
+            return {}
+        return {q.id: q for q in self._quotes(f"q.id IN ({','.join('?' * len(ids))})", list(ids))}
+
+    def article_quotes(self, article_id: int) -> list[QuoteRecord]:
+        return self._quotes("q.article_id = ?", [article_id], "ORDER BY q.start, q.id")
+
+    def article_body(self, article_id: int) -> str | None:
+        row = self._connection().execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
+        return row[0] if row else None
+
+    def article_vocabularies(self, ids: Sequence[int]) -> dict[int, str]:
+        """Each article's stored word list (bot.nlp.tokens.word_list of its title and body)."""
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        rows = self._connection().execute(
+            f"SELECT id, vocabulary, CASE WHEN vocabulary IS NULL THEN title END, "
+            f"CASE WHEN vocabulary IS NULL THEN body END FROM articles WHERE id IN ({','.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        return {r[0]: r[1] if r[1] is not None else word_list(article_text(r[2], r[3])) for r in rows}
+
+
+def _info(r: Sequence) -> ArticleInfo:
+    """An ArticleInfo from the columns of _ARTICLE, in order."""
+    return ArticleInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _date(r[7]), _datetime(r[8]), bool(r[9]))

@@ -34,6 +34,10 @@ class Article(Base):
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     content_hash: Mapped[str] = mapped_column(String(64))
     breaking: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The distinct words of title and body, space-separated (bot.nlp.tokens.word_list): every
+    # question checks its candidates' articles for words the passage lacks, and tokenising whole
+    # bodies per question cost more than the search itself.
+    vocabulary: Mapped[str | None] = mapped_column(Text, default=None)
 
     passages: Mapped[list[Passage]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Passage.seq"

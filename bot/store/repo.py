@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bot.ingest.records import PreparedArticle
+from bot.nlp.tokens import article_text, word_list
 from bot.store.db import create_schema, make_engine, make_sessionmaker
 from bot.store.fastread import PassageReader, sqlite_path
 from bot.store.models import (
@@ -153,7 +154,7 @@ class Store:
             {"guild_id": guild_id, "title": p.draft.title, "body": p.draft.body, "source": p.draft.source,
              "url": p.draft.url, "category": p.draft.category, "author": p.draft.author,
              "published": p.draft.published, "added_at": now, "content_hash": p.content_hash,
-             "breaking": p.draft.breaking}
+             "breaking": p.draft.breaking, "vocabulary": p.vocabulary or None}
             for p in items
         ]
         article_ids = list(await s.scalars(
@@ -328,14 +329,20 @@ class Store:
             out[row[0]] = PassageRecord(row[0], info, row[1], row[2], row[3], row[4])
         return out
 
-    async def article_texts(self, ids: Iterable[int]) -> dict[int, str]:
-        """Title and body of each article, for judging a passage in its context."""
+    async def article_vocabularies(self, ids: Iterable[int]) -> dict[int, str]:
+        """Each article's stored word list (bot.nlp.tokens.word_list of its title and body), for
+        judging a passage in its context; made from the text where a row lacks it."""
         ids = list(set(ids))
         if not ids:
             return {}
         async with self.engine.connect() as conn:
-            rows = (await conn.execute(select(Article.id, Article.title, Article.body).where(Article.id.in_(ids)))).all()
-        return {r[0]: f"{r[1]}\n{r[2]}" for r in rows}
+            rows = (await conn.execute(select(Article.id, Article.vocabulary).where(Article.id.in_(ids)))).all()
+            lacking = [r[0] for r in rows if r[1] is None]
+            texts = (await conn.execute(select(Article.id, Article.title, Article.body)
+                                        .where(Article.id.in_(lacking)))).all() if lacking else []
+        out = {r[0]: r[1] for r in rows if r[1] is not None}
+        out.update({r[0]: word_list(article_text(r[1], r[2])) for r in texts})
+        return out
 
     async def article_passages(self, article_id: int) -> list[PassageRecord]:
         async with self.sessions() as s:
@@ -371,7 +378,7 @@ class Store:
     async def article_quotes(self, article_id: int) -> list[QuoteRecord]:
         async with self.sessions() as s:
             rows = await s.scalars(
-                select(QuoteRow).where(QuoteRow.article_id == article_id).order_by(QuoteRow.start)
+                select(QuoteRow).where(QuoteRow.article_id == article_id).order_by(QuoteRow.start, QuoteRow.id)
                 .options(selectinload(QuoteRow.article), selectinload(QuoteRow.passage))
             )
             return self._quote_records(rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import sqlalchemy as sa
 from sqlalchemy import text
 
 from bot.settings import Settings
@@ -18,15 +19,26 @@ def url_of(db: str) -> str:
     return Settings(db=db).db_url
 
 
+def _columns_present(conn: sa.Connection) -> dict[str, set[str]]:
+    inspector = sa.inspect(conn)
+    return {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+
+
 async def dump(url: str, only: set[str] | None = None) -> dict[str, list[dict]]:
-    """Every row of every table (or of `only`), in primary-key order, datetimes in UTC."""
+    """Every row of every table (or of `only`), in primary-key order, datetimes in UTC; only the
+    columns the database has, so a database at an older revision can be dumped too."""
     engine = make_engine(url)
     out: dict[str, list[dict]] = {}
     try:
         async with engine.connect() as conn:
+            present = await conn.run_sync(_columns_present)
             for table in tables():
                 if only is not None and table.name not in only:
                     continue
+                have = present.get(table.name, set())
+                if not set(table.c.keys()) <= have:  # an older revision: read the columns it has
+                    table = sa.Table(table.name, sa.MetaData(), *(
+                        sa.Column(c.name, c.type, primary_key=c.primary_key) for c in table.columns if c.name in have))
                 out[table.name] = [row async for batch in read_rows(conn, table, 500) for row in batch]
     finally:
         await engine.dispose()

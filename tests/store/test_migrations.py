@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 import bot.store.feeds  # noqa: F401 - the alerts tables
 from bot.cli import main
 from bot.library import Library
+from bot.nlp.tokens import article_text, word_list
 from bot.settings import Settings
 from bot.store import migrate
 from bot.store.db import make_engine
@@ -124,7 +125,7 @@ async def test_a_new_database_is_migrated_to_the_newest_revision_matching_the_mo
     await store.close()
     engine = make_engine(url)
     try:
-        assert await migrate.current_revision(engine) == migrate.head_revision() == "0002"
+        assert await migrate.current_revision(engine) == migrate.head_revision() == "0003"
     finally:
         await engine.dispose()
     assert await _diff(url) == []  # the migrations make exactly the schema the models describe
@@ -145,7 +146,13 @@ async def test_upgrading_a_revision_1_database_keeps_every_row(database: str) ->
 
     library = await Library.open(Settings(db=database, index_path="none"))  # start-up upgrades it
     try:
-        assert await dump(url, REV1_TABLES) == before
+        after = await dump(url, REV1_TABLES)
+        # revision 3 filled in each article's words, with the tokeniser new articles go through
+        stored = [a.pop("vocabulary") for a in after["articles"]]
+        assert stored == [word_list(article_text(a["title"], a["body"])) for a in before["articles"]]
+        words = stored[0].split()
+        assert {"bridge", "harbour", "reopens", "noon"} <= set(words) and words == sorted(set(words))
+        assert after == before
         assert await library.store.generation() == 2
         assert (await library.ask("!search harbour bridge reopens")).found
         config = await library.store.guild_config(1_234_567_890_123_456_789)
@@ -175,7 +182,9 @@ async def test_a_database_made_by_create_all_before_migrations_is_adopted(databa
         assert await store.generation() == 2
     finally:
         await store.close()
-    assert await dump(url, REV1_TABLES) == before
+    after = await dump(url, REV1_TABLES)
+    assert all(a.pop("vocabulary") for a in after["articles"])
+    assert after == before
     assert await scalar_revision(url) == migrate.head_revision()
     assert await _diff(url) == []
 
@@ -210,9 +219,9 @@ async def test_downgrade_to_base_and_up_again(database: str) -> None:
     engine = make_engine(url)
     try:
         await migrate.upgrade(engine)
-        assert await migrate.downgrade(engine, "0001") == ("0002", "0001")
+        assert await migrate.downgrade(engine, "0001") == ("0003", "0001")
         assert await migrate.downgrade(engine, "base") == ("0001", None)
-        assert await migrate.upgrade(engine) == (None, "0002")
+        assert await migrate.upgrade(engine) == (None, "0003")
     finally:
         await engine.dispose()
     assert await _diff(url) == []
@@ -226,7 +235,7 @@ async def test_processes_starting_together_migrate_the_database_once(database: s
     finally:
         for e in engines:
             await e.dispose()
-    assert sorted(results, key=str) == [("0002", "0002")] * 3 + [(None, "0002")]
+    assert sorted(results, key=str) == [("0003", "0003")] * 3 + [(None, "0003")]
     assert await _diff(url) == []
 
 
@@ -237,6 +246,6 @@ def test_db_commands_upgrade_and_report_the_revision(tmp_path, capsys) -> None: 
     assert main(["--db", db, "db", "upgrade", "0001"]) == 0
     assert "upgraded (none) -> 0001" in capsys.readouterr().out
     assert main(["--db", db, "db", "upgrade"]) == 0
-    assert "upgraded 0001 -> 0002" in capsys.readouterr().out
+    assert "upgraded 0001 -> 0003" in capsys.readouterr().out
     assert main(["--db", db, "db", "current"]) == 0
-    assert "0002 (newest 0002; up to date)" in capsys.readouterr().out
+    assert "0003 (newest 0003; up to date)" in capsys.readouterr().out

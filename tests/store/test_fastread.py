@@ -1,0 +1,67 @@
+"""The worker-thread reader (raw sqlite3) and the async store answer the same reads with the same
+records, so questions are answered alike on SQLite and on a server database."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.ingest.records import ArticleDraft, prepare
+from bot.nlp.tokens import article_text, word_list
+from bot.settings import Settings
+from bot.library import Library
+from bot.store.fastread import PassageReader, sqlite_path
+from tests.store.helpers import url_of
+
+ARTICLES = [
+    ("Harbour bridge shuts", "\u201cThe harbour bridge will shut on Monday,\u201d said engineer Mara Lind. "
+     "Repairs take a week.\n\nShe said: \u201cFerries will run every hour.\u201d Traffic resumes Friday."),
+    ("Ferry strike ends", "Crews walked out on Tuesday. \u201cWe are back at work,\u201d union leader "
+     "Tom Okafor told reporters. Services resume at noon."),
+]
+
+
+async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # noqa: ANN001
+    db = str(tmp_path / "reads.db")
+    library = await Library.open(Settings(db=db, corpus_dir=tmp_path / "none", index_path="none"))
+    try:
+        added = [await library.add_text(title, body) for title, body in ARTICLES]
+        store = library.store
+        reader = PassageReader(sqlite_path(url_of(db)))
+        article_ids = [r.article.id for r in added]
+        passage_ids = [p for r in added for p in await _passage_ids(store, r.article.id)]
+        quote_ids = [q.id for aid in article_ids for q in await store.article_quotes(aid)]
+        assert len(passage_ids) >= 6 and len(quote_ids) >= 3
+
+        assert await asyncio.to_thread(reader.passages, passage_ids) == await store.passages(passage_ids)
+        assert await asyncio.to_thread(reader.quotes, quote_ids) == await store.quotes(quote_ids)
+        for aid in article_ids:
+            assert await asyncio.to_thread(reader.article_quotes, aid) == await store.article_quotes(aid)
+            assert await asyncio.to_thread(reader.article_body, aid) == await store.article_body(aid)
+        words = await store.article_vocabularies(article_ids)
+        assert await asyncio.to_thread(reader.article_vocabularies, article_ids) == words
+        assert words[article_ids[1]] == word_list(article_text(*ARTICLES[1]))
+        assert "okafor" in words[article_ids[1]].split() and "harbour" not in words[article_ids[1]].split()
+        assert await asyncio.to_thread(reader.quotes, [max(quote_ids) + 100]) == {}
+    finally:
+        await library.close()
+
+
+async def test_an_article_stored_without_its_words_gets_them_from_its_text(tmp_path) -> None:  # noqa: ANN001
+    """Rows written before the words were stored (or by another tool) are read from their text."""
+    db = str(tmp_path / "old.db")
+    library = await Library.open(Settings(db=db, corpus_dir=tmp_path / "none", index_path="none"))
+    try:
+        prepared = prepare(ArticleDraft(title=ARTICLES[0][0], body=ARTICLES[0][1], source="x.txt"))
+        prepared.vocabulary = ""  # stored as NULL
+        (result,) = await library.store.add_articles([prepared])
+        aid = result.article.id
+        reader = PassageReader(sqlite_path(url_of(db)))
+        expected = word_list(article_text(*ARTICLES[0]))
+        assert await library.store.article_vocabularies([aid]) == {aid: expected}
+        assert await asyncio.to_thread(reader.article_vocabularies, [aid]) == {aid: expected}
+    finally:
+        await library.close()
+
+
+async def _passage_ids(store, article_id: int) -> list[int]:  # noqa: ANN001
+    return [p.id for p in await store.article_passages(article_id)]
