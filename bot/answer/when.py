@@ -110,18 +110,18 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     """The time expression dating the event, from the passage that describes it."""
     terms = query_terms(text)
     weights = dict(zip(terms, term_weights(terms, ctx.index.idf, ctx.index.size())))
-    bodies: dict[int, str] = {}
+    found = await ctx.best_passages(terms, guild_id)
+    # Every article that may be read again below, in one read.
+    bodies: dict[int, str] = await ctx.read("article_bodies", [
+        r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS])
     candidates = []
-    for record, cov, _ in await ctx.best_passages(terms, guild_id):
-        if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"]:
+    for record, cov, _ in found:
+        body = bodies.get(record.article.id, "")
+        if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"] and body:
             # Search matches words as written; "fallen" for "falling" or "died" for "die" may
             # still make the passage cover the event.
-            aid = record.article.id
-            if aid not in bodies:
-                bodies[aid] = await ctx.read("article_body", aid) or ""
-            if bodies[aid]:
-                cov = max(cov, sentence_coverage(bodies[aid], record.article.title or "",
-                                                 (record.start, record.end), terms, weights))
+            cov = max(cov, sentence_coverage(body, record.article.title or "",
+                                             (record.start, record.end), terms, weights))
         if cov >= THRESHOLDS["when"]:
             candidates.append((record, cov))
     if not candidates:
@@ -132,10 +132,7 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     for record, cov in candidates:
         if cov < best_cov - COVERAGE_MARGIN:
             break
-        aid = record.article.id
-        if aid not in bodies:
-            bodies[aid] = await ctx.read("article_body", aid) or ""
-        pool.append((record, cov, record.article.title or "", bodies[aid] or record.text))
+        pool.append((record, cov, record.article.title or "", bodies.get(record.article.id) or record.text))
     picked = await asyncio.to_thread(_pick, pool, terms, analyse_question(text), weights)
 
     if picked is not None:

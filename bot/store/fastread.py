@@ -84,9 +84,13 @@ class PassageReader:
     def article_quotes(self, article_id: int) -> list[QuoteRecord]:
         return self._quotes("q.article_id = ?", [article_id], "ORDER BY q.start, q.id")
 
-    def article_body(self, article_id: int) -> str | None:
-        row = self._connection().execute("SELECT body FROM articles WHERE id = ?", [article_id]).fetchone()
-        return row[0] if row else None
+    def article_bodies(self, ids: Sequence[int]) -> dict[int, str]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        rows = self._connection().execute(
+            f"SELECT id, body FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        return dict(rows)
 
     def article_vocabularies(self, ids: Sequence[int]) -> dict[int, str]:
         """Each article's stored word list (bot.nlp.tokens.word_list of its title and body)."""

@@ -358,6 +358,13 @@ class Store:
         async with self.sessions() as s:
             return await s.scalar(select(Article.body).where(Article.id == article_id))
 
+    async def article_bodies(self, ids: Iterable[int]) -> dict[int, str]:
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        async with self.engine.connect() as conn:
+            return dict((await conn.execute(select(Article.id, Article.body).where(Article.id.in_(ids)))).all())
+
     def _quote_records(self, rows) -> list[QuoteRecord]:  # noqa: ANN001
         return [
             QuoteRecord(q.id, _info(q.article), q.passage_id, q.passage.text if q.passage else None, q.text,

@@ -36,7 +36,9 @@ async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # n
         assert await asyncio.to_thread(reader.quotes, quote_ids) == await store.quotes(quote_ids)
         for aid in article_ids:
             assert await asyncio.to_thread(reader.article_quotes, aid) == await store.article_quotes(aid)
-            assert await asyncio.to_thread(reader.article_body, aid) == await store.article_body(aid)
+        bodies = await store.article_bodies(article_ids + [max(article_ids) + 1])
+        assert bodies == {aid: await store.article_body(aid) for aid in article_ids}
+        assert await asyncio.to_thread(reader.article_bodies, article_ids + [max(article_ids) + 1]) == bodies
         words = await store.article_vocabularies(article_ids)
         assert await asyncio.to_thread(reader.article_vocabularies, article_ids) == words
         assert words[article_ids[1]] == word_list(article_text(*ARTICLES[1]))

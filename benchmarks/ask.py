@@ -1,0 +1,189 @@
+"""End-to-end benchmark: `!search`, `!who said` and `!when` through `python -m bot ask` on a synthetic
+library, against plain rank_bm25.BM25Okapi.get_top_n over the same passages, in one run.
+
+    python benchmarks/ask.py [--articles 5000] [--sentences 40] [--questions 100] [--work DIR]
+
+Articles are one sentence a paragraph (so passages = sentences) of Zipf-distributed pseudo-words;
+about one sentence in eight is a quotation with a named speaker and one in eight carries a date,
+so `!who said` and `!when` have something to find. The library is imported with
+`python -m bot import` (timed: passages per second), the bot's start-up is timed with a question
+that needs no search, and each kind of question is timed as a batch through `ask --json` with
+the start-up subtracted. Answers are checked against the generator (speaker, date) so a fast
+wrong answer does not pass for a fast one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a script: make `bot` and the sibling benchmark importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from search import pseudo_words  # noqa: E402
+
+from bot.nlp.tokens import query_terms, tokenize  # noqa: E402
+
+VOCAB = 60_000
+ZIPF_S = 1.07
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+class Library:
+    """A seeded synthetic library, with the answer to every question it asks."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        words = pseudo_words(VOCAB + 2_000, np.random.default_rng(seed))
+        self.vocab, names = words[:VOCAB], words[VOCAB:]
+        self.cum_weights = list(itertools.accumulate(1.0 / (i + 1) ** ZIPF_S for i in range(VOCAB)))
+        self.rank = {w: i for i, w in enumerate(self.vocab)}
+        self.speakers = [f"{names[2 * i].capitalize()} {names[2 * i + 1].capitalize()}" for i in range(400)]
+        self.sentences: list[str] = []
+        self.quotes: list[tuple[list[str], str]] = []  # (words quoted, speaker)
+        self.dated: list[tuple[list[str], str]] = []  # (event words, ISO date)
+
+    def _words(self, lo: int, hi: int) -> list[str]:
+        return self.rng.choices(self.vocab, cum_weights=self.cum_weights, k=self.rng.randint(lo, hi))
+
+    def article(self, n: int, sentences: int) -> str:
+        year, month, day = 2026, 1 + n % 12, 1 + n % 28
+        body = []
+        for _ in range(sentences):
+            ws = self._words(12, 28)
+            roll = self.rng.random()
+            if roll < 0.125:
+                speaker = self.rng.choice(self.speakers)
+                text = " ".join(ws).capitalize()
+                sent = f"\u201c{text},\u201d {speaker} said." if self.rng.random() < 0.5 else f"{speaker} said: \u201c{text}.\u201d"
+                self.quotes.append((ws, speaker))
+            elif roll < 0.25:
+                d = 1 + self.rng.randrange(28)
+                sent = f"{' '.join(ws).capitalize()} on {MONTHS[month - 1]} {d}, {year}."
+                self.dated.append((ws, f"{year}-{month:02d}-{d:02d}"))
+            else:
+                sent = " ".join(ws).capitalize() + "."
+            body.append(sent)
+            self.sentences.append(sent)
+        head = f"---\ntitle: Report number {n}\npublished: {year}-{month:02d}-{day:02d}\ncategory: World\n---\n"
+        return head + "\n\n".join(body) + "\n"
+
+    def words_from(self, ws: list[str], k: int) -> str:
+        """k distinct words of a sentence, rarer ones first, so a question names that sentence."""
+        rare = sorted(set(ws), key=lambda w: -self.rank[w])
+        return " ".join(rare[:k])
+
+
+def run(cmd: list[str], stdin: str | None = None) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"command failed: {' '.join(cmd[:6])}\n{proc.stderr[-2000:]}")
+    return elapsed, proc.stdout
+
+
+def okapi_per_question(sentences: list[str], questions: list[str]) -> tuple[float, float]:
+    """BM25Okapi's build time and mean get_top_n time on the bot's own tokens."""
+    from rank_bm25 import BM25Okapi
+
+    start = time.perf_counter()
+    okapi = BM25Okapi([tokenize(s) for s in sentences])
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    for q in questions:
+        okapi.get_top_n(query_terms(q), sentences, n=10)
+    return build, (time.perf_counter() - start) / len(questions)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--sentences", type=int, default=40, help="sentences (= passages) per article")
+    parser.add_argument("--questions", type=int, default=100, help="questions of each kind")
+    parser.add_argument("--okapi-questions", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--work", help="folder for the corpus and database (default: a temporary one)")
+    args = parser.parse_args(argv)
+
+    work = Path(args.work or tempfile.mkdtemp(prefix="newsbot-ask-bench-"))
+    corpus, db = work / "corpus", work / "bench.db"
+    corpus.mkdir(parents=True, exist_ok=True)
+    lib = Library(args.seed)
+    for n in range(args.articles):
+        (corpus / f"a{n:06d}.txt").write_text(lib.article(n, args.sentences), encoding="utf-8")
+    passages = len(lib.sentences)
+    print(f"... {passages:,} passages in {args.articles:,} articles under {work}", file=sys.stderr, flush=True)
+
+    py = [sys.executable, "-m", "bot", "--db", str(db)]
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    t_import, _ = run(py + ["import", str(corpus)])
+
+    rng = random.Random(args.seed + 1)
+    quotes = rng.sample(lib.quotes, min(args.questions, len(lib.quotes)))
+    dated = rng.sample(lib.dated, min(args.questions, len(lib.dated)))
+    batches = {
+        "search": [f"!search {lib.words_from(rng.choice(lib.quotes + lib.dated)[0], 4)}" for _ in range(args.questions)],
+        "who": [f"!who said {lib.words_from(ws, 5)}" for ws, _ in quotes],
+        "when": [f"!when {lib.words_from(ws, 5)}" for ws, _ in dated],
+    }
+    expected = {"who": [s for _, s in quotes], "when": [d for _, d in dated]}
+
+    startups = [run(py + ["ask", "--json"], "!help\n")[0] for _ in range(3)]
+    startup = statistics.median(startups)
+    results: dict[str, dict[str, Any]] = {}
+    for kind, questions in batches.items():
+        elapsed, out = run(py + ["ask", "--json"], "!help\n" + "".join(q + "\n" for q in questions))
+        answers = [json.loads(line) for line in out.splitlines() if line.startswith("{")][1:]
+        right = None
+        if kind in expected:
+            got = [(a.get("answer") if kind == "who" else a.get("date")) or "" for a in answers]
+            right = sum(e in g for e, g in zip(expected[kind], got)) / len(questions)
+        results[kind] = {"ms": max(elapsed - startup, 0.0) / len(questions) * 1e3, "right": right,
+                         "questions": questions}
+
+    print("... BM25Okapi on the same passages", file=sys.stderr, flush=True)
+    okapi_build, _ = None, None
+    okapi_ms = {}
+    all_questions = [re.sub(r"^!(search|who said|when) ", "", q) for r in results.values() for q in r["questions"]]
+    okapi_build, per_q = okapi_per_question(lib.sentences, all_questions[:: max(1, len(all_questions) // args.okapi_questions)])
+    for kind in results:
+        okapi_ms[kind] = per_q * 1e3
+
+    line = "-" * 78
+    print(f"{passages:,} passages, {args.articles:,} articles; bot through `python -m bot ask --json`, "
+          f"start-up subtracted")
+    print(line)
+    print(f"import (python -m bot import)      {t_import:8.1f} s   {passages / t_import:,.0f} passages/s")
+    print(f"bot start-up (open + load index)   {startup:8.2f} s   (median of {len(startups)})")
+    print(f"BM25Okapi build                    {okapi_build:8.2f} s")
+    print(line)
+    print(f"{'question':<12} | {'bot ms/question':>15} | {'BM25Okapi ms':>12} | {'speed-up':>8} | right")
+    for kind, r in results.items():
+        right = f"{r['right']:.0%}" if r["right"] is not None else "-"
+        ratio = okapi_ms[kind] / r["ms"] if r["ms"] > 0 else float("inf")
+        print(f"{'!' + kind:<12} | {r['ms']:>15.2f} | {okapi_ms[kind]:>12.1f} | {ratio:>7,.0f}x | {right}")
+    print(line)
+    print("BM25Okapi: get_top_n(10) over the same sentences with the bot's tokens; it only ranks, so its "
+          "time is the floor of what a who/when answer over it would cost.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
