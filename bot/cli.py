@@ -40,8 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--update-ratchet", action="store_true", help="raise the ratchet file to today's figures")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
 
-    bench = sub.add_parser("bench", help="search benchmark: this index against rank_bm25.BM25Okapi")
-    bench.add_argument("args", nargs="*", help="passed to benchmarks/search.py (e.g. --sizes 10000,100000)")
+    bench = sub.add_parser("bench", help="benchmarks against rank_bm25.BM25Okapi: the index, or `bench ask` "
+                                         "for questions through the bot")
+    bench.add_argument("args", nargs="*", help="passed to benchmarks/search.py (e.g. --sizes 10000,100000), "
+                                               "or after `ask` to benchmarks/ask.py (e.g. --articles 5000)")
 
     from bot.alerts.cli import add_subparsers as add_feeds_subparsers
     add_feeds_subparsers(sub)

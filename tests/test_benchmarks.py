@@ -1,0 +1,21 @@
+"""The end-to-end benchmark runs through `python -m bot bench ask` and checks its own answers."""
+
+from __future__ import annotations
+
+import re
+
+from bot.cli import main
+
+
+def test_bench_ask_prints_figures_for_each_question_kind_with_right_answers(tmp_path, capsys) -> None:  # noqa: ANN001
+    argv = ["bench", "ask", "--articles", "16", "--sentences", "8", "--questions", "6",
+            "--okapi-questions", "6", "--work", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "128 passages" in out
+    assert re.search(r"import \(python -m bot import\)\s+[\d.]+ s\s+[\d,]+ passages/s", out)
+    assert re.search(r"bot start-up .*\s[\d.]+ s", out)
+    rows = {m[0]: m for m in re.findall(r"^(!\w+)\s+\|\s+([\d.]+) \|\s+([\d.]+) \|\s+([\d,]+x|-) \| (\S+)$", out, re.M)}
+    assert set(rows) == {"!search", "!who", "!when"}
+    assert rows["!who"][4] == "100%" and rows["!when"][4] == "100%"  # the generator's speaker and date
+    assert (tmp_path / "bench.db").is_file() and len(list((tmp_path / "corpus").iterdir())) == 16
