@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer.match import THRESHOLDS, term_weights
 from bot.answer.models import Answer, ArticleRef
-from bot.nlp.passages import Span, split_passages
+from bot.nlp.passages import split_passages
 from bot.nlp.timex import (
     TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked,
     rank_following, rank_time_expressions, sentence_coverage,
@@ -46,8 +46,8 @@ NEAR_MISS = 0.15
 MAX_JOINED_PASSAGE = 900
 
 
-def _pick(candidates: list[tuple[PassageRecord, float, str, str]], terms: list[str],
-          question: WhenQuestion, weights: dict[str, float]
+def _pick(candidates: list[tuple[PassageRecord, float, str, str]], sentences: dict[int, list[PassageRecord]],
+          terms: list[str], question: WhenQuestion, weights: dict[str, float]
           ) -> tuple[PassageRecord, TimeExpression] | None:
     """The best dated sentence of the articles the candidate passages come from.
 
@@ -63,7 +63,7 @@ def _pick(candidates: list[tuple[PassageRecord, float, str, str]], terms: list[s
         if article_lacks(title + "\n" + body, terms, question):
             continue
         published = record.article.published
-        spans = split_passages(body) or [Span(record.text, record.start, record.end, 0)]
+        spans = sentences.get(record.article.id) or [record]  # the stored passages: split_passages(body)
         covs = [sentence_coverage(body, title, (sp.start, sp.end), terms, weights) for sp in spans]
         top = max(covs)
         ranked_all = rank_time_expressions(body, (0, len(body)), terms, published, question, weights)
@@ -133,7 +133,8 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
         if cov < best_cov - COVERAGE_MARGIN:
             break
         pool.append((record, cov, record.article.title or "", bodies.get(record.article.id) or record.text))
-    picked = await asyncio.to_thread(_pick, pool, terms, analyse_question(text), weights)
+    sentences = await ctx.read("passages_of", {record.article.id for record, *_ in pool})
+    picked = await asyncio.to_thread(_pick, pool, sentences, terms, analyse_question(text), weights)
 
     if picked is not None:
         record, expr = picked

@@ -66,6 +66,22 @@ class PassageReader:
             out[r[0]] = PassageRecord(r[0], _info(r[5:]), r[1], r[2], r[3], r[4])
         return out
 
+    def passages_of(self, article_ids: Sequence[int]) -> dict[int, list[PassageRecord]]:
+        """Every passage of each article, in order."""
+        ids = list(set(article_ids))
+        if not ids:
+            return {}
+        rows = self._connection().execute(
+            f"SELECT p.id, p.seq, p.text, p.start, p.\"end\", {_ARTICLE} FROM passages p "
+            f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({','.join('?' * len(ids))}) "
+            f"ORDER BY p.article_id, p.seq",
+            ids,
+        ).fetchall()
+        out: dict[int, list[PassageRecord]] = {}
+        for r in rows:
+            out.setdefault(r[5], []).append(PassageRecord(r[0], _info(r[5:]), r[1], r[2], r[3], r[4]))
+        return out
+
     def _quotes(self, where: str, params: list, order: str = "") -> list[QuoteRecord]:
         rows = self._connection().execute(
             f"SELECT q.id, q.passage_id, p.text, q.text, q.speaker, q.canonical, q.method, q.is_person, "

@@ -354,6 +354,25 @@ class Store:
             info = _info(article)
             return [PassageRecord(p.id, info, p.seq, p.text, p.start, p.end) for p in article.passages]
 
+    async def passages_of(self, article_ids: Iterable[int]) -> dict[int, list[PassageRecord]]:
+        """Every passage of each article, in order."""
+        ids = list(set(article_ids))
+        if not ids:
+            return {}
+        columns = [getattr(Article, c) for c in _ARTICLE_COLUMNS]
+        query = (
+            select(Passage.id, Passage.seq, Passage.text, Passage.start, Passage.end, *columns)
+            .join(Article, Passage.article_id == Article.id).where(Passage.article_id.in_(ids))
+            .order_by(Passage.article_id, Passage.seq)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        out: dict[int, list[PassageRecord]] = {}
+        for row in rows:
+            info = ArticleInfo(**dict(zip(_ARTICLE_COLUMNS, row[5:])))
+            out.setdefault(info.id, []).append(PassageRecord(row[0], info, row[1], row[2], row[3], row[4]))
+        return out
+
     async def article_body(self, article_id: int) -> str | None:
         async with self.sessions() as s:
             return await s.scalar(select(Article.body).where(Article.id == article_id))

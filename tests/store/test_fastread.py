@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.ingest.records import ArticleDraft, prepare
+from bot.nlp.passages import split_passages
 from bot.nlp.tokens import article_text, word_list
 from bot.settings import Settings
 from bot.library import Library
@@ -36,6 +37,10 @@ async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # n
         assert await asyncio.to_thread(reader.quotes, quote_ids) == await store.quotes(quote_ids)
         for aid in article_ids:
             assert await asyncio.to_thread(reader.article_quotes, aid) == await store.article_quotes(aid)
+        by_article = await store.passages_of(article_ids)
+        assert await asyncio.to_thread(reader.passages_of, article_ids) == by_article
+        assert [p.id for p in by_article[article_ids[0]]] == await _passage_ids(store, article_ids[0])
+        assert [p.text for p in by_article[article_ids[1]]] == [s.text for s in split_passages(ARTICLES[1][1])]
         bodies = await store.article_bodies(article_ids + [max(article_ids) + 1])
         assert bodies == {aid: await store.article_body(aid) for aid in article_ids}
         assert await asyncio.to_thread(reader.article_bodies, article_ids + [max(article_ids) + 1]) == bodies
