@@ -56,13 +56,39 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import accumulate
+from operator import itemgetter
 from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from bot.nlp.tokens import normalize_quotes
+
+_ASCII = "".join(map(chr, range(128)))
+_ASCII_KEPT = normalize_quotes(_ASCII) == _ASCII
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _normalized(text: str) -> str:
+    """normalize_quotes(text), without translating every character: str.translate through a dict
+    costs about 70 ns a character, and a 6,000-character article was normalised a dozen times."""
+    if not _ASCII_KEPT:
+        return normalize_quotes(text)
+    if text.isascii():
+        return text
+    # normalize_quotes maps characters one for one, so the text's few non-ASCII characters tell
+    # all it would change; a replacement that is ASCII is never replaced again.
+    for c in set(_NON_ASCII.findall(text)):
+        n = normalize_quotes(c)
+        if n != c:
+            if not n.isascii():
+                return normalize_quotes(text)
+            text = text.replace(c, n)
+    return text
 
 
 @dataclass(frozen=True)
@@ -551,23 +577,48 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
 _WINDOW_BEFORE, _WINDOW_AFTER = 120, 80  # longer than any form's text before / after its trigger
 
 
-def _windows(text: str, low: str, triggers: tuple[str, ...], digits: list[int]) -> list[tuple[int, int]]:
-    """Merged spans of text around every occurrence of the triggers ("#": a digit)."""
+def _windows(text: str, low: str, triggers: tuple[str, ...], digits: list[int],
+             seen: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
+    """Merged spans of text around every occurrence of the triggers ("#": a digit); ``seen`` keeps
+    each word's occurrences for the next call (forms share "day", "week", "month", ...)."""
     hits: list[int] = []
     for word in triggers:
         if word == "#":
             hits.extend(digits)
             continue
+        if seen is not None and word in seen:
+            hits.extend(seen[word])
+            continue
+        first = len(hits)
         i = low.find(word)
         while i >= 0:
             hits.append(i)
             i = low.find(word, i + 1)
+        if seen is not None:
+            seen[word] = hits[first:]
     out: list[tuple[int, int]] = []
     for i in sorted(hits):
         lo, hi = max(0, i - _WINDOW_BEFORE), min(len(text), i + _WINDOW_AFTER)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
+            out.append((lo, hi))
+    return out
+
+
+# Month forms need a capitalised month name, but their triggers ("mar", "dec", "may") are found in
+# lower case, in "market", "decision", "mayor": windows without a capitalised name cannot match
+# and are skipped whole (the other windows stay as they were, so the matches are the same).
+_MONTH_FORMS = ("mdy", "dmy", "md_range", "dm_range", "my", "month")
+_MONTH_CAPS = re.compile(r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+
+
+def _with_month(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    caps = [m.start() for m in _MONTH_CAPS.finditer(text)]
+    out = []
+    for lo, hi in spans:
+        k = bisect_right(caps, lo - 1)
+        if k < len(caps) and caps[k] + 3 <= hi:
             out.append((lo, hi))
     return out
 
@@ -579,11 +630,16 @@ def _atoms(text: str) -> list[_Atom]:
     windowed = len(low) == len(text) and len(text) > 2 * (_WINDOW_BEFORE + _WINDOW_AFTER)
     digits = [m.start() for m in _DIGITS.finditer(text)] if windowed else []
     memo: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    seen: dict[str, list[int]] = {}
     for tag, rx in _FORMS:
         trig = _TRIGGERS[tag]
         if trig not in memo:
-            memo[trig] = _windows(text, low, trig, digits) if windowed else [(0, len(text))]
+            memo[trig] = _windows(text, low, trig, digits, seen) if windowed else [(0, len(text))]
         spans = memo[trig]
+        if windowed and tag in _MONTH_FORMS:
+            if _MONTH_FORMS not in memo:
+                memo[_MONTH_FORMS] = _with_month(text, spans)
+            spans = memo[_MONTH_FORMS]
         for lo, hi in spans:
             for m in rx.finditer(text, lo, hi):
                 atom = _accept(tag, m, text)
@@ -673,20 +729,23 @@ _DETERMINER_BEFORE = re.compile(
     r"(?i)\b(?:the|a|an|every|each|all|its|their|his|her|our|this|these|those|some|many|no|any|"
     r"to|into|for|of|with|in)\s+$")  # (after a preposition too: "summoned to mediated talks")
 _CLAUSE_BREAK = re.compile(r"[,;:()\"—–]|\b(?:that|but|while|which|who|whereas|although|because)\b")
+_PASSIVE_BEFORE = re.compile(r"\b(?:be|been|being|remain|remains|stay|stays)\s+(?:\w+\s+)?$")
+_PERFECT_BEFORE = re.compile(r"\b(?:has|have|'ve)\s+(?:\w+ly\s+|not\s+|already\s+|also\s+)?$")
 
 
 _ABBREVIATIONS = frozenset(("Mr Mrs Ms Dr St Jr Sr Gen Gov Sen Rep Col Lt Sgt Capt Prof Jan Feb "
                             "Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec No vs").split())
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(A-Z])|\n\s*")
+_LAST_WORD = re.compile(r"(\w+)$")
+_CAPITAL = re.compile(r"[A-Z]")
 
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Rough sentence spans: breaks at . ! ? before a capital or quote, and at line breaks."""
     bounds, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        word = re.search(r"(\w+)$", text[max(0, m.start() - 8):m.start()])
-        if text[m.start()] == "." and word and (
-                word.group(1) in _ABBREVIATIONS or re.fullmatch(r"[A-Z]", word.group(1))):
+        if text[m.start()] == "." and (word := _LAST_WORD.search(text[max(0, m.start() - 8):m.start()])) and (
+                word.group(1) in _ABBREVIATIONS or _CAPITAL.fullmatch(word.group(1))):
             continue  # "Mr. Putin", "U.S. officials", "Sept. 15" do not end a sentence
         bounds.append((start, m.end()))
         start = m.end()
@@ -706,13 +765,11 @@ def _tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
         word = m.group()
         if word in _NOT_PAST or any(a <= m.start() < b for a, b in future_spans):
             continue
-        if re.search(r"\b(?:be|been|being|remain|remains|stay|stays)\s+(?:\w+\s+)?$",
-                     text[max(s0, m.start() - 20):m.start()]):
+        if _PASSIVE_BEFORE.search(text[max(s0, m.start() - 20):m.start()]):
             continue  # a passive participle takes its tense from the auxiliary ("will remain closed")
-        if re.search(r"\b(?:has|have|'ve)\s+(?:\w+ly\s+|not\s+|already\s+|also\s+)?$",
-                     text[max(s0, m.start() - 24):m.start()]):
+        if _PERFECT_BEFORE.search(text[max(s0, m.start() - 24):m.start()]):
             continue  # a present perfect takes no past date: "has invited them to talks on Thursday"
-        if word.endswith("ed") and re.search(_DETERMINER_BEFORE, text[max(s0, m.start() - 12):m.start()]):
+        if word.endswith("ed") and _DETERMINER_BEFORE.search(text[max(s0, m.start() - 12):m.start()]):
             continue  # "every flooded household", "the derailed train": an adjective, not a verb
         markers.append((m.start(), "past"))
     markers = [(p, t) for p, t in markers if not start <= p < end]
@@ -992,22 +1049,8 @@ def find_time_expressions(text: str, published: date | None = None) -> list[Time
     (and, for "two days later", against the last date fixed before it in the text)."""
     if isinstance(published, datetime):
         published = published.date()  # a stored timestamp: only its calendar day matters here
-    norm = normalize_quotes(text)
-    atoms = _combine_ranges(_merge_relative_years(_atoms(norm), norm), norm)
-    sentences = _sentence_bounds(norm)
-    anchor = (published, "day") if published else None
-    out: list[TimeExpression] = []
-    si = 0
-    for a in atoms:
-        while si + 1 < len(sentences) and sentences[si][1] <= a.start:
-            si += 1
-        ctx = _Ctx(published, _tense(norm, sentences[si], a.start, a.end), anchor)
-        res = _resolve(a, ctx)
-        if res.anchor is not None:
-            anchor = res.anchor
-        out.append(TimeExpression(text[a.start:a.end], a.start, a.end, res.iso, _KIND[a.tag],
-                                  res.granularity, res.value))
-    return out
+    # (Not added to the cache: range_start/range_end pass masked copies of an article.)
+    return list((_TEXTS.get(text) or _Text(text)).expressions(published))
 
 
 def _adjectival(e: TimeExpression) -> bool:
@@ -1069,7 +1112,42 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=4096)
 def _matching(term: str, vocab: frozenset[str]) -> frozenset[str]:
     """The stems of a vocabulary that the term matches (computed once per term and text)."""
-    return frozenset(x for x in vocab if _term_match(term, x))
+    # _term_match holds for the term's stem itself, stems it begins (if four letters or more),
+    # stems of four letters or more that begin it, and interruptions for a resumptive word: found
+    # by prefix search and lookup instead of testing every stem of the article (~1 ms a term).
+    t = _stem(term)
+    out = [t] if t in vocab else []
+    if len(t) >= 4:
+        out += _starting(vocab, t)
+        out += [t[:k] for k in range(4, len(t)) if t[:k] in vocab]
+    if t in _RESUMPTIVE:
+        for p in _INTERRUPTION:
+            out += _starting(vocab, p)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=256)
+def _joined(vocab: frozenset[str]) -> str:
+    return "\n" + "\n".join(vocab) + "\n"  # (stems are word characters: no line breaks)
+
+
+def _starting(vocab: frozenset[str], prefix: str) -> list[str]:
+    """The stems of vocab that begin with prefix."""
+    text = _joined(vocab)
+    out = []
+    i = text.find("\n" + prefix)
+    while i >= 0:
+        j = text.index("\n", i + 1)
+        out.append(text[i + 1:j])
+        i = text.find("\n" + prefix, j)
+    return out
+
+
+def _any_match(term: str, stems: set[str] | frozenset[str], vocab: frozenset[str]) -> bool:
+    """any(_term_match(term, x) for x in stems), through the term's matches in vocab."""
+    if not _matching(term, vocab).isdisjoint(stems):
+        return True
+    return not stems <= vocab and any(_term_match(term, x) for x in stems if x not in vocab)
 
 
 @lru_cache(maxsize=262144)
@@ -1104,9 +1182,24 @@ def _interruption_only(terms: list[str], stems: set[str], e: TimeExpression) -> 
 
 def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
     """(offset, stem) for the word tokens of text[lo:hi], possessive 's dropped."""
-    norm = normalize_quotes(text[lo:hi]).lower()
-    return [(lo + m.start(), _stem(m.group())) for m in re.finditer(r"[^\W_]+", norm)
-            if not (m.group() == "s" and m.start() > 0 and norm[m.start() - 1] == "'")]
+    return _text(text).slice_tokens(lo, hi)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")
+_SECOND = itemgetter(1)
+
+
+def _norm_tokens(norm: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    """_tokens of the text whose normalize_quotes is norm (it maps characters one for one)."""
+    low = norm[lo:hi].lower()
+    out = []
+    for m in _WORD.finditer(low):
+        word, at = m.group(), m.start()
+        if word == "s" and at > 0 and low[at - 1] == "'":
+            continue
+        out.append((lo + at, _stem(word)))
+    return out
 
 
 # "began testing in 2021 and started offering rides on June 3": a second predicate, a second event.
@@ -1251,7 +1344,7 @@ _NOT_SPEECH_GAP = re.compile(r"(?i)\b(?:that|would|will|to|had|has|have|was|were
 
 def _speech_attached(text: str, sent: tuple[int, int], e: TimeExpression) -> bool:
     """"the ministry said on Tuesday", "she told reporters on Monday": the date of the saying."""
-    m = _SPEECH_BEFORE.search(normalize_quotes(text[sent[0]:e.start]))
+    m = _SPEECH_BEFORE.search(_normalized(text[sent[0]:e.start]))
     return bool(m) and not _NOT_SPEECH_GAP.search(m.group(1))
 
 
@@ -1313,38 +1406,192 @@ def _side_of_publication(e: TimeExpression, published: date | None) -> int | Non
     return (there > here) - (there < here)
 
 
-_ARTICLE_CACHE: dict[tuple[int, str, date | None], tuple] = {}
+class _Text:
+    """What the rules read off a text whatever its published date (normalised text, sentences,
+    tokens, stems, expressions before resolution), each part computed on first use."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm = _normalized(text)
+        self._sentences: list[tuple[int, int]] | None = None
+        self._starts: list[int] | None = None
+        self._parsed: list[tuple[_Atom, str]] | None = None
+        self._toks: dict[int, list[tuple[int, str]]] = {}
+        self._stems: list[set[str]] | None = None
+        self._match_vocab: frozenset[str] | None = None
+        self._words: tuple | None = None
+        self._resolved: dict[date | None, list[TimeExpression]] = {}
 
-def _article(body: str, published: date | None) -> tuple:
-    """Expressions, sentences and per-sentence stems of a body, computed once per article."""
-    key = (hash(body), body[:64], published)
-    hit = _ARTICLE_CACHE.get(key)
-    if hit is not None:
+    @property
+    def sentences(self) -> list[tuple[int, int]]:
+        if self._sentences is None:
+            self._sentences = _sentence_bounds(self.norm)
+        return self._sentences
+
+    @property
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [a for a, _ in self.sentences]
+        return self._starts
+
+    @property
+    def words(self) -> tuple:
+        """The word tokens of the whole lower-cased text: starts, ends, stems, the indices of
+        possessive "s", the stem set, and whether slices lower-case as the whole text does."""
+        if self._words is None:
+            low = self.norm.lower()
+            parts = _WORD_SPLIT.split(low)  # gap, word, gap, ..., word, gap
+            offsets = list(accumulate(map(len, parts), initial=0))
+            starts, ends, words = offsets[1:-1:2], offsets[2:-1:2], parts[1::2]
+            stem_of = {w: _stem(w) for w in set(words)}
+            stems = list(map(stem_of.__getitem__, words))
+            poss = [k for k, w in enumerate(words) if w == "s" and starts[k] > 0 and low[starts[k] - 1] == "'"]
+            # str.lower maps characters one for one and alike everywhere, except capital sigma
+            # (final or not) and the few characters it lengthens.
+            whole = len(low) == len(self.norm) and "\u03a3" not in self.norm
+            self._words = (low, starts, ends, stems, poss, frozenset(stem_of.values()), whole)
+        return self._words
+
+    def _plain(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """The range of whole-text tokens that are exactly the tokens of text[lo:hi], if no word is
+        cut at either end and no possessive "s" is to be dropped; else None."""
+        low, starts, ends, stems, poss, _, whole = self.words
+        if not whole or lo < 0 or hi <= lo:
+            return None
+        i0, i1 = bisect_right(starts, lo - 1), bisect_right(starts, hi - 1)
+        if i0 and ends[i0 - 1] > lo or i1 and ends[i1 - 1] > hi:
+            return None
+        p0, p1 = bisect_right(poss, i0 - 1), bisect_right(poss, i1 - 1)
+        if any(starts[k] > lo for k in poss[p0:p1]):
+            return None
+        return i0, i1
+
+    def slice_stems(self, lo: int, hi: int) -> frozenset[str]:
+        """The stems of _tokens(text, lo, hi)."""
+        r = self._plain(lo, hi)
+        if r is None:
+            return frozenset(map(_SECOND, self.slice_tokens(lo, hi)))
+        return frozenset(self.words[3][r[0]:r[1]])
+
+    def slice_tokens(self, lo: int, hi: int) -> list[tuple[int, str]]:
+        """_tokens(text, lo, hi), cut from the tokens of the whole text."""
+        low, starts, ends, stems, poss, _, whole = self.words
+        if not whole or lo < 0:
+            return _norm_tokens(self.norm, lo, hi)
+        if hi <= lo:
+            return []
+        i0, i1 = bisect_right(starts, lo - 1), bisect_right(starts, hi - 1)
+        out: list[tuple[int, str]] = []
+        if i0 and ends[i0 - 1] > lo:  # a word cut at lo
+            out.append((lo, _stem(low[lo:min(ends[i0 - 1], hi)])))
+        cut = i1 > i0 and ends[i1 - 1] > hi  # a word cut at hi
+        j1 = i1 - 1 if cut else i1
+        p0, p1 = bisect_right(poss, i0 - 1), bisect_right(poss, j1 - 1)
+        if p0 == p1:
+            out += zip(starts[i0:j1], stems[i0:j1])
+        else:  # a possessive "s" opening the slice is kept, as a slice of its own would keep it
+            drop = {k for k in poss[p0:p1] if starts[k] > lo}
+            out += [(starts[k], stems[k]) for k in range(i0, j1) if k not in drop]
+        if cut:
+            a = starts[i1 - 1]
+            part = low[a:hi]
+            if not (part == "s" and a > lo and low[a - 1] == "'"):
+                out.append((a, _stem(part)))
+        return out
+
+    def sentence_tokens(self, i: int) -> list[tuple[int, str]]:
+        """_tokens of sentence i (only sentences holding an expression need them)."""
+        hit = self._toks.get(i)
+        if hit is None:
+            hit = self._toks[i] = self.slice_tokens(*self.sentences[i])
         return hit
-    if len(_ARTICLE_CACHE) > 64:
-        _ARTICLE_CACHE.clear()
-    found = find_time_expressions(body, published)
-    norm = normalize_quotes(body)
-    sentences = _sentence_bounds(norm)
-    toks = [_tokens(body, a, b) for a, b in sentences]
-    stems = [{stem for _, stem in t} for t in toks]
-    hit = (found, sentences, toks, stems, norm)
-    _ARTICLE_CACHE[key] = hit
+
+    @property
+    def stems(self) -> list[set[str]]:
+        """The stems of each sentence's tokens."""
+        if self._stems is None:
+            stems = self.words[3]
+            out = []
+            for a, b in self.sentences:
+                r = self._plain(a, b)
+                out.append(set(map(_SECOND, self.slice_tokens(a, b))) if r is None else set(stems[r[0]:r[1]]))
+            self._stems = out
+        return self._stems
+
+    @property
+    def vocab(self) -> frozenset[str]:
+        """_stem_set(text)."""
+        return self.words[5]
+
+    @property
+    def match_vocab(self) -> frozenset[str]:
+        """A vocabulary holding every sentence's stems, for _any_match over them."""
+        if self._match_vocab is None:
+            held = frozenset().union(*self.stems)
+            self._match_vocab = self.vocab if held <= self.vocab else held
+        return self._match_vocab
+
+    def expressions(self, published: date | None) -> list[TimeExpression]:
+        """find_time_expressions(text, published); atoms and tenses do not depend on the date."""
+        hit = self._resolved.get(published)
+        if hit is not None:
+            return hit
+        if self._parsed is None:
+            norm, sentences = self.norm, self.sentences
+            atoms = _combine_ranges(_merge_relative_years(_atoms(norm), norm), norm)
+            parsed, si = [], 0
+            for a in atoms:
+                while si + 1 < len(sentences) and sentences[si][1] <= a.start:
+                    si += 1
+                parsed.append((a, _tense(norm, sentences[si], a.start, a.end)))
+            self._parsed = parsed
+        anchor = (published, "day") if published else None
+        out: list[TimeExpression] = []
+        for a, tense in self._parsed:
+            res = _resolve(a, _Ctx(published, tense, anchor))
+            if res.anchor is not None:
+                anchor = res.anchor
+            out.append(TimeExpression(self.text[a.start:a.end], a.start, a.end, res.iso, _KIND[a.tag],
+                                      res.granularity, res.value))
+        self._resolved[published] = out
+        return out
+
+
+# Keyed by the text itself: its hash is kept on the str, and an equal key is compared by identity
+# first, so a hit costs next to nothing and a collision cannot mix two articles up.
+_TEXTS: dict[str, _Text] = {}
+_TEXTS_MAX = 64  # (about 200 KB an article)
+_TEXTS_LOCK = threading.Lock()  # (_pick runs in worker threads)
+
+
+def _text(text: str) -> _Text:
+    hit = _TEXTS.get(text)
+    if hit is None:
+        hit = _Text(text)
+        with _TEXTS_LOCK:
+            while len(_TEXTS) >= _TEXTS_MAX:
+                del _TEXTS[next(iter(_TEXTS))]
+            _TEXTS[text] = hit
     return hit
 
 
 def term_specificity(body: str, terms: list[str]) -> dict[str, float]:
     """How much each word singles out a sentence of this article: words of the story's topic
     (its places and actors, in many sentences) weigh little; words naming one event weigh most."""
-    _, sentences, _, stems, _ = _article(body, None)
+    return dict(_specificity(body, tuple(terms)))
+
+
+@lru_cache(maxsize=64)
+def _specificity(body: str, terms: tuple[str, ...]) -> dict[str, float]:
+    t = _text(body)
+    sentences, stems = t.sentences, t.stems
     n = max(len(sentences), 1)
-    vocab = _stem_set(body)
+    vocab = t.vocab
     out = {}
-    for t in terms:
-        hits = _matching(t, vocab)
+    for term in terms:
+        hits = _matching(term, vocab)
         df = sum(1 for st in stems if not hits.isdisjoint(st))
-        out[t] = math.log(1.0 + n / df) if df else math.log(1.0 + n)
+        out[term] = math.log(1.0 + n / df) if df else math.log(1.0 + n)
     return out
 
 
@@ -1373,7 +1620,8 @@ def rank_time_expressions(
         published = published.date()
     question = question or WhenQuestion()
     lo, hi = span
-    found_all, all_sents, all_toks, all_stems, norm_body = _article(body, published)
+    art = _text(body)
+    found_all, all_sents, all_stems, norm_body = art.expressions(published), art.sentences, art.stems, art.norm
     found = [e for e in found_all if lo <= e.start and e.end <= hi and not _adjectival(e)]
     if not found:
         return []
@@ -1392,32 +1640,44 @@ def rank_time_expressions(
         _verb_like(t) and t not in _FRAME_WORDS and t not in question.names for t in what)
     # A sentence opening with an anaphoric subject ("They have rehearsed ...") carries the words
     # of the sentence before it, as if they stood where its subject stands.
-    carried = _article_carry(body, published, tuple(terms))
-    own = _own_matches(body, published, tuple(terms))
+    carried = _article_carry(body, tuple(terms))
+    own = _own_matches(body, tuple(terms))
+    vocab = art.match_vocab
+    starts = art.starts
 
-    sentences = []
-    for i, ((a, b), toks, stems) in enumerate(zip(all_sents, all_toks, all_stems)):
-        if a < hi and b > lo:
-            a2, b2 = max(a, lo), min(b, hi)
+    def sentence(i: int) -> tuple:
+        (a, b), toks, stems = all_sents[i], art.sentence_tokens(i), all_stems[i]
+        a2, b2 = max(a, lo), min(b, hi)
+        if a2 == a and b2 == b:
+            toks2, stems2 = toks, stems
+        else:
             toks2 = [t for t in toks if a2 <= t[0] < b2]
             stems2 = {x for _, x in toks2}
-            carry = _carry
-            if _carry is not None:  # the anaphoric subject stands for the antecedent's words
-                stems2 |= {_stem(t) for t in _carry[0]}
-            elif carried[i] is not None and a2 == a:
-                carry = carried[i]
-            other = _other_subject(norm_body, a, stems, subject, terms)
-            if other:
-                # ... and only if the article names the question's own subject with that event.
-                mine = {t for t in heads if t in own[i]} | {subject}
-                other = any(mine <= o for j, o in enumerate(own) if j != i)
-            sentences.append(((a2, b2), toks2, stems2, carry, other))
+        carry = _carry
+        if _carry is not None:  # the anaphoric subject stands for the antecedent's words
+            stems2 = stems2 | {_stem(t) for t in _carry[0]}
+        elif carried[i] is not None and a2 == a:
+            carry = carried[i]
+        other = _other_subject(norm_body, a, stems, subject, terms, vocab)
+        if other:
+            # ... and only if the article names the question's own subject with that event.
+            mine = {t for t in heads if t in own[i]} | {subject}
+            other = any(mine <= o for j, o in enumerate(own) if j != i)
+        return (a2, b2), toks2, stems2, carry, other
 
+    # Only the sentences holding an expression are read (sentences are ordered and disjoint).
+    inside = [i for i, (a, b) in enumerate(all_sents) if a < hi and b > lo]
+    read: dict[int, tuple] = {}
     out = []
     for e in found:
-        sent, toks, stems, carry, other = next((x for x in sentences if x[0][0] <= e.start < x[0][1]),
-                                               sentences[0])
-        if not any(_term_match(t, x) for t in terms for x in stems):
+        i = bisect_right(starts, e.start) - 1
+        if not (i >= 0 and all_sents[i][0] < hi and all_sents[i][1] > lo
+                and max(all_sents[i][0], lo) <= e.start < min(all_sents[i][1], hi)):
+            i = inside[0]
+        if i not in read:
+            read[i] = sentence(i)
+        sent, toks, stems, carry, other = read[i]
+        if not any(_any_match(t, stems, vocab) for t in terms):
             continue
         if question.tense == "future" and re.match(r"(?i)since\b", e.text) or (
                 question.tense == "future" and re.search(r"(?i)\bago$", e.text)):
@@ -1432,8 +1692,8 @@ def rank_time_expressions(
             continue  # the date of the report
         if not (question.speech and _speech_attached(norm_body, sent, e)) and not (
                 _verbless_listing(norm_body, sent, found_all) and question.names
-                and all(any(_term_match(t, x) for x in stems) for t in question.names)) and (
-                not any(t in heads and t not in interrupted and any(_term_match(t, x) for x in stems)
+                and all(_any_match(t, stems, vocab) for t in question.names)) and (
+                not any(t in heads and t not in interrupted and _any_match(t, stems, vocab)
                         for t in terms) or other):
             # Names say who and where; some word naming what happened must be there, not only a
             # modifier ("world" of "world title"), and the clause must not be about another thing
@@ -1566,11 +1826,12 @@ def rank_following(
     ("The reduction") carries the event words of the passage, at a discount."""
     if isinstance(published, datetime):
         published = published.date()
-    _, sentences, _, stems, norm_body = _article(body, published)
+    art = _text(body)
+    sentences, stems, norm_body, vocab = art.sentences, art.stems, art.norm, art.match_vocab
     terms = list(dict.fromkeys(t.lower() for t in event_terms))
-    carried = frozenset(t for t in terms
-                        if any(_term_match(t, x) for i, st in enumerate(stems)
-                               if sentences[i][0] < span[1] and sentences[i][1] > span[0] for x in st))
+    named: set[str] = set().union(*(st for i, st in enumerate(stems)
+                                    if sentences[i][0] < span[1] and sentences[i][1] > span[0]))
+    carried = frozenset(t for t in terms if _any_match(t, named, vocab))
     if not carried:
         return []
     question = question or WhenQuestion()
@@ -1581,7 +1842,7 @@ def rank_following(
     for i in after:
         a, b = sentences[i]
         # Sentences keep their trailing white space: count the blank lines just before a.
-        breaks += len(re.findall(r"\n[^\S\n]*\n", re.search(r"\s*$", body[max(0, a - 200):a]).group()))
+        breaks += len(_BLANK_LINE.findall(_TRAILING_SPACE.search(body[max(0, a - 200):a]).group()))
         if breaks > 1:
             break  # the next paragraph at most
         m = _ANAPHORIC_SUBJECT.match(norm_body, a)
@@ -1590,7 +1851,7 @@ def rank_following(
         if m.group("head") and _event_anaphor(m.group("head"), [t for t in terms if t not in question.names]):
             carry = carried  # "The reduction will apply from June 1": the subject is the event
         elif (m.group("pron") or m.group("det")) in _PERSONAL and any(
-                t in what and any(_term_match(t, x) for x in stems[i]) for t in terms):
+                t in what and _any_match(t, stems[i], vocab) for t in terms):
             # "Her death was announced ... her mother had died on Sunday": the pronoun stands
             # for the people named before; the sentence must name what happened itself.
             carry = frozenset(t for t in carried if t in question.names)
@@ -1604,6 +1865,8 @@ def rank_following(
     return out
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+_TRAILING_SPACE = re.compile(r"\s*$")
 _END_CONNECTOR = re.compile(r"(?i)(?:^|\s|(?<=\d))(until|till|through|to|[-–])\s*(?=\S)")
 
 
@@ -1645,9 +1908,21 @@ reopen reopens reopened reopening resume resumes resumed resuming restart restar
 # (The last line: modifiers a report paraphrases freely: "extra firefighters" are "another 120".)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _stem_set(text: str) -> frozenset[str]:
-    return frozenset(_stem(m.group()) for m in re.finditer(r"[^\W_]+", normalize_quotes(text).lower()))
+    known = _TEXTS.get(text)
+    if known is not None:
+        return known.vocab
+    return frozenset(map(_stem, set(_WORD.findall(_normalized(text).lower()))))
+
+
+def _line_stem_sets(text: str) -> tuple[frozenset[str], ...]:
+    """Stem sets whose union is _stem_set(text): of the first line and of the rest. A line break
+    ends every word and every lower-casing context, so "title\nbody" shares the body's analysis."""
+    cut = text.find("\n")
+    if cut < 0:
+        return (_stem_set(text),)
+    return _stem_set(text[:cut]), _text(text[cut + 1:]).vocab
 
 
 def article_lacks(text: str, event_terms: list[str], question: WhenQuestion | None = None) -> list[str]:
@@ -1656,9 +1931,9 @@ def article_lacks(text: str, event_terms: list[str], question: WhenQuestion | No
     does not describe the event. With the question's wording, an acronym may be spelt out
     ("NTSB": National Transportation Safety Board) and a modifier dropped before a word the
     article has ("the stock market" written "the market")."""
-    stems = _stem_set(text)
+    parts = _line_stem_sets(text)
     terms = list(dict.fromkeys(x.lower() for x in event_terms))
-    found = {t for t in terms if _matching(t, stems)}
+    found = {t for t in terms if any(_matching(t, stems) for stems in parts)}
     out = []
     for t in terms:
         if t in found or t in _FRAME_WORDS or t in _SELECTORS:
@@ -1680,7 +1955,7 @@ _ACRONYM_SKIP = frozenset("of and the for on in".split())
 def _spelt_out(text: str, acronym: str) -> bool:
     """True when capitalised words of text spell the acronym with their initials."""
     for m in re.finditer(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|on|in)\b)*\s+){1,7}[A-Z][\w'-]*",
-                         normalize_quotes(text)):
+                         _normalized(text)):
         initials = "".join(w[0] for w in m.group().split() if w not in _ACRONYM_SKIP).lower()
         if acronym in initials:
             return True
@@ -1688,23 +1963,23 @@ def _spelt_out(text: str, acronym: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _own_matches(body: str, published: date | None, terms: tuple[str, ...]) -> list[frozenset[str]]:
+def _own_matches(body: str, terms: tuple[str, ...]) -> list[frozenset[str]]:
     """For each sentence of the article, the event words it names."""
-    _, _, _, stems, _ = _article(body, published)
-    vocab = _stem_set(body)
+    stems = _text(body).stems
+    vocab = _text(body).vocab
     hits = {t: _matching(t, vocab) for t in terms}
     return [frozenset(t for t in terms if not hits[t].isdisjoint(st)) for st in stems]
 
 
 @lru_cache(maxsize=64)
-def _article_carry(body: str, published: date | None, terms: tuple[str, ...]
-                   ) -> list[tuple[frozenset[str], int] | None]:
+def _article_carry(body: str, terms: tuple[str, ...]) -> list[tuple[frozenset[str], int] | None]:
     """For each sentence of the article, the event words its anaphoric subject carries from the
     sentence before it in the same paragraph, and where that subject stands (None: no carry).
     A pronoun ("They have rehearsed ...", "But she died ...") carries all of them; a noun
     ("The decision was taken ...") only when it takes the event up."""
-    _, sentences, _, _, norm = _article(body, published)
-    own = _own_matches(body, published, terms)
+    t = _text(body)
+    sentences, norm = t.sentences, t.norm
+    own = _own_matches(body, terms)
     out: list[tuple[frozenset[str], int] | None] = [None] * len(sentences)
     for i in range(1, len(sentences)):
         a, b = sentences[i - 1]
@@ -1774,11 +2049,12 @@ _DET_SUBJECT = re.compile(r"\s*[\"“]?(?:The|This|These|Those|That|Its|Their|Hi
                           r"could|can|may|might|[a-z]+ed|[a-z]+s)\b")
 
 
-def _other_subject(text: str, start: int, stems: set[str], subject: str | None, terms: list[str]) -> bool:
+def _other_subject(text: str, start: int, stems: set[str], subject: str | None, terms: list[str],
+                   vocab: frozenset[str]) -> bool:
     """True when the sentence opens with a common-noun subject that is none of the question's words
     nor an event noun, and does not name the question's subject: "The shop will close briefly and
     reopen on 14 March" is about the shop, not "the reading room" of the question."""
-    if subject is None or any(_term_match(subject, x) for x in stems):
+    if subject is None or _any_match(subject, stems, vocab):
         return False
     m = _DET_SUBJECT.match(text, start)
     if not m:
@@ -1796,28 +2072,36 @@ def sentence_coverage(body: str, title: str, span: tuple[int, int], event_terms:
     if not terms:
         return 0.0
     here = _span_stems(body, span[0], span[1])
-    vocab = _stem_set(body)
-    elsewhere = _present_terms(title + "\n" + body, tuple(terms))
+    hits, elsewhere = _coverage_terms(title, body, tuple(terms))
     total = got = 0.0
-    for t in terms:
+    for t, matched in zip(terms, hits):
         w = weights.get(t, 1.0) if weights else 1.0
         total += w
-        if not _matching(t, vocab).isdisjoint(here):
+        if not matched.isdisjoint(here):
             got += w
         elif t in elsewhere:
             got += context * w
     return got / total if total else 0.0
 
 
+@lru_cache(maxsize=64)
+def _coverage_terms(title: str, body: str, terms: tuple[str, ...]) -> tuple[list[frozenset[str]], frozenset[str]]:
+    """What sentence_coverage asks of an article for every one of its sentences: the stems each
+    term matches, and the terms its title or body names."""
+    vocab = _text(body).vocab
+    return [_matching(t, vocab) for t in terms], _present_terms(title, body, terms)
+
+
 @lru_cache(maxsize=16384)
 def _span_stems(body: str, lo: int, hi: int) -> frozenset[str]:
-    return frozenset(x for _, x in _tokens(body, lo, hi))
+    return _text(body).slice_stems(lo, hi)
 
 
 @lru_cache(maxsize=64)
-def _present_terms(text: str, terms: tuple[str, ...]) -> frozenset[str]:
-    stems = _stem_set(text)
-    return frozenset(t for t in terms if _matching(t, stems))
+def _present_terms(title: str, body: str, terms: tuple[str, ...]) -> frozenset[str]:
+    """The terms that title + "\n" + body names (its stem set is the union of the two)."""
+    parts = (_stem_set(title), _text(body).vocab)  # (_line_stem_sets: any line break splits it so)
+    return frozenset(t for t in terms if any(_matching(t, stems) for stems in parts))
 
 
 def range_start(body: str, e: TimeExpression, published: date | None = None) -> TimeExpression | None:

@@ -1,0 +1,91 @@
+"""The shortcuts bot.nlp.timex takes for speed give exactly what the plain definitions give."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import bot.nlp.timex as timex
+from bot.nlp.tokens import normalize_quotes
+
+CORPUS = sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.txt"))
+# Pieces that trip slicing up: possessives, curly quotes, capital sigma (its lower case depends on
+# the next letter), characters whose lower case is longer ("İ"), abbreviations, line breaks.
+PIECES = ["the", "ship's", "s", "'s", "’s", " ", "  ", "\n", "\n\n", ". ", "Mr.", "ΣΊΣΥΦΟΣ", "Σ",
+          "İstanbul", "ß", "“Quoted”", "‘single’", "«x»", "voted", "closing", "reopened", "U.S.", "a_b",
+          "2016", "March 15", "on Tuesday", "died", "1,500", "naïve", "x's", "market", "Mayor"]
+
+
+def _reference_tokens(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
+    norm = normalize_quotes(text[lo:hi]).lower()
+    return [(lo + m.start(), timex._stem(m.group())) for m in re.finditer(r"[^\W_]+", norm)
+            if not (m.group() == "s" and m.start() > 0 and norm[m.start() - 1] == "'")]
+
+
+def _reference_stem_set(text: str) -> frozenset[str]:
+    return frozenset(timex._stem(m.group()) for m in re.finditer(r"[^\W_]+", normalize_quotes(text).lower()))
+
+
+def _texts(n: int, seed: int = 7) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(PIECES) + rnd.choice(["", " ", "\n"]) for _ in range(rnd.randrange(1, 20)))
+            for _ in range(n)]
+
+
+def test_normalized_is_normalize_quotes():
+    for text in _texts(200) + [p.read_text() for p in CORPUS[:5]] + ["", "plain ascii"]:
+        assert timex._normalized(text) == normalize_quotes(text)
+
+
+def test_tokens_of_every_slice_match_tokenising_the_slice():
+    for text in _texts(30):
+        for lo in range(len(text) + 1):
+            for hi in range(lo, len(text) + 2):
+                expected = _reference_tokens(text, lo, hi)
+                assert timex._tokens(text, lo, hi) == expected, (text, lo, hi)
+                assert timex._text(text).slice_stems(lo, hi) == frozenset(x for _, x in expected)
+
+
+def test_sentence_stems_and_vocabulary():
+    for text in _texts(200) + [p.read_text() for p in CORPUS[:5]]:
+        t = timex._text(text)
+        assert t.stems == [{x for _, x in _reference_tokens(text, a, b)} for a, b in t.sentences]
+        assert t.vocab == _reference_stem_set(text)
+        assert t.match_vocab >= frozenset().union(*t.stems)
+
+
+def test_title_and_body_stem_sets_unite_to_the_whole():
+    for body in _texts(100):
+        for title in ("Σ", "AΣ", "Title", "two\nlines", ""):
+            whole = title + "\n" + body
+            assert frozenset().union(*timex._line_stem_sets(whole)) == _reference_stem_set(whole)
+
+
+@pytest.mark.parametrize("path", CORPUS[:3], ids=lambda p: p.stem)
+def test_matching_is_term_match_over_the_vocabulary(path):
+    vocab = timex._text(path.read_text()).vocab
+    words = sorted(vocab)
+    terms = words + [w[:k] for w in words for k in (1, 3, 4, 5)] + [
+        "reopen", "reopened", "resume", "restart", "closed", "shutdown", "pause", "die", "s", "a"]
+    for term in terms:
+        assert timex._matching(term, vocab) == frozenset(x for x in vocab if timex._term_match(term, x)), term
+
+
+@pytest.mark.parametrize("path", CORPUS[:8], ids=lambda p: p.stem)
+def test_month_windows_skipped_only_when_they_cannot_match(path, monkeypatch):
+    norm = normalize_quotes(path.read_text())
+    fast = [(a.start, a.end, a.tag, a.p) for a in timex._atoms(norm)]
+    monkeypatch.setattr(timex, "_with_month", lambda text, spans: spans)
+    assert fast == [(a.start, a.end, a.tag, a.p) for a in timex._atoms(norm)]
+
+
+def test_expressions_resolved_per_date_from_one_parse():
+    text = CORPUS[0].read_text()
+    for published in (None, date(2023, 3, 8), date(2020, 2, 29), None, date(2023, 3, 8)):
+        copy = "".join(text)  # an equal string the cache has not seen
+        fresh = timex._Text(copy).expressions(published)
+        assert timex.find_time_expressions(text, published) == fresh
