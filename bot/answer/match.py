@@ -29,7 +29,7 @@ class Vocabulary:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = set(words)
-        self._heads: dict[str, list[str]] | None = None  # built on the first inexact lookup
+        self._text: str | None = None  # the words space-joined, made on the first inexact lookup
 
     @classmethod
     def of(cls, text: str) -> Vocabulary:
@@ -38,11 +38,9 @@ class Vocabulary:
     def __contains__(self, term: str) -> bool:
         if term in self.words:
             return True
-        if self._heads is None:
-            self._heads = {}
-            for w in self.words:
-                self._heads.setdefault(w[:MIN_PREFIX], []).append(w)
-        return any(same_word(term, w) for w in self._heads.get(term[:MIN_PREFIX], ()))
+        if self._text is None:
+            self._text = f" {' '.join(self.words)} "
+        return _inflected_in(term, self._text)
 
 
 class Words(Protocol):
@@ -51,21 +49,27 @@ class Words(Protocol):
 
 class StoredWords:
     """An article's stored word list (bot.nlp.tokens.word_list), checked as a Vocabulary of the same
-    words would check it, with substring searches instead of building the Vocabulary."""
+    words would check it, without building the Vocabulary."""
 
     def __init__(self, word_list: str) -> None:
         self._text = f" {word_list} "
 
     def __contains__(self, term: str) -> bool:
-        text, probe = self._text, " " + term
-        longest = len(term) + (4 if len(term) >= MIN_PREFIX else 0)  # same_word: up to four letters more
-        at = text.find(probe)
-        while at >= 0:
-            if text.find(" ", at + 1) - at - 1 <= longest:
-                return True
-            at = text.find(probe, at + 1)
-        # or a word that term extends by at most four letters, itself at least MIN_PREFIX long
-        return any(f" {term[:n]} " in text for n in range(max(MIN_PREFIX, len(term) - 4), len(term)))
+        return _inflected_in(term, self._text)
+
+
+def _inflected_in(term: str, text: str) -> bool:
+    """Whether the space-delimited words of text hold a w with same_word(term, w), found with
+    substring searches: term itself or with up to four more letters, or a word it extends."""
+    probe = " " + term
+    longest = len(term) + (4 if len(term) >= MIN_PREFIX else 0)
+    at = text.find(probe)
+    while at >= 0:
+        if text.find(" ", at + 1) - at - 1 <= longest:
+            return True
+        at = text.find(probe, at + 1)
+    # or a word that term extends by at most four letters, itself at least MIN_PREFIX long
+    return any(f" {term[:n]} " in text for n in range(max(MIN_PREFIX, len(term) - 4), len(term)))
 
 
 def term_weights(terms: Sequence[str], idf: Callable[[str], float], n_docs: int) -> list[float]:

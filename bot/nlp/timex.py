@@ -68,29 +68,6 @@ from dateutil.relativedelta import relativedelta
 
 from bot.nlp.tokens import normalize_quotes
 
-_ASCII = "".join(map(chr, range(128)))
-_ASCII_KEPT = normalize_quotes(_ASCII) == _ASCII
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _normalized(text: str) -> str:
-    """normalize_quotes(text), without translating every character: str.translate through a dict
-    costs about 70 ns a character, and a 6,000-character article was normalised a dozen times."""
-    if not _ASCII_KEPT:
-        return normalize_quotes(text)
-    if text.isascii():
-        return text
-    # normalize_quotes maps characters one for one, so the text's few non-ASCII characters tell
-    # all it would change; a replacement that is ASCII is never replaced again.
-    for c in set(_NON_ASCII.findall(text)):
-        n = normalize_quotes(c)
-        if n != c:
-            if not n.isascii():
-                return normalize_quotes(text)
-            text = text.replace(c, n)
-    return text
-
-
 @dataclass(frozen=True)
 class TimeExpression:
     """A time expression as written, where it stands, and the date it fixes (if any)."""
@@ -1344,7 +1321,7 @@ _NOT_SPEECH_GAP = re.compile(r"(?i)\b(?:that|would|will|to|had|has|have|was|were
 
 def _speech_attached(text: str, sent: tuple[int, int], e: TimeExpression) -> bool:
     """"the ministry said on Tuesday", "she told reporters on Monday": the date of the saying."""
-    m = _SPEECH_BEFORE.search(_normalized(text[sent[0]:e.start]))
+    m = _SPEECH_BEFORE.search(normalize_quotes(text[sent[0]:e.start]))
     return bool(m) and not _NOT_SPEECH_GAP.search(m.group(1))
 
 
@@ -1412,7 +1389,7 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.norm = _normalized(text)
+        self.norm = normalize_quotes(text)
         self._sentences: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
         self._parsed: list[tuple[_Atom, str]] | None = None
@@ -1913,7 +1890,7 @@ def _stem_set(text: str) -> frozenset[str]:
     known = _TEXTS.get(text)
     if known is not None:
         return known.vocab
-    return frozenset(map(_stem, set(_WORD.findall(_normalized(text).lower()))))
+    return frozenset(map(_stem, set(_WORD.findall(normalize_quotes(text).lower()))))
 
 
 def _line_stem_sets(text: str) -> tuple[frozenset[str], ...]:
@@ -1955,7 +1932,7 @@ _ACRONYM_SKIP = frozenset("of and the for on in".split())
 def _spelt_out(text: str, acronym: str) -> bool:
     """True when capitalised words of text spell the acronym with their initials."""
     for m in re.finditer(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|on|in)\b)*\s+){1,7}[A-Z][\w'-]*",
-                         _normalized(text)):
+                         normalize_quotes(text)):
         initials = "".join(w[0] for w in m.group().split() if w not in _ACRONYM_SKIP).lower()
         if acronym in initials:
             return True

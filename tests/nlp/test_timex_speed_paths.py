@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import bot.nlp.timex as timex
+import bot.nlp.tokens as tokens
 from bot.nlp.tokens import normalize_quotes
 
 CORPUS = sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.txt"))
@@ -36,9 +37,11 @@ def _texts(n: int, seed: int = 7) -> list[str]:
             for _ in range(n)]
 
 
-def test_normalized_is_normalize_quotes():
-    for text in _texts(200) + [p.read_text() for p in CORPUS[:5]] + ["", "plain ascii"]:
-        assert timex._normalized(text) == normalize_quotes(text)
+def test_normalize_quotes_maps_every_quote_character_as_the_table_says():
+    every = "".join(map(chr, tokens._QUOTE_MAP)) + "é“x”İ"
+    for text in _texts(200) + [p.read_text() for p in CORPUS[:5]] + ["", "plain ascii", every, every * 3]:
+        assert normalize_quotes(text) == text.translate(tokens._QUOTE_MAP)
+    assert normalize_quotes("“It’s”") == "\"It's\""
 
 
 def test_tokens_of_every_slice_match_tokenising_the_slice():
