@@ -7,8 +7,8 @@ Articles are one sentence a paragraph (so passages = sentences) of Zipf-distribu
 about one sentence in eight is a quotation with a named speaker and one in eight carries a date,
 so `!who said` and `!when` have something to find. The library is imported with
 `python -m bot import` (timed: passages per second), the bot's start-up is timed with a question
-that needs no search, and each kind of question is timed as a batch through `ask --json` with
-the start-up subtracted. Answers are checked against the generator (speaker, date) so a fast
+that needs no search, and each question is timed inside `ask --json --timings` (its answer,
+rendering and printing; start-up excluded). Answers are checked against the generator (speaker, date) so a fast
 wrong answer does not pass for a fast one.
 """
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import random
 import re
 import statistics
@@ -89,26 +88,34 @@ class Library:
         return " ".join(rare[:k])
 
 
-def run(cmd: list[str], stdin: str | None = None) -> tuple[float, str]:
+def run(cmd: list[str], stdin: str | None = None) -> tuple[float, str, str]:
     start = time.perf_counter()
     proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"command failed: {' '.join(cmd[:6])}\n{proc.stderr[-2000:]}")
-    return elapsed, proc.stdout
+    return elapsed, proc.stdout, proc.stderr
 
 
-def okapi_per_question(sentences: list[str], questions: list[str]) -> tuple[float, float]:
-    """BM25Okapi's build time and mean get_top_n time on the bot's own tokens."""
+def percentiles(times: list[float]) -> tuple[float, float, float]:
+    """p50, p95 and mean."""
+    times = sorted(times)
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], statistics.mean(times)
+
+
+def okapi_per_question(sentences: list[str], questions: list[str]) -> tuple[float, list[float]]:
+    """BM25Okapi's build time and its get_top_n time per question, on the bot's own tokens."""
     from rank_bm25 import BM25Okapi
 
     start = time.perf_counter()
     okapi = BM25Okapi([tokenize(s) for s in sentences])
     build = time.perf_counter() - start
-    start = time.perf_counter()
+    times = []
     for q in questions:
+        start = time.perf_counter()
         okapi.get_top_n(query_terms(q), sentences, n=10)
-    return build, (time.perf_counter() - start) / len(questions)
+        times.append(time.perf_counter() - start)
+    return build, times
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--okapi-questions", type=int, default=20)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--work", help="folder for the corpus and database (default: a temporary one)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the library already imported in --work by an earlier run with the same options")
     args = parser.parse_args(argv)
 
     work = Path(args.work or tempfile.mkdtemp(prefix="newsbot-ask-bench-"))
@@ -131,9 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"... {passages:,} passages in {args.articles:,} articles under {work}", file=sys.stderr, flush=True)
 
     py = [sys.executable, "-m", "bot", "--db", str(db)]
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    t_import, _ = run(py + ["import", str(corpus)])
+    t_import = None
+    if not (args.reuse and db.is_file()):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        t_import, _, _ = run(py + ["import", str(corpus)])
 
     rng = random.Random(args.seed + 1)
     quotes = rng.sample(lib.quotes, min(args.questions, len(lib.quotes)))
@@ -145,43 +156,46 @@ def main(argv: list[str] | None = None) -> int:
     }
     expected = {"who": [s for _, s in quotes], "when": [d for _, d in dated]}
 
-    startups = [run(py + ["ask", "--json"], "!help\n")[0] for _ in range(3)]
-    startup = statistics.median(startups)
+    startups = sorted(run(py + ["ask", "--json"], "!help\n")[0] for _ in range(3))
     results: dict[str, dict[str, Any]] = {}
     for kind, questions in batches.items():
-        elapsed, out = run(py + ["ask", "--json"], "!help\n" + "".join(q + "\n" for q in questions))
-        answers = [json.loads(line) for line in out.splitlines() if line.startswith("{")][1:]
+        # --timings: each question's own time inside `ask` (answer, render, print), start-up excluded.
+        _, out, err = run(py + ["ask", "--json", "--timings"], "".join(q + "\n" for q in questions))
+        times = [float(m) / 1e3 for m in re.findall(r"^([\d.]+) ms$", err, re.M)]
+        answers = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        assert len(times) == len(answers) == len(questions), (kind, len(times), len(answers))
         right = None
         if kind in expected:
             got = [(a.get("answer") if kind == "who" else a.get("date")) or "" for a in answers]
             right = sum(e in g for e, g in zip(expected[kind], got)) / len(questions)
-        results[kind] = {"ms": max(elapsed - startup, 0.0) / len(questions) * 1e3, "right": right,
-                         "questions": questions}
+        results[kind] = {"times": percentiles(times), "right": right}
 
     print("... BM25Okapi on the same passages", file=sys.stderr, flush=True)
-    okapi_ms = {}
-    all_questions = [re.sub(r"^!(search|who said|when) ", "", q) for r in results.values() for q in r["questions"]]
-    okapi_build, per_q = okapi_per_question(lib.sentences, all_questions[:: max(1, len(all_questions) // args.okapi_questions)])
-    for kind in results:
-        okapi_ms[kind] = per_q * 1e3
+    asked = [re.sub(r"^!(search|who said|when) ", "", q) for qs in batches.values() for q in qs]
+    okapi_build, okapi_times = okapi_per_question(
+        lib.sentences, asked[:: max(1, len(asked) // args.okapi_questions)])
+    okapi = percentiles(okapi_times)
 
-    line = "-" * 78
-    print(f"{passages:,} passages, {args.articles:,} articles; bot through `python -m bot ask --json`, "
-          f"start-up subtracted")
+    line = "-" * 86
+    print(f"{passages:,} passages, {args.articles:,} articles; questions through `python -m bot ask --json --timings`")
     print(line)
-    print(f"import (python -m bot import)      {t_import:8.1f} s   {passages / t_import:,.0f} passages/s")
-    print(f"bot start-up (open + load index)   {startup:8.2f} s   (median of {len(startups)})")
+    if t_import is not None:
+        print(f"import (python -m bot import)      {t_import:8.1f} s   {passages / t_import:,.0f} passages/s")
+    else:
+        print("import (python -m bot import)      reused from an earlier run")
+    print(f"bot start-up (open + load index)   {startups[1]:8.2f} s   (median of 3, whole process)")
     print(f"BM25Okapi build                    {okapi_build:8.2f} s")
     print(line)
-    print(f"{'question':<12} | {'bot ms/question':>15} | {'BM25Okapi ms':>12} | {'speed-up':>8} | right")
+    print(f"{'question':<10} | {'bot p50 / p95 / mean ms':>25} | {'BM25Okapi p50 / mean ms':>24} | {'speed-up p50/mean':>17} | right")
     for kind, r in results.items():
+        p50, p95, mean = (x * 1e3 for x in r["times"])
         right = f"{r['right']:.0%}" if r["right"] is not None else "-"
-        # A batch faster than the start-up's own noise leaves nothing to divide by.
-        ratio = f"{okapi_ms[kind] / r['ms']:,.0f}x" if r["ms"] > 0 else "-"
-        print(f"{'!' + kind:<12} | {r['ms']:>15.2f} | {okapi_ms[kind]:>12.1f} | {ratio:>8} | {right}")
+        ratio = f"{okapi[0] * 1e3 / p50:,.0f}x / {okapi[2] * 1e3 / mean:,.0f}x"
+        print(f"{'!' + kind:<10} | {p50:>8.2f} / {p95:>6.2f} / {mean:>6.2f} | "
+              f"{okapi[0] * 1e3:>11.1f} / {okapi[2] * 1e3:>10.1f} | {ratio:>17} | {right}")
     print(line)
-    print("BM25Okapi: get_top_n(10) over the same sentences with the bot's tokens; it only ranks, so its "
-          "time is the floor of what a who/when answer over it would cost.")
+    print(f"BM25Okapi: get_top_n(10) over the same sentences with the bot's tokens, {len(okapi_times)} of the "
+          "questions; it only ranks, so its time is the floor of what any answer built on it would cost.")
     return 0
 
 

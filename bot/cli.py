@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", help="answer questions typed as in Discord ('!who said …'); stdin if none given")
     ask.add_argument("questions", nargs="*", metavar="QUESTION")
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
+    ask.add_argument("--timings", action="store_true",
+                     help="after each answer, print the milliseconds it took to standard error")
 
     sub.add_parser("console", help="an interactive prompt that answers the bot's commands")
     sub.add_parser("run", help="connect to Discord with DISCORD_TOKEN")
@@ -118,7 +121,7 @@ def _progress(_n: int):  # noqa: ANN202
     return tqdm(unit=" files", file=sys.stderr)
 
 
-async def _ask(settings: Settings, questions: list[str], as_json: bool) -> int:
+async def _ask(settings: Settings, questions: list[str], as_json: bool, timings: bool = False) -> int:
     from bot.render.text import render_json, render_text
 
     library = await _open(settings, seed=True)
@@ -127,8 +130,11 @@ async def _ask(settings: Settings, questions: list[str], as_json: bool) -> int:
         for question in source:
             if not question.strip():
                 continue
+            started = time.perf_counter()
             answer = await library.ask(question)
             print(render_json(answer) if as_json else render_text(answer) + "\n", flush=True)
+            if timings:
+                print(f"{(time.perf_counter() - started) * 1e3:.3f} ms", file=sys.stderr, flush=True)
     finally:
         await library.close()
     return 0
@@ -173,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "import":
             return asyncio.run(_import(settings, args.paths))
         if args.command == "ask":
-            return asyncio.run(_ask(settings, args.questions, args.json))
+            return asyncio.run(_ask(settings, args.questions, args.json, args.timings))
         if args.command == "console":
             return asyncio.run(_console(settings))
         if args.command == "run":

@@ -15,7 +15,12 @@ def test_bench_ask_prints_figures_for_each_question_kind_with_right_answers(tmp_
     assert "128 passages" in out
     assert re.search(r"import \(python -m bot import\)\s+[\d.]+ s\s+[\d,]+ passages/s", out)
     assert re.search(r"bot start-up .*\s[\d.]+ s", out)
-    rows = {m[0]: m for m in re.findall(r"^(!\w+)\s+\|\s+([\d.]+) \|\s+([\d.]+) \|\s+([\d,]+x|-) \| (\S+)$", out, re.M)}
+    rows = {m[0]: m for m in re.findall(
+        r"^(!\w+)\s+\|\s+([\d.]+) /\s+([\d.]+) /\s+([\d.]+) \|\s+([\d.]+) /\s+([\d.]+) \|\s+(\S+x) / (\S+x) \| (\S+)$",
+        out, re.M)}
     assert set(rows) == {"!search", "!who", "!when"}
-    assert rows["!who"][4] == "100%" and rows["!when"][4] == "100%"  # the generator's speaker and date
+    assert rows["!who"][-1] == "100%" and rows["!when"][-1] == "100%"  # the generator's speaker and date
+    for row in rows.values():
+        p50, p95 = float(row[1]), float(row[2])
+        assert 0 < p50 <= p95
     assert (tmp_path / "bench.db").is_file() and len(list((tmp_path / "corpus").iterdir())) == 16
