@@ -118,6 +118,7 @@ async def test_removed_article_is_no_longer_answered(library) -> None:
 
 def test_when_quotes_the_dated_neighbour_sentence_with_the_event() -> None:
     from bot.answer.when import _passage_with
+    from bot.nlp.passages import split_passages
     from bot.nlp.timex import find_time_expressions
     from bot.store.records import ArticleInfo, PassageRecord
 
@@ -125,7 +126,9 @@ def test_when_quotes_the_dated_neighbour_sentence_with_the_event() -> None:
             "The charge will apply from June 1, the board said.\n\nOperators were not consulted.")
     info = ArticleInfo(1, 0, "Levy", "levy.txt", None, None, None, date(2024, 5, 6), None, False)
     event = PassageRecord(1, info, 0, body[:65], 0, 65)
+    sentences = [PassageRecord(i + 1, info, i, sp.text, sp.start, sp.end) for i, sp in enumerate(split_passages(body))]
     expr = next(e for e in find_time_expressions(body, date(2024, 5, 6)) if "June" in e.text)
-    passage = _passage_with(body, event, expr)
+    passage = _passage_with(body, sentences, event, expr)
     assert passage.startswith("The harbour board agreed") and passage.endswith("the board said.")
-    assert _passage_with(body, PassageRecord(2, info, 1, body[66:116], 66, 116), expr) == body[66:116]
+    assert _passage_with(body, sentences, PassageRecord(2, info, 1, body[66:116], 66, 116), expr) == body[66:116]
+    assert _passage_with(body, [], event, expr) == event.text  # no sentence holds the date: the event's alone

@@ -14,6 +14,7 @@ from bot.answer.who import answer_who
 from bot.index.search import LibraryIndex
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms
+from bot.store.fastread import PassageReader
 from bot.store.records import PassageRecord, QuoteRecord
 from bot.store.repo import Store
 
@@ -90,17 +91,40 @@ class Answerer:
     async def read(self, name: str, *args: object) -> Any:
         """One store read: through the worker-thread reader where there is one (SQLite, one thread
         hop and no ORM), else the async store; both offer the same methods with the same results."""
+        return (await self.read_many((name, *args)))[0]
+
+    async def read_many(self, *calls: tuple) -> list[Any]:
+        """Several store reads, each a (method name, *args); in one thread hop through the reader."""
         reader = self.store.reader
         if reader is not None:
-            return await asyncio.to_thread(getattr(reader, name), *args)
-        return await getattr(self.store, name)(*args)
+            return await asyncio.to_thread(lambda: [getattr(reader, name)(*args) for name, *args in calls])
+        return [await getattr(self.store, name)(*args) for name, *args in calls]
 
     async def best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES,
                             context: str = "article") -> list[tuple[PassageRecord, float, float]]:
         """Candidate passages with (record, coverage, bm25), best first.
 
         context "article" counts words found elsewhere in the article at half weight, "title" only its title."""
-        hits, records, words = await self._search_passages(terms, k, guild_id, with_words=context == "article")
+        reader = self.store.reader
+        if reader is not None and terms:
+            return await asyncio.to_thread(self._best_passages_blocking, reader, terms, k, guild_id, context)
+        hits = await self.index.search("passages", terms, k, guild_id)
+        records = await self.store.passages([i for i, _ in hits])
+        words = await self.store.article_vocabularies(
+            {r.article.id for r in records.values()}) if context == "article" else {}
+        return self._rank_passages(terms, hits, records, words, context)
+
+    def _best_passages_blocking(self, reader: PassageReader, terms: Sequence[str], k: int,
+                                guild_id: int | None, context: str) -> list[tuple[PassageRecord, float, float]]:
+        """best_passages inside a worker thread: search, read and judge in one hop (each hop costs
+        a thread switch, which on a busy machine can cost more than the search)."""
+        hits = self.index.search_blocking("passages", terms, k, guild_id)
+        records = reader.passages([i for i, _ in hits])
+        words = reader.article_vocabularies([r.article.id for r in records.values()]) if context == "article" else {}
+        return self._rank_passages(terms, hits, records, words, context)
+
+    def _rank_passages(self, terms: Sequence[str], hits: list[tuple[int, float]], records: dict[int, PassageRecord],
+                       words: dict[int, str], context: str) -> list[tuple[PassageRecord, float, float]]:
         found = [(records[i], score) for i, score in hits if i in records]
         if context == "article":
             contexts: dict[int, Words] = {aid: StoredWords(w) for aid, w in words.items()}
@@ -111,36 +135,21 @@ class Answerer:
         out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
         return out
 
-    async def search_quotes(self, terms: Sequence[str], k: int, guild_id: int | None
-                            ) -> tuple[list[tuple[int, float]], dict[int, QuoteRecord]]:
-        """The best-matching quotations and their records, in one worker-thread hop where the store allows it."""
+    async def quotes_and_passages(self, terms: Sequence[str], k: int, guild_id: int | None
+                                  ) -> tuple[list[tuple[int, float]], dict[int, QuoteRecord],
+                                             list[tuple[PassageRecord, float, float]]]:
+        """The best-matching quotations (hits and records) and best_passages, in one thread hop
+        where the store allows it: `who said` needs both."""
         reader = self.store.reader
         if reader is None or not terms:
             hits = await self.index.search("quotes", terms, k, guild_id)
-            return hits, await self.store.quotes([i for i, _ in hits])
+            return hits, await self.store.quotes([i for i, _ in hits]), await self.best_passages(terms, guild_id)
 
-        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, QuoteRecord]]:
+        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, QuoteRecord],
+                                       list[tuple[PassageRecord, float, float]]]:
             hits = self.index.search_blocking("quotes", terms, k, guild_id)
-            return hits, reader.quotes([i for i, _ in hits])
-
-        return await asyncio.to_thread(search_and_read)
-
-    async def _search_passages(self, terms: Sequence[str], k: int, guild_id: int | None, with_words: bool
-                               ) -> tuple[list[tuple[int, float]], dict[int, PassageRecord], dict[int, str]]:
-        """Search and fetch the passages (and their articles' word lists), in one worker-thread hop
-        where the store allows it."""
-        reader = self.store.reader
-        if reader is None or not terms:
-            hits = await self.index.search("passages", terms, k, guild_id)
-            records = await self.store.passages([i for i, _ in hits])
-            words = await self.store.article_vocabularies({r.article.id for r in records.values()}) if with_words else {}
-            return hits, records, words
-
-        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, PassageRecord], dict[int, str]]:
-            hits = self.index.search_blocking("passages", terms, k, guild_id)
-            records = reader.passages([i for i, _ in hits])
-            words = reader.article_vocabularies([r.article.id for r in records.values()]) if with_words else {}
-            return hits, records, words
+            passages = self._best_passages_blocking(reader, terms, CANDIDATES, guild_id, "article")
+            return hits, reader.quotes([i for i, _ in hits]), passages
 
         return await asyncio.to_thread(search_and_read)
 

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 from bot.answer.match import THRESHOLDS, term_weights
 from bot.answer.models import Answer, ArticleRef
-from bot.nlp.passages import split_passages
 from bot.nlp.timex import (
     TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked,
     rank_following, rank_time_expressions, sentence_coverage,
@@ -92,12 +91,40 @@ def _pick(candidates: list[tuple[PassageRecord, float, str, str]], sentences: di
     return record, choose_from_ranked(body, ranked, record.article.published, question)
 
 
-def _passage_with(body: str, record: PassageRecord, expr: TimeExpression) -> str:
-    """The passage the answer rests on: the event's sentence, and the dated sentence when the date
-    came from a neighbour ("The reduction will apply from June 1")."""
+def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str],
+                         sentences: dict[int, list[PassageRecord]], terms: list[str], question: WhenQuestion,
+                         weights: dict[str, float]
+                         ) -> tuple[list[tuple[PassageRecord, float]], tuple[PassageRecord, TimeExpression] | None]:
+    """The passages covering the event, best first, and _pick's choice among their articles (CPU
+    work on article texts: run it off the event loop)."""
+    candidates = []
+    for record, cov, _ in found:
+        body = bodies.get(record.article.id, "")
+        if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"] and body:
+            # Search matches words as written; "fallen" for "falling" or "died" for "die" may
+            # still make the passage cover the event.
+            cov = max(cov, sentence_coverage(body, record.article.title or "",
+                                             (record.start, record.end), terms, weights))
+        if cov >= THRESHOLDS["when"]:
+            candidates.append((record, cov))
+    if not candidates:
+        return [], None
+    candidates.sort(key=lambda c: -c[1])
+    best_cov = candidates[0][1]
+    pool = []
+    for record, cov in candidates:
+        if cov < best_cov - COVERAGE_MARGIN:
+            break
+        pool.append((record, cov, record.article.title or "", bodies.get(record.article.id) or record.text))
+    return candidates, _pick(pool, sentences, terms, question, weights)
+
+
+def _passage_with(body: str, sentences: list[PassageRecord], record: PassageRecord, expr: TimeExpression) -> str:
+    """The passage the answer rests on: the event's sentence, and the dated sentence (one of the
+    article's stored sentences) when the date came from a neighbour ("The reduction will apply from June 1")."""
     if not body or record.start <= expr.start < record.end:
         return record.text
-    dated = next((s for s in split_passages(body) if s.start <= expr.start < s.end), None)
+    dated = next((s for s in sentences if s.start <= expr.start < s.end), None)
     if dated is None:
         return record.text
     start, end = min(record.start, dated.start), max(record.end, dated.end)
@@ -111,36 +138,21 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     terms = query_terms(text)
     weights = dict(zip(terms, term_weights(terms, ctx.index.idf, ctx.index.size())))
     found = await ctx.best_passages(terms, guild_id)
-    # Every article that may be read again below, in one read.
-    bodies: dict[int, str] = await ctx.read("article_bodies", [
-        r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS])
-    candidates = []
-    for record, cov, _ in found:
-        body = bodies.get(record.article.id, "")
-        if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"] and body:
-            # Search matches words as written; "fallen" for "falling" or "died" for "die" may
-            # still make the passage cover the event.
-            cov = max(cov, sentence_coverage(body, record.article.title or "",
-                                             (record.start, record.end), terms, weights))
-        if cov >= THRESHOLDS["when"]:
-            candidates.append((record, cov))
+    # Every article that may be read again below (body and sentences), in one read.
+    near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
+    if not near:
+        return Answer(question, "when", False, "I couldn't find that event in the library.")
+    bodies, sentences = await ctx.read_many(("article_bodies", near), ("passages_of", near))
+    candidates, picked = await asyncio.to_thread(
+        _candidates_and_pick, found, bodies, sentences, terms, analyse_question(text), weights)
     if not candidates:
         return Answer(question, "when", False, "I couldn't find that event in the library.")
-    candidates.sort(key=lambda c: -c[1])
-    best_cov = candidates[0][1]
-    pool = []
-    for record, cov in candidates:
-        if cov < best_cov - COVERAGE_MARGIN:
-            break
-        pool.append((record, cov, record.article.title or "", bodies.get(record.article.id) or record.text))
-    sentences = await ctx.read("passages_of", {record.article.id for record, *_ in pool})
-    picked = await asyncio.to_thread(_pick, pool, sentences, terms, analyse_question(text), weights)
-
     if picked is not None:
         record, expr = picked
         return Answer(
             question, "when", True, expr.text, date=expr.iso,
-            passage=_passage_with(bodies.get(record.article.id) or "", record, expr),
+            passage=_passage_with(bodies.get(record.article.id) or "", sentences.get(record.article.id, []),
+                                  record, expr),
             article=ArticleRef.of(record.article),
             details={"expression": expr.text, "value": expr.value, "granularity": expr.granularity,
                      "kind": expr.kind},

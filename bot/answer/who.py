@@ -59,7 +59,7 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     """The speaker of the words: quotations first, then the sentences that hold the words."""
     terms = query_terms(text)
     threshold = THRESHOLDS["who"]
-    hits, quotes = await ctx.search_quotes(terms, CANDIDATES, guild_id)
+    hits, quotes, passages = await ctx.quotes_and_passages(terms, CANDIDATES, guild_id)
     weights = ctx.weights(terms)
     scored: list[tuple[QuoteRecord, float, float]] = []
     around: dict[int, float] = {}
@@ -78,13 +78,13 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
         if attributed:
             # a sentence holding far more of the words names its own speaker: `X said the union would
             # stay out "until the end of the year"` beats another quotation sharing two of the words
-            found, _ = await _from_passages(ctx, terms, text, max(threshold, best_cov + SENTENCE_MARGIN), guild_id)
+            found, _ = await _from_passages(ctx, terms, text, max(threshold, best_cov + SENTENCE_MARGIN), passages)
             if found and not any(_same_speaker(found[0].canonical, q.canonical) for q in attributed):
                 return _who_answer(question, found)
             return _who_answer(question, _same_words(tokenize(text), attributed))
         unattributed = tied[0]
     # No attributed quotation matches: a sentence may still carry the words, with a speaker in it.
-    found, sentence = await _from_passages(ctx, terms, text, threshold, guild_id)
+    found, sentence = await _from_passages(ctx, terms, text, threshold, passages)
     if found:
         return _who_answer(question, found)
     if sentence is not None:
@@ -97,9 +97,11 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
 
 
 async def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, threshold: float,
-                         guild_id: int | None) -> tuple[list[QuoteRecord], PassageRecord | None]:
-    """The attributed quotation in the best sentence holding the words; else that sentence alone."""
-    candidates = [c for c in (await ctx.best_passages(terms, guild_id))[:PASSAGES] if c[1] >= threshold]
+                         passages: list[tuple[PassageRecord, float, float]]
+                         ) -> tuple[list[QuoteRecord], PassageRecord | None]:
+    """The attributed quotation in the best sentence holding the words (of ctx.best_passages'
+    candidates); else that sentence alone."""
+    candidates = [c for c in passages[:PASSAGES] if c[1] >= threshold]
     if not candidates:
         return [], None
     best_cov = candidates[0][1]
