@@ -6,13 +6,25 @@ Passages are 12-30 tokens drawn from a Zipf-distributed vocabulary of seeded pse
 BM25Okapi is measured up to --okapi-max passages and extrapolated linearly beyond (marked).
 Memory is measured with tracemalloc (numpy reports its buffers to it): "retained" is what the
 built index still holds, "peak" the high-water mark while building, both above the corpus.
+
+"bot start-up" is the wall time of a real `python -m bot --db LIB ask --json` answering `!help`
+(median of --startup-runs, page cache warm), on a SQLite library holding the size's passages
+(20 to an article, no quotations) with the built index saved beside it as an import leaves it:
+interpreter and imports, schema check, index load, the answer and exit. Peak RSS is that
+process's.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import gc
+import hashlib
+import os
+import resource
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +40,9 @@ if __package__ in (None, ""):  # run as a script: make `bot` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.index.bm25 import BM25Index  # noqa: E402
+from bot.index.search import LibraryIndex  # noqa: E402
+from bot.settings import PROJECT_ROOT  # noqa: E402
+from bot.store.repo import Store  # noqa: E402
 
 VOCAB_SIZE = 200_000
 ZIPF_S = 1.07
@@ -108,7 +123,80 @@ def latencies(fn: Callable[[Sequence[str]], Any], queries: list[list[str]]) -> t
     return statistics.median(times), p95
 
 
-def bench_size(n: int, corpus: Corpus, okapi: bool, n_queries: int) -> dict[str, Any]:
+def bot_library(directory: Path, docs: list[list[str]], built: BM25Index) -> Path:
+    """A SQLite library of the passages (passage i has row id i + 1) with `built` saved beside it
+    under those ids, as `python -m bot import` would leave it; returns the database path."""
+    db = directory / "library.db"
+
+    async def schema() -> None:
+        store = await Store.open(f"sqlite+aiosqlite:///{db}")  # the migrations, as the bot runs them
+        await store.close()
+
+    asyncio.run(schema())
+    n = len(docs)
+    starts = range(0, n, ARTICLE_PASSAGES)
+    con = sqlite3.connect(db)
+    with con:
+        con.executemany(
+            "INSERT INTO articles (id, guild_id, title, body, source, added_at, content_hash, breaking) "
+            "VALUES (?, 0, ?, ?, 'bench', '2026-01-01 00:00:00.000000', ?, 0)",
+            ((a + 1, f"Article {a + 1}", " ".join(" ".join(d) for d in docs[lo:lo + ARTICLE_PASSAGES]),
+              hashlib.sha256(str(a).encode()).hexdigest()) for a, lo in enumerate(starts)))
+        con.executemany(
+            'INSERT INTO passages (id, article_id, seq, text, start, "end") VALUES (?, ?, ?, ?, 0, 0)',
+            ((i + 1, i // ARTICLE_PASSAGES + 1, i % ARTICLE_PASSAGES, " ".join(d)) for i, d in enumerate(docs)))
+        con.executemany("INSERT INTO library_changes (generation, article_id, action) VALUES (1, ?, 'add')",
+                        ((a + 1,) for a in range(len(starts))))
+        con.execute("INSERT OR REPLACE INTO library_meta (key, value) VALUES ('generation', 1)")
+    con.close()
+
+    # The bench's index numbers passages from 0; the library's rows from 1. Shift the saved ids
+    # rather than build the index a second time.
+    built.save(directory / "built.npz")
+    with np.load(directory / "built.npz", allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["ids"] = arrays["ids"] + 1
+    np.savez(directory / "built.npz", **arrays)
+    index = LibraryIndex()
+    index.indexes["passages"] = BM25Index.load(directory / "built.npz")
+    (directory / "built.npz").unlink()
+    index._by_article = {a + 1: {"passages": list(range(lo + 1, min(n, lo + ARTICLE_PASSAGES) + 1)), "quotes": []}
+                         for a, lo in enumerate(starts)}
+    index.save(Path(str(db) + ".index"), generation=1)
+    return db
+
+
+def bot_startup(db: Path, runs: int) -> tuple[float, float]:
+    """Median wall seconds and largest peak RSS (MB) of the bot starting on db and answering `!help`."""
+    env = {k: v for k, v in os.environ.items() if k != "NEWSBOT_INDEX_DIR"}  # the index beside db
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    cmd = [sys.executable, "-m", "bot", "--db", str(db), "ask", "--json"]
+    meta = Path(str(db) + ".index") / "meta.json"
+    saved = meta.stat().st_mtime_ns
+    times, rss = [], 0.0
+    for _ in range(runs):
+        with tempfile.TemporaryFile() as err:
+            start = time.perf_counter()
+            # cwd: a .env in the checkout must not point the bot at another database or index
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err,
+                                    env=env, cwd=db.parent)
+            proc.stdin.write(b"!help\n")
+            proc.stdin.close()
+            out = proc.stdout.read()
+            _, status, usage = os.wait4(proc.pid, 0)  # wait4: this run's own peak RSS
+            times.append(time.perf_counter() - start)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            proc.stdout.close()
+            err.seek(0)
+            if proc.returncode != 0 or b'"command"' not in out:
+                raise RuntimeError(f"bot start-up failed:\n{err.read()[-2000:].decode(errors='replace')}")
+        rss = max(rss, usage.ru_maxrss / 1024)  # kilobytes on Linux
+        if meta.stat().st_mtime_ns != saved:
+            raise RuntimeError("the bot rebuilt the index instead of loading the saved one")
+    return statistics.median(times), rss
+
+
+def bench_size(n: int, corpus: Corpus, okapi: bool, n_queries: int, startup_runs: int = 3) -> dict[str, Any]:
     docs = corpus.passages(n)
     ids = list(range(n))
     mid = corpus.queries(n_queries, 1_000, 20_000)
@@ -122,6 +210,9 @@ def bench_size(n: int, corpus: Corpus, okapi: bool, n_queries: int) -> dict[str,
 
     res["mem"], res["peak"] = traced(build)
     res["build"], index = timed(build)
+    if startup_runs:
+        with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as tmp:
+            res["startup"], res["startup_rss"] = bot_startup(bot_library(Path(tmp), docs, index), startup_runs)
     index.top_k(mid[0], 10)  # warm the per-thread scratch buffer
     res["q_mid"] = latencies(lambda q: index.top_k(q, 10), mid)
     res["q_freq"] = latencies(lambda q: index.top_k(q, 10), frequent)
@@ -213,6 +304,9 @@ def render(results: list[dict[str, Any]]) -> str:
         row("save", r["save"], None, "s", "{:.3f}")
         row("load", r["load"], None, "s", "{:.3f}")
         row("index file", r["file_mb"], None, "MB", "{:.1f}")
+        if "startup" in r:
+            row("bot start-up, median", r["startup"], None, "s", "{:.2f}")
+            row("bot start-up peak RSS", r["startup_rss"], None, "MB", "{:.0f}")
         if "identical" in r:
             lines.append(f"{r['n']:>9,} | scores/top-10 identical to BM25Okapi: {'yes' if r['identical'] else 'NO'}")
         lines.append("-" * len(header))
@@ -228,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--okapi-max", type=int, default=100_000, help="largest size BM25Okapi is really run at")
     parser.add_argument("--queries", type=int, default=200, help="queries per kind for BM25Index")
+    parser.add_argument("--startup-runs", type=int, default=3,
+                        help="bot start-ups timed per size on a library of that size (0: skip)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     corpus = Corpus(args.seed)
@@ -235,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = None
     for n in sizes:
         print(f"... {n:,} passages", file=sys.stderr, flush=True)
-        res = bench_size(n, corpus, okapi=n <= args.okapi_max, n_queries=args.queries)
+        res = bench_size(n, corpus, okapi=n <= args.okapi_max, n_queries=args.queries, startup_runs=args.startup_runs)
         if "okapi_build" in res:
             base = res
         elif base is not None:
