@@ -10,7 +10,7 @@ import os
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 IMPORT_BATCH = 200  # articles per database transaction during bulk import
 PROCESS_POOL_MIN_FILES = 50  # below this, starting worker processes costs more than it saves
-IN_FLIGHT_PER_WORKER = 16  # prepared articles waiting to be stored, per worker: bounds memory
+PREPARE_CHUNK = 10  # files per worker task: fewer round trips between processes
+PREPARED_AHEAD = 2 * IMPORT_BATCH  # files prepared (or being prepared) ahead of the store: bounds memory
 ASK_CONCURRENCY = 4  # questions answered at once; the rest queue, so a burst cannot stall the event loop
 
 
@@ -104,9 +105,13 @@ def _prepare_file(path: Path) -> PreparedArticle | IngestError:
         return exc
 
 
+def _prepare_chunk(paths: list[Path]) -> list[PreparedArticle | IngestError]:
+    return [_prepare_file(path) for path in paths]
+
+
 async def _prepared_files(paths: list[Path]) -> AsyncIterator[tuple[Path, PreparedArticle | IngestError]]:
     """Each file prepared off the event loop, in order: in worker processes for a bulk import
-    (quotation rules are CPU-bound, so threads would share one core), a bounded number in flight."""
+    (quotation rules are CPU-bound, so threads would share one core), a bounded number ahead."""
     if len(paths) < PROCESS_POOL_MIN_FILES:
         for path in paths:
             yield path, await asyncio.to_thread(_prepare_file, path)
@@ -114,17 +119,39 @@ async def _prepared_files(paths: list[Path]) -> AsyncIterator[tuple[Path, Prepar
     loop = asyncio.get_running_loop()
     workers = max(1, min(os.cpu_count() or 1, 8))
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: deque[tuple[Path, asyncio.Future]] = deque()
-        it = iter(paths)
-        for path in it:
-            pending.append((path, loop.run_in_executor(pool, _prepare_file, path)))
-            if len(pending) >= IN_FLIGHT_PER_WORKER * workers:
-                done_path, future = pending.popleft()
-                yield done_path, await future
-        while pending:
-            done_path, future = pending.popleft()
-            yield done_path, await future
+    chunks = [paths[i:i + PREPARE_CHUNK] for i in range(0, len(paths), PREPARE_CHUNK)]
+    # A feeder task keeps the workers busy while the caller stores what came back: submitting in
+    # step with the caller left the pool idle through every database write.
+    slots = asyncio.Semaphore(max(2 * workers, PREPARED_AHEAD // PREPARE_CHUNK))
+    ready: asyncio.Queue = asyncio.Queue()  # (chunk, future), then None; or the feeder's error
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+    async def feed() -> None:
+        try:
+            for chunk in chunks:
+                await slots.acquire()
+                ready.put_nowait((chunk, loop.run_in_executor(pool, _prepare_chunk, chunk)))
+            ready.put_nowait(None)
+        except Exception as exc:  # e.g. a broken pool: the reader raises it rather than waiting forever
+            ready.put_nowait(exc)
+
+    feeder = asyncio.create_task(feed(), name="newsbot-import-feeder")
+    try:
+        while (item := await ready.get()) is not None:
+            if isinstance(item, Exception):
+                raise item
+            chunk, future = item
+            outcomes = await future
+            slots.release()
+            for path, outcome in zip(chunk, outcomes):
+                yield path, outcome
+    finally:
+        feeder.cancel()
+        while not ready.empty():  # stopped early: what was submitted ahead is not wanted
+            item = ready.get_nowait()
+            if isinstance(item, tuple):
+                item[1].cancel()
+        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
 
 class Library:
@@ -276,15 +303,17 @@ class Library:
                 for item in items:
                     on_report(item)
 
-        async for path, outcome in _prepared_files(list(iter_article_files(list(paths)))):
-            if isinstance(outcome, IngestError):
-                emit([ImportReport(str(path), "skipped", reason=str(outcome))])
-                continue
-            batch.append((str(path), outcome))
-            if len(batch) >= IMPORT_BATCH:
-                with _storage_errors():
-                    emit(await self._store_batch(batch, guild_id))
-                batch = []
+        prepared = _prepared_files(list(iter_article_files(list(paths))))
+        async with aclosing(prepared):  # a failed write stops the workers now, not at garbage collection
+            async for path, outcome in prepared:
+                if isinstance(outcome, IngestError):
+                    emit([ImportReport(str(path), "skipped", reason=str(outcome))])
+                    continue
+                batch.append((str(path), outcome))
+                if len(batch) >= IMPORT_BATCH:
+                    with _storage_errors():
+                        emit(await self._store_batch(batch, guild_id))
+                    batch = []
         if batch:
             with _storage_errors():
                 emit(await self._store_batch(batch, guild_id))

@@ -411,6 +411,8 @@ _DOUBLE_MARKS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033'
 _OPENERS = "\u201c\u201e\u201f\u00ab\u2018\u201a"
 _CLOSERS = "\u201d\u00bb\u2019"
 _MASK = "\x00"
+_DOUBLE_MARK_RE = re.compile("[" + re.escape(_DOUBLE_MARKS) + "]")
+_SINGLE_MARK_RE = re.compile("['\u2018\u2019\u201a]")
 _TOKEN_RE = re.compile(r"(?:(?<=\d),(?=\d{3}\b)|[^\s,;:()\[\]\"\x00])+")  # "9,000" is one word
 # A comma that separates phrases; not the thousands separator in "9,000".
 _COMMA = r"(?:(?<!\d),|,(?!\d{3}\b))"
@@ -514,11 +516,12 @@ def _single_mark(body: str, i: int, lo: int, hi: int) -> bool:
 def _marks(body: str, lo: int, hi: int, double: bool) -> list[tuple[int, str]]:
     """Quote marks of a paragraph with their kind."""
     found = []
-    for i in range(lo, hi):
-        ch = body[i]
-        if double and ch in _DOUBLE_MARKS:
+    # A regex finds the candidates: a Python step per character of every paragraph cost more.
+    for match in (_DOUBLE_MARK_RE if double else _SINGLE_MARK_RE).finditer(body, lo, hi):
+        i = match.start()
+        if double:
             found.append((i, _mark_kind(body, i, lo, hi)))
-        elif not double and ch in "'\u2018\u2019\u201a" and _single_mark(body, i, lo, hi):
+        elif _single_mark(body, i, lo, hi):
             kind = _mark_kind(body, i, lo, hi)
             if kind == "close" and body[i - 1] == "s" and i + 1 < hi and body[i + 1] == " ":
                 kind = "either"  # officials' claims: a plural possessive looks like a close
@@ -628,13 +631,29 @@ class _Frame:
     kind: str = ""  # "relative": "X, who said"; "shared": "X did not speak but posted"
 
 
-@dataclass(frozen=True)
 class _Tok:
-    """A word token with its offsets in the body."""
-    start: int
-    end: int
-    text: str
-    glued: bool  # only whitespace separates it from the previous token
+    """A word token with its offsets in the body; never changed once made."""
+
+    # Not a frozen dataclass: its __init__ (object.__setattr__ per field) cost a tenth of a bulk
+    # import's quotation time. Equality, hash and repr are the dataclass's.
+    __slots__ = ("start", "end", "text", "glued")
+
+    def __init__(self, start: int, end: int, text: str, glued: bool) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.glued = glued  # only whitespace separates it from the previous token
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.start, self.end, self.text, self.glued) == (other.start, other.end, other.text, other.glued)  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text, self.glued))
+
+    def __repr__(self) -> str:
+        return f"_Tok(start={self.start!r}, end={self.end!r}, text={self.text!r}, glued={self.glued!r})"
 
 
 @dataclass(frozen=True)
@@ -719,13 +738,14 @@ def _tokens(text: str, lo: int, hi: int) -> list[_Tok]:
     toks: list[_Tok] = []
     last = lo
     for match in _TOKEN_RE.finditer(text, lo, hi):
-        s, e = match.start(), match.end()
+        s, end = match.span()
+        e = end
         while e > s and text[e - 1] in "!?." and not _keeps_period(text[s:e]):
             e -= 1
         if e > s:
-            glued = not toks or text[last:s].isspace() or last == s
+            glued = not toks or last == s or text[last:s].isspace()
             toks.append(_Tok(s, e, text[s:e], glued))
-        last = match.end()
+        last = end
     return toks
 
 
