@@ -21,8 +21,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.store.db import busy_timeout_ms
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 PG_LOCK_KEY = 0x6E657773_626F74  # "newsbot": one advisory lock for schema changes
+MIGRATION_WAIT_MS = 10 * 60 * 1000  # how long a starting process waits for another one's migration
 
 log = logging.getLogger(__name__)
 # Alembic narrates every step at INFO ("Context impl …", "Running upgrade …"); one line of ours says it.
@@ -58,22 +61,37 @@ def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
     elif conn.dialect.name == "sqlite":
+        # Another process may be migrating (revision 0003 fills in every article's words: many
+        # seconds on a large library): wait for it rather than fail after the usual busy timeout.
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={max(busy_timeout_ms(), MIGRATION_WAIT_MS)}")
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, before looking at the schema
+
+
+def _unlock(conn: Connection) -> None:
+    """Give the connection back its usual busy timeout (it returns to the pool)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms()}")
 
 
 def _upgrade(conn: Connection, revision: str) -> tuple[str | None, str | None]:
     _lock(conn)
-    before = _current(conn)
-    if before != head_revision() or revision != "head":
-        command.upgrade(alembic_config(conn), revision)
-    return before, _current(conn)
+    try:
+        before = _current(conn)
+        if before != head_revision() or revision != "head":
+            command.upgrade(alembic_config(conn), revision)
+        return before, _current(conn)
+    finally:
+        _unlock(conn)
 
 
 def _downgrade(conn: Connection, revision: str) -> tuple[str | None, str | None]:
     _lock(conn)
-    before = _current(conn)
-    command.downgrade(alembic_config(conn), revision)
-    return before, _current(conn)
+    try:
+        before = _current(conn)
+        command.downgrade(alembic_config(conn), revision)
+        return before, _current(conn)
+    finally:
+        _unlock(conn)
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

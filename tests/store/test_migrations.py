@@ -249,3 +249,36 @@ def test_db_commands_upgrade_and_report_the_revision(tmp_path, capsys) -> None: 
     assert "upgraded 0001 -> 0003" in capsys.readouterr().out
     assert main(["--db", db, "db", "current"]) == 0
     assert "0003 (newest 0003; up to date)" in capsys.readouterr().out
+
+
+async def test_a_process_starting_while_another_migrates_waits_past_the_busy_timeout(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """A migration can take longer than the usual busy timeout (0003 fills in every article's words):
+    a second process starting then waits for the lock instead of failing with "database is locked"."""
+    import sqlite3
+    import threading
+    import time
+
+    db = tmp_path / "busy.db"
+    url = url_of(str(db))
+    engine = make_engine(url)
+    try:
+        assert await migrate.upgrade(engine, "0002") == (None, "0002")
+    finally:
+        await engine.dispose()
+    monkeypatch.setenv("NEWSBOT_DB_BUSY_TIMEOUT", "0.2")
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # another process holding the write lock, as a migration would
+    released = threading.Timer(1.5, holder.rollback)
+    released.start()
+    engine = make_engine(url)
+    started = time.perf_counter()
+    try:
+        assert await migrate.upgrade(engine) == ("0002", "0003")
+        waited = time.perf_counter() - started
+        async with engine.connect() as conn:  # the pooled connection has its usual timeout back
+            assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 200
+    finally:
+        released.join()
+        holder.close()
+        await engine.dispose()
+    assert waited >= 1.0  # it waited for the lock, well past the 0.2 s busy timeout
