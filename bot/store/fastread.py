@@ -52,34 +52,26 @@ class PassageReader:
             self._local.conn = conn
         return conn
 
+    def _passages(self, where: str, params: list, order: str = "") -> list[PassageRecord]:
+        rows = self._connection().execute(
+            f"SELECT p.id, p.seq, p.text, p.start, p.\"end\", {_ARTICLE} FROM passages p "
+            f"JOIN articles a ON a.id = p.article_id WHERE {where} {order}",
+            params,
+        ).fetchall()
+        return [PassageRecord(r[0], _info(r[5:]), r[1], r[2], r[3], r[4]) for r in rows]
+
     def passages(self, ids: Sequence[int]) -> dict[int, PassageRecord]:
         if not ids:
             return {}
-        marks = ",".join("?" * len(ids))
-        rows = self._connection().execute(
-            f"SELECT p.id, p.seq, p.text, p.start, p.\"end\", {_ARTICLE} FROM passages p "
-            f"JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
-            list(ids),
-        ).fetchall()
-        out = {}
-        for r in rows:
-            out[r[0]] = PassageRecord(r[0], _info(r[5:]), r[1], r[2], r[3], r[4])
-        return out
+        return {p.id: p for p in self._passages(f"p.id IN ({','.join('?' * len(ids))})", list(ids))}
 
     def passages_of(self, article_ids: Sequence[int]) -> dict[int, list[PassageRecord]]:
         """Every passage of each article, in order."""
         ids = list(set(article_ids))
-        if not ids:
-            return {}
-        rows = self._connection().execute(
-            f"SELECT p.id, p.seq, p.text, p.start, p.\"end\", {_ARTICLE} FROM passages p "
-            f"JOIN articles a ON a.id = p.article_id WHERE p.article_id IN ({','.join('?' * len(ids))}) "
-            f"ORDER BY p.article_id, p.seq",
-            ids,
-        ).fetchall()
         out: dict[int, list[PassageRecord]] = {}
-        for r in rows:
-            out.setdefault(r[5], []).append(PassageRecord(r[0], _info(r[5:]), r[1], r[2], r[3], r[4]))
+        if ids:
+            for p in self._passages(f"p.article_id IN ({','.join('?' * len(ids))})", ids, "ORDER BY p.article_id, p.seq"):
+                out.setdefault(p.article.id, []).append(p)
         return out
 
     def _quotes(self, where: str, params: list, order: str = "") -> list[QuoteRecord]:

@@ -314,22 +314,22 @@ class Store:
             return {"articles": int(articles or 0), "passages": int(passages or 0), "quotes": int(quotes or 0),
                     "speakers": int(speakers or 0), "server_articles": int(own or 0)}
 
-    async def passages(self, ids: Sequence[int]) -> dict[int, PassageRecord]:
+    async def _passages(self, where, order=()) -> list[PassageRecord]:  # noqa: ANN001 - SQL expressions
         """Passages with their articles, in one plain query (this is on every question's path)."""
-        if not ids:
-            return {}
         columns = [getattr(Article, c) for c in _ARTICLE_COLUMNS]
         query = (
             select(Passage.id, Passage.seq, Passage.text, Passage.start, Passage.end, *columns)
-            .join(Article, Passage.article_id == Article.id).where(Passage.id.in_(ids))
+            .join(Article, Passage.article_id == Article.id).where(where).order_by(*order)
         )
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
-        out = {}
-        for row in rows:
-            info = ArticleInfo(**dict(zip(_ARTICLE_COLUMNS, row[5:])))
-            out[row[0]] = PassageRecord(row[0], info, row[1], row[2], row[3], row[4])
-        return out
+        return [PassageRecord(row[0], ArticleInfo(**dict(zip(_ARTICLE_COLUMNS, row[5:]))), row[1], row[2], row[3], row[4])
+                for row in rows]
+
+    async def passages(self, ids: Sequence[int]) -> dict[int, PassageRecord]:
+        if not ids:
+            return {}
+        return {p.id: p for p in await self._passages(Passage.id.in_(ids))}
 
     async def article_vocabularies(self, ids: Iterable[int]) -> dict[int, str]:
         """Each article's stored word list (bot.nlp.tokens.word_list of its title and body), for
@@ -359,20 +359,10 @@ class Store:
     async def passages_of(self, article_ids: Iterable[int]) -> dict[int, list[PassageRecord]]:
         """Every passage of each article, in order."""
         ids = list(set(article_ids))
-        if not ids:
-            return {}
-        columns = [getattr(Article, c) for c in _ARTICLE_COLUMNS]
-        query = (
-            select(Passage.id, Passage.seq, Passage.text, Passage.start, Passage.end, *columns)
-            .join(Article, Passage.article_id == Article.id).where(Passage.article_id.in_(ids))
-            .order_by(Passage.article_id, Passage.seq)
-        )
-        async with self.engine.connect() as conn:
-            rows = (await conn.execute(query)).all()
         out: dict[int, list[PassageRecord]] = {}
-        for row in rows:
-            info = ArticleInfo(**dict(zip(_ARTICLE_COLUMNS, row[5:])))
-            out.setdefault(info.id, []).append(PassageRecord(row[0], info, row[1], row[2], row[3], row[4]))
+        if ids:
+            for p in await self._passages(Passage.article_id.in_(ids), (Passage.article_id, Passage.seq)):
+                out.setdefault(p.article.id, []).append(p)
         return out
 
     async def article_body(self, article_id: int) -> str | None:
