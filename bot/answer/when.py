@@ -21,7 +21,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.answer.match import THRESHOLDS, term_weights
+from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
 from bot.nlp.timex import (
     TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked,
@@ -43,6 +43,8 @@ FOLLOW_MARGIN = 0.2
 NEAR_MISS = 0.15
 # The event's sentence and a neighbouring dated one are quoted together up to this length.
 MAX_JOINED_PASSAGE = 900
+
+NOT_FOUND = "I couldn't find that event in the library."
 
 
 def _pick(candidates: list[tuple[PassageRecord, float, str, str]], sentences: dict[int, list[PassageRecord]],
@@ -136,17 +138,17 @@ def _passage_with(body: str, sentences: list[PassageRecord], record: PassageReco
 async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | None) -> Answer:
     """The time expression dating the event, from the passage that describes it."""
     terms = query_terms(text)
-    weights = dict(zip(terms, term_weights(terms, ctx.index.idf, ctx.index.size())))
+    weights = dict(zip(terms, ctx.weights(terms)))
     found = await ctx.best_passages(terms, guild_id)
     # Every article that may be read again below (body and sentences), in one read.
     near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
     if not near:
-        return Answer(question, "when", False, "I couldn't find that event in the library.")
+        return Answer(question, "when", False, NOT_FOUND)
     bodies, sentences = await ctx.read_many(("article_bodies", near), ("passages_of", near))
     candidates, picked = await asyncio.to_thread(
         _candidates_and_pick, found, bodies, sentences, terms, analyse_question(text), weights)
     if not candidates:
-        return Answer(question, "when", False, "I couldn't find that event in the library.")
+        return Answer(question, "when", False, NOT_FOUND)
     if picked is not None:
         record, expr = picked
         return Answer(

@@ -365,10 +365,6 @@ class Store:
                 out.setdefault(p.article.id, []).append(p)
         return out
 
-    async def article_body(self, article_id: int) -> str | None:
-        async with self.sessions() as s:
-            return await s.scalar(select(Article.body).where(Article.id == article_id))
-
     async def article_bodies(self, ids: Iterable[int]) -> dict[int, str]:
         ids = list(set(ids))
         if not ids:

@@ -42,7 +42,7 @@ async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # n
         assert [p.id for p in by_article[article_ids[0]]] == await _passage_ids(store, article_ids[0])
         assert [p.text for p in by_article[article_ids[1]]] == [s.text for s in split_passages(ARTICLES[1][1])]
         bodies = await store.article_bodies(article_ids + [max(article_ids) + 1])
-        assert bodies == {aid: await store.article_body(aid) for aid in article_ids}
+        assert bodies == {aid: body for aid, (_, body) in zip(article_ids, ARTICLES)}
         assert await asyncio.to_thread(reader.article_bodies, article_ids + [max(article_ids) + 1]) == bodies
         words = await store.article_vocabularies(article_ids)
         assert await asyncio.to_thread(reader.article_vocabularies, article_ids) == words
