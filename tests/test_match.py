@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer.match import StoredWords, Vocabulary, same_word
+from bot.answer.match import MIN_PREFIX, StoredWords, Vocabulary, by_prefix, same_word
 from bot.nlp.tokens import word_list
 
 # Short words from a small alphabet, so prefixes, extensions and near misses are common.
@@ -28,3 +28,11 @@ def test_inflected_forms_within_four_letters_match() -> None:
     assert "reopenedly" in stored and "reopenedagain" not in stored  # "reopened" plus five letters is too far
     assert "ca" not in stored and "cats" not in stored  # short words match only as written
     assert "bridges" in stored and "bri" not in stored
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=10), st.lists(WORDS, max_size=30))
+def test_prefix_groups_hold_every_term_a_word_can_match(terms: list[str], words: list[str]) -> None:
+    groups = by_prefix(terms)
+    for w in words + terms:
+        assert [t for t in terms if same_word(t, w)] == [t for t in groups.get(w[:MIN_PREFIX], []) if same_word(t, w)]

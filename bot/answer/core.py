@@ -15,7 +15,7 @@ from bot.index.search import LibraryIndex
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms
 from bot.store.fastread import PassageReader
-from bot.store.records import PassageRecord, QuoteRecord
+from bot.store.records import PassageRecord
 from bot.store.repo import Store
 
 PAGE_SIZE = 10
@@ -134,24 +134,6 @@ class Answerer:
         out = [(r, self.coverage(terms, r.text, contexts.get(r.article.id), weights), score) for r, score in found]
         out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
         return out
-
-    async def quotes_and_passages(self, terms: Sequence[str], k: int, guild_id: int | None
-                                  ) -> tuple[list[tuple[int, float]], dict[int, QuoteRecord],
-                                             list[tuple[PassageRecord, float, float]]]:
-        """The best-matching quotations (hits and records) and best_passages, in one thread hop
-        where the store allows it: `who said` needs both."""
-        reader = self.store.reader
-        if reader is None or not terms:
-            hits = await self.index.search("quotes", terms, k, guild_id)
-            return hits, await self.store.quotes([i for i, _ in hits]), await self.best_passages(terms, guild_id)
-
-        def search_and_read() -> tuple[list[tuple[int, float]], dict[int, QuoteRecord],
-                                       list[tuple[PassageRecord, float, float]]]:
-            hits = self.index.search_blocking("quotes", terms, k, guild_id)
-            passages = self._best_passages_blocking(reader, terms, CANDIDATES, guild_id, "article")
-            return hits, reader.quotes([i for i, _ in hits]), passages
-
-        return await asyncio.to_thread(search_and_read)
 
     # -- commands --------------------------------------------------------------------------
 

@@ -24,6 +24,15 @@ def same_word(a: str, b: str) -> bool:
     return len(short) >= MIN_PREFIX and long_.startswith(short) and len(long_) - len(short) <= 4
 
 
+def by_prefix(terms: Iterable[str]) -> dict[str, list[str]]:
+    """Terms grouped by their first MIN_PREFIX letters: same_word(t, w) can hold only for the terms
+    under w[:MIN_PREFIX], since equal words, and a word and its extension, share those letters."""
+    groups: dict[str, list[str]] = {}
+    for t in terms:
+        groups.setdefault(t[:MIN_PREFIX], []).append(t)
+    return groups
+
+
 class Vocabulary:
     """The words of a text, with a cheap check for inflected forms."""
 
@@ -49,27 +58,35 @@ class Words(Protocol):
 
 class StoredWords:
     """An article's stored word list (bot.nlp.tokens.word_list), checked as a Vocabulary of the same
-    words would check it, without building the Vocabulary."""
+    words would check it, without building the Vocabulary; each term is looked up once."""
 
     def __init__(self, word_list: str) -> None:
         self._text = f" {word_list} "
+        self._seen: dict[str, bool] = {}  # several candidate passages share an article
 
     def __contains__(self, term: str) -> bool:
-        return _inflected_in(term, self._text)
+        hit = self._seen.get(term)
+        if hit is None:
+            hit = self._seen[term] = _inflected_in(term, self._text)
+        return hit
 
 
 def _inflected_in(term: str, text: str) -> bool:
-    """Whether the space-delimited words of text hold a w with same_word(term, w), found with
-    substring searches: term itself or with up to four more letters, or a word it extends."""
-    probe = " " + term
-    longest = len(term) + (4 if len(term) >= MIN_PREFIX else 0)
+    """Whether the space-delimited words of text hold a w with same_word(term, w).
+
+    Every such w starts with the term's first max(MIN_PREFIX, len - 4) letters (it is the term, an
+    extension of it, or a prefix at most four letters shorter), so one substring search finds
+    every candidate word: scanning the text once per term, not once per possible prefix."""
+    if len(term) < MIN_PREFIX:
+        return f" {term} " in text  # short words match only as written
+    probe = " " + term[:max(MIN_PREFIX, len(term) - 4)]
     at = text.find(probe)
     while at >= 0:
-        if text.find(" ", at + 1) - at - 1 <= longest:
+        end = text.find(" ", at + 1)
+        if same_word(term, text[at + 1:end]):
             return True
-        at = text.find(probe, at + 1)
-    # or a word that term extends by at most four letters, itself at least MIN_PREFIX long
-    return any(f" {term[:n]} " in text for n in range(max(MIN_PREFIX, len(term) - 4), len(term)))
+        at = text.find(probe, end)
+    return False
 
 
 def term_weights(terms: Sequence[str], idf: Callable[[str], float], n_docs: int) -> list[float]:

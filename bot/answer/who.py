@@ -22,10 +22,11 @@ A best-matching quotation or sentence that negates the question's words ("has no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.answer.match import THRESHOLDS, same_word
+from bot.answer.match import MIN_PREFIX, THRESHOLDS, by_prefix, same_word
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms, tokenize
@@ -33,6 +34,7 @@ from bot.store.records import PassageRecord, QuoteRecord
 
 if TYPE_CHECKING:
     from bot.answer.core import Answerer
+    from bot.store.fastread import PassageReader
 
 CANDIDATES = 20
 PASSAGES = 5
@@ -58,9 +60,34 @@ NO_SPEAKER = "I found the words, but not who said them."
 async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | None) -> Answer:
     """The speaker of the words: quotations first, then the sentences that hold the words."""
     terms = query_terms(text)
-    threshold = THRESHOLDS["who"]
-    hits, quotes, passages = await ctx.quotes_and_passages(terms, CANDIDATES, guild_id)
+    reader = ctx.store.reader
+    if reader is not None and terms:
+        # search, reads and judging in one worker-thread hop: each hop costs a thread switch
+        return await asyncio.to_thread(_answer_blocking, ctx, reader, question, text, terms, guild_id)
     weights = ctx.weights(terms)
+    hits = await ctx.index.search("quotes", terms, CANDIDATES, guild_id)
+    scored = _scored_quotes(ctx, terms, weights, hits, await ctx.store.quotes([i for i, _ in hits]))
+    passages = [] if _settled(terms, text, scored) else await ctx.best_passages(terms, guild_id)
+    # the articles _from_passages may look inside (it takes at most PASSAGES above the threshold)
+    wanted = {r.article.id for r, cov, _ in passages[:PASSAGES] if cov >= THRESHOLDS["who"]}
+    article_quotes = {aid: await ctx.store.article_quotes(aid) for aid in wanted}
+    return _decide(ctx, question, text, terms, weights, scored, passages, article_quotes.__getitem__)
+
+
+def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: str, terms: list[str],
+                     guild_id: int | None) -> Answer:
+    """answer_who inside a worker thread, reading through the store's blocking reader."""
+    weights = ctx.weights(terms)
+    hits = ctx.index.search_blocking("quotes", terms, CANDIDATES, guild_id)
+    scored = _scored_quotes(ctx, terms, weights, hits, reader.quotes([i for i, _ in hits]))
+    passages = [] if _settled(terms, text, scored) else ctx._best_passages_blocking(
+        reader, terms, CANDIDATES, guild_id, "article")
+    return _decide(ctx, question, text, terms, weights, scored, passages, reader.article_quotes)
+
+
+def _scored_quotes(ctx: Answerer, terms: Sequence[str], weights: Sequence[float], hits: list[tuple[int, float]],
+                   quotes: dict[int, QuoteRecord]) -> list[tuple[QuoteRecord, float, float]]:
+    """The found quotations with (record, coverage, bm25), best first."""
     scored: list[tuple[QuoteRecord, float, float]] = []
     around: dict[int, float] = {}
     for qid, score in hits:
@@ -70,6 +97,24 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
             # equal quotations ("long overdue" said by two people) are told apart by their sentences
             around[q.id] = ctx.coverage(terms, q.passage_text, weights=weights) if q.passage_text else 0.0
     scored.sort(key=lambda r: (-round(r[1], 6), -round(around[r[0].id], 6), -r[2]))
+    return scored
+
+
+def _settled(terms: Sequence[str], text: str, scored: list[tuple[QuoteRecord, float, float]]) -> bool:
+    """Whether the quotations alone decide the answer, so no sentence needs searching: an attributed
+    best quotation that no sentence can beat by SENTENCE_MARGIN (coverage is at most 1)."""
+    if not scored or scored[0][1] < THRESHOLDS["who"] or scored[0][1] + SENTENCE_MARGIN <= 1.0 + TIE:
+        return False
+    best_cov = scored[0][1]
+    return any(q.canonical and not _polarity_clash(terms, text, q.text)
+               for q, cov, _ in scored if cov >= best_cov - TIE)
+
+
+def _decide(ctx: Answerer, question: str, text: str, terms: Sequence[str], weights: Sequence[float],
+            scored: list[tuple[QuoteRecord, float, float]], passages: list[tuple[PassageRecord, float, float]],
+            article_quotes: Callable[[int], list[QuoteRecord]]) -> Answer:
+    """The answer from the scored quotations and, unless they settle it, the candidate sentences."""
+    threshold = THRESHOLDS["who"]
     unattributed: QuoteRecord | None = None
     if scored and scored[0][1] >= threshold:
         best_cov = scored[0][1]
@@ -78,13 +123,14 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
         if attributed:
             # a sentence holding far more of the words names its own speaker: `X said the union would
             # stay out "until the end of the year"` beats another quotation sharing two of the words
-            found, _ = await _from_passages(ctx, terms, text, max(threshold, best_cov + SENTENCE_MARGIN), passages)
+            found, _ = _from_passages(ctx, terms, text, weights, max(threshold, best_cov + SENTENCE_MARGIN),
+                                      passages, article_quotes)
             if found and not any(_same_speaker(found[0].canonical, q.canonical) for q in attributed):
                 return _who_answer(question, found)
             return _who_answer(question, _same_words(tokenize(text), attributed))
         unattributed = tied[0]
     # No attributed quotation matches: a sentence may still carry the words, with a speaker in it.
-    found, sentence = await _from_passages(ctx, terms, text, threshold, passages)
+    found, sentence = _from_passages(ctx, terms, text, weights, threshold, passages, article_quotes)
     if found:
         return _who_answer(question, found)
     if sentence is not None:
@@ -96,16 +142,16 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     return Answer(question, "who", False, NOT_FOUND)
 
 
-async def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, threshold: float,
-                         passages: list[tuple[PassageRecord, float, float]]
-                         ) -> tuple[list[QuoteRecord], PassageRecord | None]:
+def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, weights: Sequence[float], threshold: float,
+                   passages: list[tuple[PassageRecord, float, float]],
+                   article_quotes: Callable[[int], list[QuoteRecord]]
+                   ) -> tuple[list[QuoteRecord], PassageRecord | None]:
     """The attributed quotation in the best sentence holding the words (of ctx.best_passages'
     candidates); else that sentence alone."""
     candidates = [c for c in passages[:PASSAGES] if c[1] >= threshold]
     if not candidates:
         return [], None
     best_cov = candidates[0][1]
-    weights = ctx.weights(terms)
     for record, cov, _ in candidates:
         if cov < best_cov - TIE:
             break
@@ -113,7 +159,7 @@ async def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, thresho
             continue  # the sentence says the opposite
         if ctx.coverage(terms, record.text, weights=weights) < max(OWN_WORDS, threshold - CONTEXT_SLACK):
             continue  # the words are the article's, not this sentence's
-        inside = [q for q in await ctx.read("article_quotes", record.article.id)
+        inside = [q for q in article_quotes(record.article.id)
                   if q.canonical and (q.passage_id == record.id or (q.start < record.end and q.end > record.start))]
         if inside:
             # the quotation sharing most of the question's words; the earliest on a tie
@@ -125,8 +171,9 @@ async def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, thresho
 def _negated(terms: Sequence[str], words: Sequence[str]) -> dict[str, bool]:
     """For each question word found in the words, whether a negation sits just before every occurrence."""
     found: dict[str, bool] = {}
+    groups = by_prefix(terms)
     for k, word in enumerate(words):
-        for term in terms:
+        for term in groups.get(word[:MIN_PREFIX], ()):
             if same_word(term, word):
                 negated = any(w in NEGATORS for w in words[max(0, k - NEGATION_WINDOW):k])
                 found[term] = found.get(term, True) and negated  # negated wherever it occurs
