@@ -10,11 +10,12 @@ from bot.answer.core import MAX_ID, parse_id
 from bot.library import Library, StorageError
 from bot.render.text import render_text
 
+USAGE = "Usage: !add URL… or PATH… or !add <title> | <text>"
 BANNER = "newsbot console: type a command as in Discord (e.g. !who said mission accomplished), !help, or quit."
 
 
 class Console:
-    """Reads lines, answers them; the operator may also !add PATH and !remove ID."""
+    """Reads lines, answers them; the operator may also !add URL/PATH/text and !remove ID."""
 
     def __init__(self, library: Library) -> None:
         self.library = library
@@ -44,13 +45,19 @@ class Console:
             title, _, body = arg.partition("|")
             return (await self.library.add_text(title.strip(), body.strip())).line()
         try:
-            paths = [Path(p) for p in shlex.split(arg)] if arg else []
+            args = shlex.split(arg) if arg else []
         except ValueError as exc:  # an unclosed quote
-            return f"Usage: !add PATH… or !add <title> | <text> ({exc})"
-        if not paths:
-            return "Usage: !add PATH… or !add <title> | <text>"
+            return f"{USAGE} ({exc})"
+        if not args:
+            return USAGE
+        args = [a[1:-1] if a.startswith("<") and a.endswith(">") else a for a in args]  # <url>, as in Discord
+        urls = [a for a in args if a.lower().startswith(("http://", "https://"))]
+        paths = [Path(a) for a in args if a not in urls]
         try:
-            reports = await self.library.import_paths(paths)
+            # web pages through the same address guard as Discord's !add (NEWSBOT_ALLOW_PRIVATE_URLS)
+            reports = [await self.library.add_url(url) for url in urls]
+            if paths:
+                reports += await self.library.import_paths(paths)
         except StorageError as exc:
             return f"error: {exc}"
         return "\n".join(r.line() for r in reports) or "nothing to import there"

@@ -87,7 +87,7 @@ def test_fixed_nasty_questions_and_console_lines(loop, seeded: Library) -> None:
         reply = run(loop, console.handle(line))
         assert isinstance(reply, str) and reply.strip(), line
     assert run(loop, console.handle("!remove 99999999999999999999999")) == "There is no article #99999999999999999999999."
-    assert run(loop, console.handle('!add "unterminated')).startswith("Usage: !add PATH")
+    assert run(loop, console.handle('!add "unterminated')).startswith("Usage: !add ")
     assert db_fingerprint(seeded.settings.db) == before
 
 
