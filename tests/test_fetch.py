@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import datetime, timezone
 
 import aiohttp
 import pytest
 from aiohttp import web
 
 from bot.ingest import fetch as fetch_module
-from bot.ingest.fetch import FetchError, address_blocked, fetch_url
+from bot.ingest.fetch import FetchError, address_blocked, fetch_url, retry_after_seconds
 from bot.ingest.records import IngestError
 from bot.ingest.web import fetch_article, html_to_draft, page_to_draft
 from tests.webserver import LocalWebServer, web_server  # noqa: F401 - fixture
@@ -315,3 +316,24 @@ def test_cli_import_urls(web_server: LocalWebServer, tmp_path, monkeypatch: pyte
     assert main(["--db", db, "import", web_server.url("/bridge")]) == 1
     assert "refused" in capsys.readouterr().out
     assert web_server.requests == ["/bridge", "/gone"]
+
+
+def test_retry_after_reads_seconds_and_dates() -> None:
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+    assert retry_after_seconds("120", now) == 120.0
+    assert retry_after_seconds(" 0 ", now) == 0.0
+    assert retry_after_seconds("Mon, 02 Mar 2026 12:30:00 GMT", now) == 1800.0
+    assert retry_after_seconds("Mon, 02 Mar 2026 11:00:00 GMT", now) == 0.0  # already past: go now
+    for junk in (None, "", "-5", "soon", "1e9", "١٢٠", "Mon, 99 Foo 2026"):
+        assert retry_after_seconds(junk, now) is None, junk
+
+
+async def test_rate_limited_answers_carry_the_wait(web_server: LocalWebServer) -> None:  # noqa: F811
+    web_server.page("/busy", "slow down", status=429, headers={"Retry-After": "90"})
+    web_server.page("/gone", "bye", status=410, headers={"Retry-After": "90"})
+    with pytest.raises(FetchError, match="429") as busy:
+        await fetch_url(web_server.url("/busy"), allow_private=True)
+    assert busy.value.retry_after == 90.0
+    with pytest.raises(FetchError, match="410") as gone:
+        await fetch_url(web_server.url("/gone"), allow_private=True)
+    assert gone.value.retry_after is None

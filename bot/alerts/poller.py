@@ -142,10 +142,15 @@ class Poller:
             return now + timedelta(seconds=self.interval)
         return now + timedelta(seconds=min(self.interval * 2 ** (failures - 1), self.max_backoff))
 
-    async def _failed(self, feed: FeedRecord, error: str) -> PollOutcome:
+    async def _failed(self, feed: FeedRecord, error: str, retry_after: float | None = None) -> PollOutcome:
         now = self.clock()
         log.warning("feed #%s %s: %s", feed.id, feed.url, error)
-        updated = await self.store.record_poll(feed.id, now, self._next_poll(now, feed.failures + 1), error=error)
+        next_poll = self._next_poll(now, feed.failures + 1)
+        if retry_after is not None:
+            # A rate-limited or down server said when to come back: not sooner, but never later than
+            # max_backoff, so a server asking for a year cannot silence its feed.
+            next_poll = max(next_poll, now + timedelta(seconds=min(retry_after, self.max_backoff)))
+        updated = await self.store.record_poll(feed.id, now, next_poll, error=error)
         return PollOutcome(updated or feed, "failed", error=error)
 
     async def poll_feed(self, feed: FeedRecord) -> PollOutcome:
@@ -159,7 +164,7 @@ class Poller:
             result = await self.fetch(feed.url, allow_private=self.allow_private, accept=FEED_TYPES,
                                       max_bytes=self.max_bytes, timeout=self.timeout, headers=headers)
         except FetchError as exc:
-            return await self._failed(feed, str(exc))
+            return await self._failed(feed, str(exc), exc.retry_after)
         now = self.clock()
         if result.status == 304:
             updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0),

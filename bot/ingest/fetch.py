@@ -15,6 +15,8 @@ import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
@@ -33,7 +35,27 @@ METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.go
 
 
 class FetchError(Exception):
-    """A URL that could not be fetched; the message is short and fit for a user."""
+    """A URL that could not be fetched; the message is short and fit for a user.
+
+    retry_after: the seconds a server answering 429 or 503 asked callers to wait, if it said."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header (delta-seconds or an HTTP date) as seconds from now; None if unreadable."""
+    value = (value or "").strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
 class Headers(dict):
@@ -227,7 +249,9 @@ async def fetch_url(
                         return FetchResult(str(response.url), 304, "", None, b"", info)
                     if response.status >= 400 or response.status < 200:
                         reason = f" {response.reason}" if response.reason else ""
-                        raise FetchError(f"the server answered {response.status}{reason}")
+                        wait = (retry_after_seconds(response.headers.get("Retry-After"))
+                                if response.status in (429, 503) else None)
+                        raise FetchError(f"the server answered {response.status}{reason}", retry_after=wait)
                     content_type = _media_type(response.headers.get("Content-Type", ""))
                     if not _accepted(content_type, accept):
                         raise FetchError(_describe(content_type))

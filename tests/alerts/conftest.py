@@ -33,6 +33,7 @@ class Route:
     status: int = 200
     delay: float = 0.0
     stream_bytes: int = 0  # stream this many bytes without a Content-Length
+    headers: dict[str, str] = field(default_factory=dict)  # sent with an error status (e.g. Retry-After)
 
 
 @dataclass
@@ -75,7 +76,7 @@ async def feed_server():
         if route.delay:
             await asyncio.sleep(route.delay)
         if route.status != 200:
-            return web.Response(status=route.status, text=f"error {route.status}")
+            return web.Response(status=route.status, text=f"error {route.status}", headers=route.headers)
         if route.stream_bytes:
             response = web.StreamResponse(headers={"Content-Type": route.content_type})
             response.enable_chunked_encoding()

@@ -292,3 +292,33 @@ async def test_lost_channel_is_reported_once_and_keeps_configuration(alerts_libr
     await service.deliver([sink])
     assert len(sink.posts) == 2 and len(set(sink.posts)) == 2
     assert await service.store.target_problems(GUILD_A) == []
+
+
+async def test_a_server_asking_to_wait_is_left_alone_until_then(alerts_library, feed_server: FeedServer,
+                                                                clock: Clock) -> None:
+    service = make_service(alerts_library, clock)
+    urls = {}
+    for name in ("busy", "down", "broken"):
+        feed_server.serve(f"/{name}.xml", "harbour-rss-1.xml")
+        urls[name] = feed_server.base + f"/{name}.xml"
+        await service.add_feed(GUILD_A, urls[name])
+    feed_server.serve("/busy.xml", status=429, headers={"Retry-After": "3600"})
+    feed_server.serve("/down.xml", status=503, headers={"Retry-After": "Fri, 31 Dec 2100 23:59:59 GMT"})
+    feed_server.serve("/broken.xml", status=500, headers={"Retry-After": "3600"})  # only 429 and 503 mean it
+    result = await service.poll([MemorySink()], guild_id=GUILD_A, force=True)
+    assert {o.feed.url: o.status for o in result.outcomes} == {u: "failed" for u in urls.values()}
+    feeds = {f.url.rsplit("/", 1)[1][:-4]: f for f in await service.list_feeds(GUILD_A)}
+    gaps = {name: f.next_poll_at - f.last_polled_at for name, f in feeds.items()}
+    assert gaps == {"busy": timedelta(hours=1), "down": timedelta(hours=6), "broken": timedelta(minutes=10)}
+    assert "429" in feeds["busy"].last_error and "503" in feeds["down"].last_error
+
+    asked = {name: len(feed_server.hits(f"/{name}.xml")) for name in urls}
+    clock.advance(30)
+    await service.poll([MemorySink()], guild_id=GUILD_A)  # only the 500 feed is due again
+    assert {name: len(feed_server.hits(f"/{name}.xml")) - asked[name] for name in urls} == {
+        "busy": 0, "down": 0, "broken": 1}
+    feed_server.serve("/busy.xml", "harbour-rss-2.xml")
+    clock.advance(31)
+    await service.poll([MemorySink()], guild_id=GUILD_A)
+    assert len(feed_server.hits("/busy.xml")) == asked["busy"] + 1
+    assert (await service.store.get_feed(feeds["busy"].id)).failures == 0
