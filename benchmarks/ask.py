@@ -9,7 +9,9 @@ so `!who said` and `!when` have something to find. The library is imported with
 `python -m bot import` (timed: passages per second), the bot's start-up is timed with a question
 that needs no search, and each question is timed inside `ask --json --timings` (its answer,
 rendering and printing; start-up excluded). Answers are checked against the generator (speaker, date) so a fast
-wrong answer does not pass for a fast one.
+wrong answer does not pass for a fast one. `who` questions are words of a quotation, which settles them;
+"who, unquoted" asks for words of sentences nobody is quoted in, so each takes who's whole path (sentence
+search, the speakers in those sentences) and is right when it names nobody.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ class Library:
         self.sentences: list[str] = []
         self.quotes: list[tuple[list[str], str]] = []  # (words quoted, speaker)
         self.dated: list[tuple[list[str], str]] = []  # (event words, ISO date)
+        self.plain: list[list[str]] = []  # sentences neither quoted nor dated
 
     def _words(self, lo: int, hi: int) -> list[str]:
         return self.rng.choices(self.vocab, cum_weights=self.cum_weights, k=self.rng.randint(lo, hi))
@@ -77,6 +80,7 @@ class Library:
                 self.dated.append((ws, f"{year}-{month:02d}-{d:02d}"))
             else:
                 sent = " ".join(ws).capitalize() + "."
+                self.plain.append(ws)
             body.append(sent)
             self.sentences.append(sent)
         head = f"---\ntitle: Report number {n}\npublished: {year}-{month:02d}-{day:02d}\ncategory: World\n---\n"
@@ -154,6 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         "who": [f"!who said {lib.words_from(ws, 5)}" for ws, _ in quotes],
         "when": [f"!when {lib.words_from(ws, 5)}" for ws, _ in dated],
     }
+    # Words nobody is quoted saying: no quotation settles these, so `who` searches the sentences and
+    # looks for a speaker in them (its full path); the right answer names nobody.
+    batches["who, unquoted"] = [f"!who said {lib.words_from(ws, 5)}"
+                                for ws in rng.sample(lib.plain, min(args.questions, len(lib.plain)))]
     expected = {"who": [s for _, s in quotes], "when": [d for _, d in dated]}
 
     startups = sorted(run(py + ["ask", "--json"], "!help\n")[0] for _ in range(3))
@@ -168,15 +176,18 @@ def main(argv: list[str] | None = None) -> int:
         if kind in expected:
             got = [(a.get("answer") if kind == "who" else a.get("date")) or "" for a in answers]
             right = sum(e in g for e, g in zip(expected[kind], got)) / len(questions)
+        elif kind == "who, unquoted":
+            right = sum(not a["found"] for a in answers) / len(questions)
         results[kind] = {"times": percentiles(times), "right": right}
 
     print("... BM25Okapi on the same passages", file=sys.stderr, flush=True)
-    asked = [re.sub(r"^!(search|who said|when) ", "", q) for qs in batches.values() for q in qs]
+    asked = [re.sub(r"^!(search|who said|when) ", "", q) for kind, qs in batches.items() if kind != "who, unquoted"
+             for q in qs]
     okapi_build, okapi_times = okapi_per_question(
         lib.sentences, asked[:: max(1, len(asked) // args.okapi_questions)])
     okapi = percentiles(okapi_times)
 
-    line = "-" * 86
+    line = "-" * 91
     print(f"{passages:,} passages, {args.articles:,} articles; questions through `python -m bot ask --json --timings`")
     print(line)
     if t_import is not None:
@@ -186,12 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bot start-up (open + load index)   {startups[1]:8.2f} s   (median of 3, whole process)")
     print(f"BM25Okapi build                    {okapi_build:8.2f} s")
     print(line)
-    print(f"{'question':<10} | {'bot p50 / p95 / mean ms':>25} | {'BM25Okapi p50 / mean ms':>24} | {'speed-up p50/mean':>17} | right")
+    print(f"{'question':<15} | {'bot p50 / p95 / mean ms':>25} | {'BM25Okapi p50 / mean ms':>24} | {'speed-up p50/mean':>17} | right")
     for kind, r in results.items():
         p50, p95, mean = (x * 1e3 for x in r["times"])
         right = f"{r['right']:.0%}" if r["right"] is not None else "-"
         ratio = f"{okapi[0] * 1e3 / p50:,.0f}x / {okapi[2] * 1e3 / mean:,.0f}x"
-        print(f"{'!' + kind:<10} | {p50:>8.2f} / {p95:>6.2f} / {mean:>6.2f} | "
+        print(f"{'!' + kind:<15} | {p50:>8.2f} / {p95:>6.2f} / {mean:>6.2f} | "
               f"{okapi[0] * 1e3:>11.1f} / {okapi[2] * 1e3:>10.1f} | {ratio:>17} | {right}")
     print(line)
     print(f"BM25Okapi: get_top_n(10) over the same sentences with the bot's tokens, {len(okapi_times)} of the "

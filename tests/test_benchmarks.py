@@ -16,10 +16,11 @@ def test_bench_ask_prints_figures_for_each_question_kind_with_right_answers(tmp_
     assert re.search(r"import \(python -m bot import\)\s+[\d.]+ s\s+[\d,]+ passages/s", out)
     assert re.search(r"bot start-up .*\s[\d.]+ s", out)
     rows = {m[0]: m for m in re.findall(
-        r"^(!\w+)\s+\|\s+([\d.]+) /\s+([\d.]+) /\s+([\d.]+) \|\s+([\d.]+) /\s+([\d.]+) \|\s+(\S+x) / (\S+x) \| (\S+)$",
+        r"^(![\w, ]+?)\s+\|\s+([\d.]+) /\s+([\d.]+) /\s+([\d.]+) \|\s+([\d.]+) /\s+([\d.]+) \|\s+(\S+x) / (\S+x) \| (\S+)$",
         out, re.M)}
-    assert set(rows) == {"!search", "!who", "!when"}
+    assert set(rows) == {"!search", "!who", "!when", "!who, unquoted"}
     assert rows["!who"][-1] == "100%" and rows["!when"][-1] == "100%"  # the generator's speaker and date
+    assert rows["!who, unquoted"][-1] == "100%"  # words nobody is quoted saying: nobody is named
     for row in rows.values():
         p50, p95 = float(row[1]), float(row[2])
         assert 0 < p50 <= p95
