@@ -23,6 +23,7 @@ A best-matching quotation or sentence that negates the question's words ("has no
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -88,15 +89,14 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
 def _scored_quotes(ctx: Answerer, terms: Sequence[str], weights: Sequence[float], hits: list[tuple[int, float]],
                    quotes: dict[int, QuoteRecord]) -> list[tuple[QuoteRecord, float, float]]:
     """The found quotations with (record, coverage, bm25), best first."""
-    scored: list[tuple[QuoteRecord, float, float]] = []
-    around: dict[int, float] = {}
-    for qid, score in hits:
-        q = quotes.get(qid)
-        if q is not None:
-            scored.append((q, ctx.coverage(terms, q.text, weights=weights), score))
-            # equal quotations ("long overdue" said by two people) are told apart by their sentences
-            around[q.id] = ctx.coverage(terms, q.passage_text, weights=weights) if q.passage_text else 0.0
-    scored.sort(key=lambda r: (-round(r[1], 6), -round(around[r[0].id], 6), -r[2]))
+    scored = [(q, ctx.coverage(terms, q.text, weights=weights), score)
+              for q, score in ((quotes.get(qid), score) for qid, score in hits) if q is not None]
+    # Equal quotations ("long overdue" said by two people) are told apart by their sentences: only
+    # quotations tied on coverage need theirs judged.
+    ties = Counter(round(cov, 6) for _, cov, _ in scored)
+    around = {q.id: ctx.coverage(terms, q.passage_text, weights=weights)
+              for q, cov, _ in scored if q.passage_text and ties[round(cov, 6)] > 1}
+    scored.sort(key=lambda r: (-round(r[1], 6), -round(around.get(r[0].id, 0.0), 6), -r[2]))
     return scored
 
 
