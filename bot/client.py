@@ -158,7 +158,9 @@ def error_message(error: Exception, prefix: str, command: object) -> str | None:
         return "That only works in a server."
     if isinstance(error, (commands.CheckFailure, app_commands.CheckFailure)):
         return str(error) or "You can't use that command here."
-    original = getattr(error, "original", error)
+    original = error
+    while getattr(original, "original", None) is not None:  # a slash command's error comes wrapped twice
+        original = original.original
     if isinstance(original, OverflowError):  # `!remove 99999999999999999999`: past the database's integers
         return "That number is too large to be an id."
     from bot.library import StorageError

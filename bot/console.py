@@ -6,9 +6,10 @@ import asyncio
 import shlex
 from pathlib import Path
 
-from bot.answer.core import MAX_ID, parse_id
+from bot.answer.core import parse_id
 from bot.library import Library, StorageError
 from bot.render.text import render_text
+from bot.store.records import MAX_ROW_ID
 
 USAGE = "Usage: !add URL… or PATH… or !add <title> | <text>"
 BANNER = "newsbot console: type a command as in Discord (e.g. !who said mission accomplished), !help, or quit."
@@ -31,7 +32,7 @@ class Console:
             article_id = parse_id(arg)
             if article_id is None:
                 return "Usage: !remove <id>"
-            if article_id > MAX_ID:
+            if article_id > MAX_ROW_ID:
                 return f"There is no article #{arg[:30]}."
             try:
                 removed = await self.library.remove(article_id)

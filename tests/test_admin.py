@@ -11,7 +11,6 @@ URLs: pages come from tests/webserver.py on 127.0.0.1, reachable because NEWSBOT
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from bot.library import Library
 from bot.render.embeds import DESCRIPTION_MAX, EMBED_TOTAL_MAX, answer_embeds, embed_batches
 from bot.settings import load_settings
 from tests.discord_helpers import (
-    RecordingAdapter, _new_id, invoke_slash, make_interaction, record_sends, recording_adapter, start_test_bot,
+    Adapter, _new_id, _settle, adapter_text, invoke_slash, make_interaction, record_sends, slash, start_test_bot,
 )
 from tests.test_fetch import ARTICLE_HTML
 from tests.webserver import LocalWebServer, web_server  # noqa: F401 - fixture
@@ -113,67 +112,12 @@ def embeds_of(messages: list[discord.Message]) -> list[discord.Embed]:
     return [e for m in messages for e in m.embeds]
 
 
-class Adapter(RecordingAdapter):
-    """RecordingAdapter that also answers what discord.py asks after a response: the original
-    message (for ctx.send's return value) and follow-ups sent with wait=True."""
-
-    def __init__(self, channel: discord.abc.GuildChannel) -> None:
-        super().__init__()
-        self.channel = channel
-        self.errors: list[BaseException] = []
-
-    def _message(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return {"id": _new_id(), "channel_id": str(self.channel.id), "type": 0, "content": payload.get("content") or "",
-                "author": {"id": "1", "username": "newsbot", "discriminator": "0001", "avatar": None},
-                "attachments": [], "embeds": payload.get("embeds", []), "mentions": [], "mention_roles": [],
-                "pinned": False, "mention_everyone": False, "tts": False, "timestamp": "2024-01-01T00:00:00+00:00",
-                "edited_timestamp": None, "flags": payload.get("flags", 0), "components": []}
-
-    async def get_original_interaction_response(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        data = next((p.get("data", {}) for p in reversed(self.responses) if not p.get("followup")), {})
-        return self._message(data)
-
-    def message_for(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._message(payload)
-
-
-async def slash(bot, server: Server, member: discord.Member, command: str, options: dict[str, Any] | None = None,  # noqa: ANN001
-                subcommand: str | None = None) -> Adapter:
-    interaction = make_interaction(bot, member, server.channel, command, options, subcommand=subcommand)
-    adapter = Adapter(server.channel)
-    with recording_adapter() as base:
-        from discord.webhook.async_ import async_context
-        async_context.set(adapter)  # type: ignore[arg-type]
-        await invoke_slash(bot, interaction)
-        await _settle()
-        # A hybrid command's error goes to on_command_error as a dispatched event: let it answer.
-        await dpytest_runner.run_all_events()
-    assert base.responses == []  # everything went through our adapter
-    while not dpytest_runner.error_queue.empty():  # dpytest queues them for the next dpytest.message
-        adapter.errors.append(dpytest_runner.error_queue.get_nowait()[1])
-    return adapter
-
-
-def adapter_text(adapter: RecordingAdapter) -> str:
-    return "\n".join(adapter.contents())
-
-
 def custom_id(components: list[dict[str, Any]], label_part: str) -> str:
     for row in components:
         for item in row.get("components", []):
             if label_part in (item.get("label") or ""):
                 return item["custom_id"]
     raise AssertionError(f"no button with {label_part!r} in {components}")
-
-
-async def _settle() -> None:
-    """Let button callbacks (scheduled as tasks by discord.py's view store) run to the end."""
-    for _ in range(50):
-        tasks = [t for t in asyncio.all_tasks() if t.get_name().startswith("discord-ui-view-dispatch")
-                 and not t.done()]
-        if not tasks:
-            return
-        await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def press(bot, server: Server, member: discord.Member, button_id: str,  # noqa: ANN001

@@ -77,3 +77,23 @@ async def test_slash_who_said_subcommand(bot: commands.Bot) -> None:
     with recording_adapter() as adapter:
         await invoke_slash(bot, interaction)
     assert adapter.embeds()[0].title == "Josh Earnest"
+
+
+def test_expected_errors_are_recognised_however_deeply_discord_wraps_them() -> None:
+    """A slash command's error reaches the handler as HybridCommandError(CommandInvokeError(error))."""
+    from discord import app_commands
+
+    from bot.client import error_message
+    from bot.library import StorageError
+
+    async def feed_list(interaction: discord.Interaction) -> None: ...
+
+    command = app_commands.Command(name="list", description="the feeds", callback=feed_list)
+    locked = StorageError("the database is busy (locked by another writer)")
+    for error in (commands.CommandInvokeError(locked),
+                  commands.HybridCommandError(app_commands.CommandInvokeError(command, locked))):
+        assert error_message(error, "!", None) == f"Sorry: {locked}."
+    too_big = commands.HybridCommandError(app_commands.CommandInvokeError(command, OverflowError("int too big")))
+    assert error_message(too_big, "!", None) == "That number is too large to be an id."
+    bug = commands.HybridCommandError(app_commands.CommandInvokeError(command, KeyError("x")))
+    assert error_message(bug, "!", None) is None  # a bug is logged, not explained

@@ -15,11 +15,10 @@ from bot.index.search import LibraryIndex
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms
 from bot.store.fastread import PassageReader
-from bot.store.records import PassageRecord
+from bot.store.records import MAX_ROW_ID, PassageRecord
 from bot.store.repo import Store
 
 PAGE_SIZE = 10
-MAX_ID = 2**63 - 1  # the largest id a database integer holds; larger numbers name nothing
 CANDIDATES = 20
 
 HELP = {
@@ -174,7 +173,7 @@ class Answerer:
         article_id = parse_id(ident)
         if article_id is None:
             return Answer(question, "article", False, f"Usage: `{self.prefix}article <id>` (a number).")
-        if article_id > MAX_ID:
+        if article_id > MAX_ROW_ID:
             return Answer(question, "article", False, f"There is no article #{ident[:30]}.")
         found = await self.store.get_article(article_id, guild_id)
         if found is None:

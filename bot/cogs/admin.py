@@ -90,7 +90,8 @@ class Admin(commands.Cog):
         attachments = list(ctx.message.attachments) if ctx.interaction is None else [file] if file else []
         urls = split_urls(text) if text.strip() else None
         if not attachments and not text.strip():
-            await ctx.send(USAGE.format(p=ctx.clean_prefix), ephemeral=True)
+            await ctx.send(USAGE.format(p=ctx.clean_prefix), ephemeral=True,
+                           allowed_mentions=discord.AllowedMentions.none())
             return
         if ctx.interaction is not None:
             await ctx.defer()  # pages can take seconds; an interaction must be answered within three
@@ -162,7 +163,8 @@ class Admin(commands.Cog):
         if found is None or found[0].guild_id != guild:
             note = (" It is in the shared library, which servers cannot change."
                     if found is not None and found[0].guild_id == SHARED_GUILD else "")
-            await ctx.send(f"This server has no article #{article_id}.{note}", ephemeral=True)
+            await ctx.send(f"This server has no article #{article_id}.{note}", ephemeral=True,
+                           allowed_mentions=discord.AllowedMentions.none())
             return
         info = found[0]
 
@@ -213,7 +215,8 @@ class Admin(commands.Cog):
     async def admin_norole(self, ctx: commands.Context) -> None:
         """Clear the admin role: only Manage Server may curate (Manage Server only)."""
         await self.library.store.update_guild_config(guild_key(ctx.guild), admin_role_id=None)
-        await ctx.send("Admin role cleared: only members with Manage Server may add and remove articles.")
+        await ctx.send("Admin role cleared: only members with Manage Server may add and remove articles.",
+                       allowed_mentions=discord.AllowedMentions.none())
 
 
 async def setup(bot: NewsBot) -> None:

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.models import SHARED_GUILD, Base, GuildSettings, utcnow
+from bot.store.records import possible_id
 
 PENDING, ATTEMPTED, DELIVERED, EXPIRED, CANCELLED = "pending", "attempted", "delivered", "expired", "cancelled"
 OPEN_STATES = (PENDING, ATTEMPTED)
@@ -284,6 +285,8 @@ class FeedStore:
             return _feed(feed)
 
     async def get_feed(self, feed_id: int, guild_id: int | None = None) -> FeedRecord | None:
+        if not possible_id(feed_id):
+            return None
         async with self.sessions() as s:
             feed = await s.get(Feed, feed_id)
             if feed is None or (guild_id is not None and feed.guild_id != guild_id):
@@ -304,6 +307,8 @@ class FeedStore:
             return [_feed(f, counts.get(f.id, 0)) for f in feeds]
 
     async def remove_feed(self, feed_id: int, guild_id: int | None = None) -> FeedRecord | None:
+        if not possible_id(feed_id):
+            return None
         async with self.sessions() as s, s.begin():
             feed = await s.get(Feed, feed_id)
             if feed is None or (guild_id is not None and feed.guild_id != guild_id):

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+# Row ids are INTEGER columns: 32-bit on PostgreSQL, which fails a query comparing one with a larger
+# number (SQLite just finds nothing). Ids typed by users beyond it name nothing and are not looked up.
+MAX_ROW_ID = 2**31 - 1
+
+
+def possible_id(row_id: int) -> bool:
+    """Whether a stored row can have this id."""
+    return 0 < row_id <= MAX_ROW_ID
+
 
 @dataclass(frozen=True)
 class ArticleInfo:

@@ -15,7 +15,9 @@ from bot.store.fastread import PassageReader, sqlite_path
 from bot.store.models import (
     SHARED_GUILD, Article, GuildSettings, LibraryChange, LibraryMeta, Passage, QuoteRow, utcnow,
 )
-from bot.store.records import AddResult, ArticleInfo, GuildConfig, IndexRow, PassageRecord, QuoteRecord
+from bot.store.records import (
+    AddResult, ArticleInfo, GuildConfig, IndexRow, PassageRecord, QuoteRecord, possible_id,
+)
 
 
 def _info(a: Article, passages: int = 0, quotes: int = 0) -> ArticleInfo:
@@ -59,6 +61,8 @@ async def _bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] 
 
 async def _owned(s, article_id: int, guild_id: int | None) -> Article | None:  # noqa: ANN001 - a session
     """The article if the caller owns it (guild None: an operator, who owns everything)."""
+    if not possible_id(article_id):
+        return None
     query = select(Article).where(Article.id == article_id)
     if guild_id is not None:
         query = query.where(Article.guild_id == guild_id)
@@ -244,6 +248,8 @@ class Store:
 
     async def get_article(self, article_id: int, guild_id: int | None = None) -> tuple[ArticleInfo, str] | None:
         """An article the caller may see, with its body."""
+        if not possible_id(article_id):
+            return None
         async with self.sessions() as s:
             article = await s.scalar(select(Article).where(Article.id == article_id, _visible(guild_id)))
             if article is None:

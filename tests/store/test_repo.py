@@ -93,3 +93,31 @@ async def test_orderings_are_the_same_on_every_database(database: str, seed_corp
         assert [a.id for a in await library.store.article_choices(None, "Note")] == sorted(listed[:3], reverse=True)
     finally:
         await library.close()
+
+
+async def test_ids_past_the_integer_columns_name_nothing_on_every_database(database: str, seed_corpus) -> None:  # noqa: ANN001
+    """PostgreSQL fails a query comparing its 32-bit id columns with a larger number; users type any."""
+    from bot.alerts.service import Alerts, AlertsError
+    from bot.store.records import MAX_ROW_ID
+
+    library = await Library.open(Settings(db=database, corpus_dir=seed_corpus, index_path="none"))
+    try:
+        await library.ensure_corpus()
+        before = await library.store.stats(None)
+        for n in (MAX_ROW_ID + 1, 2**53, 2**63 - 1, 0, -1):
+            assert await library.store.get_article(n) is None
+            assert await library.remove(n) is None
+            assert await library.store.set_breaking(n) is None
+            assert (await library.ask(f"!article {n}")).answer.startswith(("There is no article", "Usage"))
+            alerts = Alerts(library, full_text=None)
+            assert await alerts.store.get_feed(n) is None and await alerts.remove_feed(n, 0) is None
+            for action in (alerts.backfill(n, 0, 5), alerts.flag_breaking(n, 0)):
+                try:
+                    await action
+                except AlertsError as exc:
+                    assert str(exc).startswith("This server has no")
+                else:
+                    raise AssertionError(f"id {n} found something")
+        assert await library.store.stats(None) == before
+    finally:
+        await library.close()
