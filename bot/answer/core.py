@@ -106,17 +106,18 @@ class Answerer:
         context "article" counts words found elsewhere in the article at half weight, "title" only its title."""
         reader = self.store.reader
         if reader is not None and terms:
-            return await asyncio.to_thread(self._best_passages_blocking, reader, terms, k, guild_id, context)
+            return await asyncio.to_thread(self.best_passages_blocking, reader, terms, guild_id, k, context)
         hits = await self.index.search("passages", terms, k, guild_id)
         records = await self.store.passages([i for i, _ in hits])
         words = await self.store.article_vocabularies(
             {r.article.id for r in records.values()}) if context == "article" else {}
         return self._rank_passages(terms, hits, records, words, context)
 
-    def _best_passages_blocking(self, reader: PassageReader, terms: Sequence[str], k: int,
-                                guild_id: int | None, context: str) -> list[tuple[PassageRecord, float, float]]:
-        """best_passages inside a worker thread: search, read and judge in one hop (each hop costs
-        a thread switch, which on a busy machine can cost more than the search)."""
+    def best_passages_blocking(self, reader: PassageReader, terms: Sequence[str], guild_id: int | None,
+                               k: int = CANDIDATES, context: str = "article") -> list[tuple[PassageRecord, float, float]]:
+        """best_passages for callers already in a worker thread, reading through the store's blocking
+        reader: search, read and judge in one hop (each hop costs a thread switch, which on a busy
+        machine can cost more than the search)."""
         hits = self.index.search_blocking("passages", terms, k, guild_id)
         records = reader.passages([i for i, _ in hits])
         words = reader.article_vocabularies([r.article.id for r in records.values()]) if context == "article" else {}

@@ -25,12 +25,13 @@ from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
 from bot.nlp.timex import (
     TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked,
-    rank_following, rank_time_expressions, sentence_coverage,
+    rank_following, rank_time_expressions, sentence_coverage, sentence_coverages,
 )
 from bot.nlp.tokens import query_terms
 
 if TYPE_CHECKING:
     from bot.answer.core import Answerer
+    from bot.store.fastread import PassageReader
     from bot.store.records import PassageRecord
 
 # How much the passage's coverage counts next to the expression's own score.
@@ -47,25 +48,26 @@ MAX_JOINED_PASSAGE = 900
 NOT_FOUND = "I couldn't find that event in the library."
 
 
-def _pick(candidates: list[tuple[PassageRecord, float, str, str]], sentences: dict[int, list[PassageRecord]],
-          terms: list[str], question: WhenQuestion, weights: dict[str, float]
-          ) -> tuple[PassageRecord, TimeExpression] | None:
+def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str],
+          sentences: dict[int, list[PassageRecord]], terms: list[str], question: WhenQuestion,
+          weights: dict[str, float]) -> tuple[PassageRecord, TimeExpression] | None:
     """The best dated sentence of the articles the candidate passages come from.
 
     Search finds the articles; within each, every sentence is read again with stems and
     prefixes ("died" for "die", "piloted" for "pilot", "floated" for "float"), since the dated
     sentence often words the event differently from the question, or sits next to the passage
     that search found."""
-    articles: dict[int, tuple[PassageRecord, str, str]] = {}
-    for record, _cov, title, body in candidates:
-        articles.setdefault(record.article.id, (record, title, body))
+    articles: dict[int, PassageRecord] = {}
+    for record, _cov in pool:
+        articles.setdefault(record.article.id, record)
     best: tuple[float, PassageRecord, str, list] | None = None
-    for record, title, body in articles.values():
+    for record in articles.values():
+        title, body = record.article.title or "", bodies.get(record.article.id) or record.text
         if article_lacks(title + "\n" + body, terms, question):
             continue
         published = record.article.published
         spans = sentences.get(record.article.id) or [record]  # the stored passages: split_passages(body)
-        covs = [sentence_coverage(body, title, (sp.start, sp.end), terms, weights) for sp in spans]
+        covs = sentence_coverages(body, title, [(sp.start, sp.end) for sp in spans], terms, weights)
         top = max(covs)
         ranked_all = rank_time_expressions(body, (0, len(body)), terms, published, question, weights)
         where = {}
@@ -93,12 +95,9 @@ def _pick(candidates: list[tuple[PassageRecord, float, str, str]], sentences: di
     return record, choose_from_ranked(body, ranked, record.article.published, question)
 
 
-def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str],
-                         sentences: dict[int, list[PassageRecord]], terms: list[str], question: WhenQuestion,
-                         weights: dict[str, float]
-                         ) -> tuple[list[tuple[PassageRecord, float]], tuple[PassageRecord, TimeExpression] | None]:
-    """The passages covering the event, best first, and _pick's choice among their articles (CPU
-    work on article texts: run it off the event loop)."""
+def _candidates(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str], terms: list[str],
+                weights: dict[str, float]) -> list[tuple[PassageRecord, float]]:
+    """The passages covering the event, best first; near misses need their article's body in bodies."""
     candidates = []
     for record, cov, _ in found:
         body = bodies.get(record.article.id, "")
@@ -109,16 +108,31 @@ def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies
                                              (record.start, record.end), terms, weights))
         if cov >= THRESHOLDS["when"]:
             candidates.append((record, cov))
-    if not candidates:
-        return [], None
     candidates.sort(key=lambda c: -c[1])
+    return candidates
+
+
+def _pool(candidates: list[tuple[PassageRecord, float]]) -> list[tuple[PassageRecord, float]]:
+    """The candidates close enough to the best one for _pick to read their articles (best first)."""
     best_cov = candidates[0][1]
     pool = []
     for record, cov in candidates:
         if cov < best_cov - COVERAGE_MARGIN:
             break
-        pool.append((record, cov, record.article.title or "", bodies.get(record.article.id) or record.text))
-    return candidates, _pick(pool, sentences, terms, question, weights)
+        pool.append((record, cov))
+    return pool
+
+
+def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str],
+                         sentences: dict[int, list[PassageRecord]], terms: list[str], question: WhenQuestion,
+                         weights: dict[str, float]
+                         ) -> tuple[list[tuple[PassageRecord, float]], tuple[PassageRecord, TimeExpression] | None]:
+    """The passages covering the event, best first, and _pick's choice among their articles (CPU
+    work on article texts: run it off the event loop)."""
+    candidates = _candidates(found, bodies, terms, weights)
+    if not candidates:
+        return [], None
+    return candidates, _pick(_pool(candidates), bodies, sentences, terms, question, weights)
 
 
 def _passage_with(body: str, sentences: list[PassageRecord], record: PassageRecord, expr: TimeExpression) -> str:
@@ -139,6 +153,10 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     """The time expression dating the event, from the passage that describes it."""
     terms = query_terms(text)
     weights = dict(zip(terms, ctx.weights(terms)))
+    asked = analyse_question(text)
+    reader = ctx.store.reader
+    if reader is not None and terms:
+        return await asyncio.to_thread(_answer_blocking, ctx, reader, question, terms, guild_id, asked, weights)
     found = await ctx.best_passages(terms, guild_id)
     # Every article that may be read again below (body and sentences), in one read.
     near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
@@ -146,7 +164,31 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
         return Answer(question, "when", False, NOT_FOUND)
     bodies, sentences = await ctx.read_many(("article_bodies", near), ("passages_of", near))
     candidates, picked = await asyncio.to_thread(
-        _candidates_and_pick, found, bodies, sentences, terms, analyse_question(text), weights)
+        _candidates_and_pick, found, bodies, sentences, terms, asked, weights)
+    return _answer(question, candidates, picked, bodies, sentences)
+
+
+def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, terms: list[str], guild_id: int | None,
+                     asked: WhenQuestion, weights: dict[str, float]) -> Answer:
+    """answer_when in one worker thread (each thread hop waits for a core), reading only what is
+    judged: the bodies of near misses and of the pool's articles, and the pool's sentences."""
+    found = ctx.best_passages_blocking(reader, terms, guild_id)
+    misses = [r.article.id for r, cov, _ in found if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"]]
+    bodies = reader.article_bodies(misses)
+    candidates = _candidates(found, bodies, terms, weights)
+    if not candidates:
+        return _answer(question, [], None, bodies, {})
+    pool = _pool(candidates)
+    articles = list({record.article.id: record.article for record, _ in pool}.values())
+    bodies.update(reader.article_bodies([a.id for a in articles if a.id not in bodies]))
+    sentences = reader.passages_in(articles)
+    return _answer(question, candidates, _pick(pool, bodies, sentences, terms, asked, weights), bodies, sentences)
+
+
+def _answer(question: str, candidates: list[tuple[PassageRecord, float]],
+            picked: tuple[PassageRecord, TimeExpression] | None, bodies: dict[int, str],
+            sentences: dict[int, list[PassageRecord]]) -> Answer:
+    """The reply to the question from the passages found and _pick's choice among them."""
     if not candidates:
         return Answer(question, "when", False, NOT_FOUND)
     if picked is not None:

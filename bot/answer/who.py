@@ -81,8 +81,7 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
     weights = ctx.weights(terms)
     hits = ctx.index.search_blocking("quotes", terms, CANDIDATES, guild_id)
     scored = _scored_quotes(ctx, terms, weights, hits, reader.quotes([i for i, _ in hits]))
-    passages = [] if _settled(terms, text, scored) else ctx._best_passages_blocking(
-        reader, terms, CANDIDATES, guild_id, "article")
+    passages = [] if _settled(terms, text, scored) else ctx.best_passages_blocking(reader, terms, guild_id)
     return _decide(ctx, question, text, terms, weights, scored, passages, reader.article_quotes)
 
 

@@ -57,7 +57,8 @@ from __future__ import annotations
 import math
 import re
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
@@ -600,14 +601,73 @@ def _with_month(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
+# Speed: a form's match can only begin with one of these words ("#": a digit; "<month>": a
+# capitalised month name; lower-case words in any case, the others as written), so inside its
+# windows its regular expression is tried only where one of them stands, not at every character.
+# (Forms that may begin with "a", a number word or their unit still scan their windows.)
+_WD_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MOD_FIRST = ("early", "late", "the", "mid", "end", "start")
+_REL_FIRST = ("last", "next", "this")
+_FIRST: dict[str, tuple[str, ...]] = {
+    "mdy": ("<month>",) + _WD_NAMES, "dmy": ("#", "the") + _WD_NAMES,
+    "md_range": ("<month>",), "dm_range": ("#",),
+    "my": ("<month>",) + _MOD_FIRST, "month": ("<month>",) + _MOD_FIRST + _REL_FIRST,
+    "year": ("#",) + _MOD_FIRST, "year_range": ("#",), "iso": ("#",), "slash": ("#",),
+    "quarter": ("the", "first", "second", "third", "fourth", "final", "last", "Q"),
+    "era": ("#", "AD", "A.D."), "decade": ("#", "'", "the", "early", "mid", "late"),
+    "holiday": ("Christmas", "New Year's", "Boxing Day", "Valentine's Day", "Halloween"),
+    "season": _REL_FIRST + ("the", "spring", "summer", "autumn", "fall", "winter"),
+    "deictic": ("the", "today", "tonight", "yesterday", "tomorrow", "last", "this"),
+    "weekday": _REL_FIRST + ("past", "coming") + _WD_NAMES,
+    "period": _REL_FIRST + ("earlier", "later", "the"), "weekend": ("the",),
+}
+
+
+def _first_positions(text: str, low: str, first: tuple[str, ...], digits: list[int],
+                     seen: dict[str, list[int]]) -> list[int]:
+    """Every position where one of ``first`` stands (see _FIRST), in order; ``seen`` as for _windows."""
+    hits: list[int] = []
+    for word in first:
+        if word == "#":
+            hits.extend(digits)
+            continue
+        if word not in seen:
+            if word == "<month>":
+                seen[word] = [m.start() for m in _MONTH_CAPS.finditer(text)]
+            else:
+                where, found = low if word.islower() else text, []
+                i = where.find(word)
+                while i >= 0:
+                    found.append(i)
+                    i = where.find(word, i + 1)
+                seen[word] = found
+        hits.extend(seen[word])
+    return sorted(set(hits))
+
+
+def _matches_from(rx: re.Pattern[str], text: str, lo: int, hi: int, starts: list[int]) -> Iterator[re.Match[str]]:
+    """rx.finditer(text, lo, hi) for a pattern whose every match starts at one of ``starts``
+    (none matches empty text): the leftmost match, then the leftmost from its end, ..."""
+    k, pos = bisect_left(starts, lo), lo
+    while k < len(starts) and starts[k] < hi:
+        at = starts[k]
+        k += 1
+        if at >= pos and (m := rx.match(text, at, hi)):
+            pos = m.end()
+            yield m
+
+
 def _atoms(text: str) -> list[_Atom]:
     """All accepted matches, overlaps settled in favour of the longest, in text order."""
     cands: list[_Atom] = []
     low = text.lower()
     windowed = len(low) == len(text) and len(text) > 2 * (_WINDOW_BEFORE + _WINDOW_AFTER)
     digits = [m.start() for m in _DIGITS.finditer(text)] if windowed else []
+    # ("ı" and "ſ" match "i" and "s" of a case-insensitive word but lower-case to themselves.)
+    at_firsts = windowed and "ı" not in text and "ſ" not in text
     memo: dict[tuple[str, ...], list[tuple[int, int]]] = {}
     seen: dict[str, list[int]] = {}
+    firsts: dict[tuple[str, ...], list[int]] = {}
     for tag, rx in _FORMS:
         trig = _TRIGGERS[tag]
         if trig not in memo:
@@ -617,8 +677,11 @@ def _atoms(text: str) -> list[_Atom]:
             if _MONTH_FORMS not in memo:
                 memo[_MONTH_FORMS] = _with_month(text, spans)
             spans = memo[_MONTH_FORMS]
+        first = _FIRST.get(tag) if at_firsts else None
+        if first is not None and first not in firsts:
+            firsts[first] = _first_positions(text, low, first, digits, seen)
         for lo, hi in spans:
-            for m in rx.finditer(text, lo, hi):
+            for m in rx.finditer(text, lo, hi) if first is None else _matches_from(rx, text, lo, hi, firsts[first]):
                 atom = _accept(tag, m, text)
                 if atom is not None:
                     cands.append(atom)
@@ -1515,7 +1578,10 @@ class _Text:
             return hit
         if self._parsed is None:
             norm, sentences = self.norm, self.sentences
-            atoms = _combine_ranges(_merge_relative_years(_atoms(norm), norm), norm)
+            # Case-insensitive patterns match dotless "ı" and long "ſ" as "i" and "s", which .lower()
+            # keeps as they are: the rules' word lookups see them folded (same length, same offsets).
+            dates = norm.translate(_FOLD_FOR_DATES) if "ı" in norm or "ſ" in norm else norm
+            atoms = _combine_ranges(_merge_relative_years(_atoms(dates), dates), dates)
             parsed, si = [], 0
             for a in atoms:
                 while si + 1 < len(sentences) and sentences[si][1] <= a.start:
@@ -1533,6 +1599,8 @@ class _Text:
         self._resolved[published] = out
         return out
 
+
+_FOLD_FOR_DATES = str.maketrans({"ı": "i", "ſ": "s"})
 
 # Keyed by the text itself: its hash is kept on the str, and an equal key is compared by identity
 # first, so a hit costs next to nothing and a collision cannot mix two articles up.
@@ -2045,20 +2113,33 @@ def sentence_coverage(body: str, title: str, span: tuple[int, int], event_terms:
     """The weighted share of the event words that body[span[0]:span[1]] holds (stems and prefixes
     match: "died" for "die", "piloted" for "pilot"); words found only elsewhere in the article or
     its title count ``context``."""
+    return sentence_coverages(body, title, [span], event_terms, weights, context)[0]
+
+
+def sentence_coverages(body: str, title: str, spans: list[tuple[int, int]], event_terms: list[str],
+                       weights: dict[str, float] | None = None, context: float = 0.5) -> list[float]:
+    """sentence_coverage of each span, reading the terms against the article once for them all."""
     terms = list(dict.fromkeys(t.lower() for t in event_terms))
     if not terms:
-        return 0.0
-    here = _span_stems(body, span[0], span[1])
+        return [0.0] * len(spans)
     hits, elsewhere = _coverage_terms(title, body, tuple(terms))
-    total = got = 0.0
-    for t, matched in zip(terms, hits):
-        w = weights.get(t, 1.0) if weights else 1.0
+    ws = [weights.get(t, 1.0) if weights else 1.0 for t in terms]
+    # (Sums in the same order as term by term, so each share is the same float.)
+    total = 0.0
+    for w in ws:
         total += w
-        if not matched.isdisjoint(here):
-            got += w
-        elif t in elsewhere:
-            got += context * w
-    return got / total if total else 0.0
+    terms_at = list(zip(hits, ws, [context * w if t in elsewhere else None for t, w in zip(terms, ws)]))
+    out = []
+    for lo, hi in spans:
+        here = _span_stems(body, lo, hi)
+        got = 0.0
+        for matched, w, half in terms_at:
+            if not matched.isdisjoint(here):
+                got += w
+            elif half is not None:
+                got += half
+        out.append(got / total if total else 0.0)
+    return out
 
 
 @lru_cache(maxsize=64)

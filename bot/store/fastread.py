@@ -112,6 +112,21 @@ class PassageReader:
         ).fetchall()
         return {r[0]: r[1] if r[1] is not None else word_list(article_text(r[2], r[3])) for r in rows}
 
+    def passages_in(self, articles: Sequence[ArticleInfo]) -> dict[int, list[PassageRecord]]:
+        """passages_of for articles already read: each passage takes the ArticleInfo given, so the
+        rows need no join with their article."""
+        infos = {a.id: a for a in articles}
+        out: dict[int, list[PassageRecord]] = {}
+        if infos:
+            rows = self._connection().execute(
+                f"SELECT id, article_id, seq, text, start, \"end\" FROM passages "
+                f"WHERE article_id IN ({','.join('?' * len(infos))}) ORDER BY article_id, seq",
+                list(infos),
+            ).fetchall()
+            for r in rows:
+                out.setdefault(r[1], []).append(PassageRecord(r[0], infos[r[1]], r[2], r[3], r[4], r[5]))
+        return out
+
 
 def _info(r: Sequence) -> ArticleInfo:
     """An ArticleInfo from the columns of _ARTICLE, in order."""

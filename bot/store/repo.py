@@ -371,6 +371,20 @@ class Store:
                 out.setdefault(p.article.id, []).append(p)
         return out
 
+    async def passages_in(self, articles: Sequence[ArticleInfo]) -> dict[int, list[PassageRecord]]:
+        """passages_of for articles already read: each passage takes the ArticleInfo given, so the
+        rows need no join with their article."""
+        infos = {a.id: a for a in articles}
+        out: dict[int, list[PassageRecord]] = {}
+        if infos:
+            query = (select(Passage.id, Passage.article_id, Passage.seq, Passage.text, Passage.start, Passage.end)
+                     .where(Passage.article_id.in_(list(infos))).order_by(Passage.article_id, Passage.seq))
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(query)).all()
+            for r in rows:
+                out.setdefault(r[1], []).append(PassageRecord(r[0], infos[r[1]], r[2], r[3], r[4], r[5]))
+        return out
+
     async def article_bodies(self, ids: Iterable[int]) -> dict[int, str]:
         ids = list(set(ids))
         if not ids:

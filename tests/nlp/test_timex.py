@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import bot.nlp.timex as timex
 from bot.nlp.timex import (
     TimeExpression, analyse_question, article_lacks, choose_time_expression, find_time_expressions,
-    rank_following, rank_time_expressions, sentence_coverage,
+    rank_following, rank_time_expressions, sentence_coverage, sentence_coverages,
 )
 from bot.nlp.tokens import query_terms
 
@@ -971,6 +975,16 @@ def test_sentence_coverage_matches_inflections_and_counts_the_article_at_half():
     assert sentence_coverage(body, "", (0, body.index("\n")), terms, weights) == pytest.approx((2 + 1) / 4)
 
 
+def test_sentence_coverages_are_each_sentence_coverage():
+    body = SEED.read_text()
+    terms = event("when did Russia begin its air strikes in Syria")
+    spans = [(0, 1), (0, len(body)), (10, 400), (body.index("\n"), body.index("\n") + 300), (5, 5)]
+    for weights in (None, {"russia": 0.4, "strikes": 2.5, "syria": 1.1}):
+        assert sentence_coverages(body, "Putin", spans, terms, weights) == [
+            sentence_coverage(body, "Putin", span, terms, weights) for span in spans]
+    assert sentence_coverages(body, "", spans, [], None) == [0.0] * len(spans)
+
+
 def test_a_modifier_alone_does_not_name_the_event():
     question = "when did Kell Danner win his last world title"
     body = "Ross Pike knocked the world No 3 Kell Danner out of the Open last night."
@@ -1011,3 +1025,46 @@ def test_start_of_an_activity_is_not_one_instance_of_it():
     assert pick(body, "when did Ned Arlo start raking oysters") == ("since 1961", None)
     body = "Ned Arlo began raking oysters on the Sound in 1961."
     assert pick(body, "when did Ned Arlo start raking oysters") == ("1961", None)
+
+
+# Words that open the date forms, and what stands around them, mixed at random (and a text with
+# "ſ", which a case-insensitive "start" matches).
+_DATE_PIECES = ["the", "The", "March", "Mar.", "May", "mid-", "Monday", "Tuesday,", "15", "3rd", "2016", "1990s",
+                "'90s", "Q3", "AD", "A.D.", "BC", "Christmas", "New Year's Eve", "last", "next", "this", "the end of",
+                "early", "late", "spring", "fall", "weekend", "today", "–", "-", "/", ",", ".", "\n", "on", "in",
+                "since", "from", "until", "between", "and", "a", "two", "days", "later", "ago", "years", "for",
+                "the first quarter of", "2011-12", "12/05/2016", "2016-03-15", "Sept.", "December", "that day",
+                "earlier this", "month", "Marek", "market", "Decree"]
+
+
+def test_forms_tried_only_where_their_first_words_stand_find_what_scanning_finds(monkeypatch):
+    rnd = random.Random(3)
+    texts = [SEED.read_text(), "By ſtart-March 2016 the bank had cut rates. " * 12] + [
+        " ".join(rnd.choice(_DATE_PIECES) for _ in range(rnd.randrange(60, 160))) for _ in range(150)]
+
+    def atoms() -> list[list[tuple]]:
+        return [[(a.start, a.end, a.tag, a.p) for a in timex._atoms(text)] for text in texts]
+
+    fast = atoms()
+    monkeypatch.setattr(timex, "_FIRST", {})
+    assert fast == atoms()
+
+
+def test_dotless_i_and_long_s_read_as_the_letters_they_match() -> None:
+    """Case-insensitive patterns match "ı" and "ſ" as "i" and "s", which .lower() leaves alone: the
+    rules must still find the word they looked up (this raised KeyError('fırst'))."""
+    pub = date(2016, 3, 15)
+    found = {e.text: e.value for e in find_time_expressions(
+        "Sales rose in the fırst quarter of 2015, ſeven days ago, in Sprıng 2014 and on Frıday.", pub)}
+    assert found == {"the fırst quarter of 2015": "2015-Q1", "ſeven days ago": "2016-03-08",
+                     "Sprıng 2014": "2014-SP", "Frıday": "2016-03-11"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    ["the", "fırst", "first", "ſecond", "quarter", "of", "2015", "Sprıng", "spring", "Frıday", "ſeven", "days",
+     "ago", "last", "next", "week", "March", "14", "ıs", "ſince", "until", "and", ",", "."]), max_size=14))
+def test_date_words_in_any_order_and_spelling_never_raise(words: list[str]) -> None:
+    text = " ".join(words)
+    for e in find_time_expressions(text, date(2016, 3, 15)):
+        assert text[e.start:e.end] == e.text

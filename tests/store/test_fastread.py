@@ -41,6 +41,9 @@ async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # n
         assert await asyncio.to_thread(reader.passages_of, article_ids) == by_article
         assert [p.id for p in by_article[article_ids[0]]] == await _passage_ids(store, article_ids[0])
         assert [p.text for p in by_article[article_ids[1]]] == [s.text for s in split_passages(ARTICLES[1][1])]
+        infos = [ps[0].article for ps in by_article.values()]
+        assert await store.passages_in(infos) == by_article
+        assert await asyncio.to_thread(reader.passages_in, infos) == by_article
         bodies = await store.article_bodies(article_ids + [max(article_ids) + 1])
         assert bodies == {aid: body for aid, (_, body) in zip(article_ids, ARTICLES)}
         assert await asyncio.to_thread(reader.article_bodies, article_ids + [max(article_ids) + 1]) == bodies
