@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import threading
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -34,6 +36,21 @@ def make_index(tuning: tuple[int, int] = (1 << 15, 1024)) -> BM25Index:
     index._compact_frac = 0.0 if small else 0.25
     index._chunk_tokens = 5 if small else 1 << 20  # several add() chunks per batch
     return index
+
+
+PATHS = ("few", "per_term")
+
+
+@contextmanager
+def top_k_path(index: BM25Index, path: str, stride: int = 2, chunk: int = 3) -> Iterator[None]:
+    """Force top_k through the one-pass path for few postings or the per-term numpy path; small
+    corpora need its score-bound sample stride and posting chunks small to exercise them."""
+    index._few_postings, index._few_share = (1 << 62, 0.0) if path == "few" else (-1, 0.0)
+    index._sample_stride, index._chunk = stride, chunk
+    try:
+        yield
+    finally:
+        del index._few_postings, index._few_share, index._sample_stride, index._chunk  # class defaults
 
 
 def reference_scores(docs: list[list[str]], query: list[str]) -> np.ndarray:
@@ -71,15 +88,16 @@ def check(index: BM25Index, model: dict[int, tuple[list[str], int]], queries: li
         assert got.shape == (len(ids),)
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
         np.testing.assert_array_equal(got, expected)
-        top = index.top_k(query, k)
-        assert [d for d, _ in top] == reference_top(ids, expected, k)
-        by_id = dict(zip(ids, expected))
-        for doc_id, score in top:
-            assert score == pytest.approx(by_id[doc_id], abs=1e-9)
-        for wanted in ({0}, {1, 2}):
-            mask = np.array([model[i][1] in wanted for i in ids], dtype=bool)
-            top = index.top_k(query, k, groups=wanted)
-            assert [d for d, _ in top] == reference_top(ids, expected, k, mask)
+        by_id = dict(zip(ids, expected.tolist()))
+        for path in PATHS:
+            with top_k_path(index, path):
+                top = index.top_k(query, k)
+                assert [d for d, _ in top] == reference_top(ids, expected, k), path
+                assert [s for _, s in top] == [by_id[d] for d, _ in top], path  # bit for bit
+                for wanted in ({0}, {1, 2}):
+                    mask = np.array([model[i][1] in wanted for i in ids], dtype=bool)
+                    top = index.top_k(query, k, groups=wanted)
+                    assert [d for d, _ in top] == reference_top(ids, expected, k, mask), path
 
 
 @SETTINGS
@@ -189,7 +207,7 @@ def test_large_term_frequency_widens_storage():
 
 
 def test_bigger_corpus_exact_bits_and_top_k():
-    # Enough documents and rare terms that top_k takes the sparse-candidate path, across segments.
+    # Enough documents and rare terms, across segments, for both top_k paths on the same data.
     rng = random.Random(3)
     vocab = [f"w{i}" for i in range(400)]
     weights = [1 / (r + 1) for r in range(len(vocab))]
@@ -202,14 +220,20 @@ def test_bigger_corpus_exact_bits_and_top_k():
     index.remove(removed)
     live = [i for i in range(len(docs)) if i not in removed]
     ref = BM25Okapi([docs[i] for i in live])
+    mask = np.array([i % 250 % 4 == 1 for i in live])
     for _ in range(30):
         query = rng.sample(vocab[50:], 3) + [rng.choice(vocab[:5]), "nope"]
         expected = ref.get_scores(query)
         got = index.get_scores(query)
         np.testing.assert_array_equal(got, expected)
+        for path in PATHS:
+            with top_k_path(index, path):
+                top = index.top_k(query, 10)
+                assert [d for d, _ in top] == reference_top(live, expected, 10)
+                assert [s for _, s in top] == [expected[live.index(d)] for d, _ in top]
+                assert [d for d, _ in index.top_k(query, 10, groups=[1])] == reference_top(live, expected, 10, mask)
+        # With the default thresholds (the one-pass path at this size).
         assert [d for d, _ in index.top_k(query, 10)] == reference_top(live, expected, 10)
-        mask = np.array([i % 250 % 4 == 1 for i in live])
-        assert [d for d, _ in index.top_k(query, 10, groups=[1])] == reference_top(live, expected, 10, mask)
 
 
 def test_corrupt_or_missing_files_raise(tmp_path):
@@ -343,3 +367,52 @@ def test_wide_documents_widen_rank_and_tf_storage(tmp_path):
     np.testing.assert_array_equal(index.get_scores(query), expected)
     index.save(tmp_path / "wide.npz")
     np.testing.assert_array_equal(BM25Index.load(tmp_path / "wide.npz").get_scores(query), expected)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), n_docs=st.integers(1, 150), k=st.integers(1, 12),
+       n_groups=st.sampled_from([1, 3, 12]), removed_share=st.sampled_from([0.0, 0.3]), tuning=tuning_st,
+       stride=st.sampled_from([1, 2, 3, 32]), chunk=st.sampled_from([1, 4, 1 << 16]))
+def test_top_k_paths_agree_with_each_other_and_bm25okapi(seed, n_docs, k, n_groups, removed_share, tuning, stride,
+                                                         chunk):
+    # Zipf-ish words give long and short lists, many tied scores (same tf and length) and more
+    # candidates than k * terms, so the one-pass path's pre-selection by partition is exercised.
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(30)]
+    weights = [1 / (r + 1) for r in range(len(vocab))]
+    docs = [rng.choices(vocab, weights, k=rng.randint(0, 12)) for _ in range(n_docs)]
+    groups = [rng.randrange(n_groups) for _ in range(n_docs)]
+    index = make_index(tuning)
+    index.add(range(n_docs), docs, groups)
+    index.remove([i for i in range(n_docs) if rng.random() < removed_share])
+    live = index.doc_ids()
+    for _ in range(5):
+        query = rng.choices(vocab + ["nope"], k=rng.randint(1, 7))  # repeated words count twice
+        expected = reference_scores([docs[i] for i in live], query)
+        by_id = dict(zip(live, expected.tolist()))
+        wanted = None if rng.random() < 0.3 else set(rng.sample(range(n_groups), rng.randint(0, n_groups)))
+        mask = None if wanted is None else np.array([groups[i] in wanted for i in live], dtype=bool)
+        tops = {}
+        for path in PATHS:
+            with top_k_path(index, path, stride, chunk):
+                tops[path] = index.top_k(query, k, wanted)
+        assert tops["few"] == tops["per_term"]
+        assert [d for d, _ in tops["few"]] == reference_top(live, expected, k, mask)
+        assert [s for _, s in tops["few"]] == [by_id[d] for d, _ in tops["few"]]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_top_k_ties_latest_inserted_first(path):
+    docs = [["apple", "bank"]] * 10 + [["court"]] * 40 + [["bank", "gas"]] * 5 + [["apple", "bank"]] * 3
+    index = BM25Index()
+    index.add(range(len(docs)), docs, [i % 2 for i in range(len(docs))])
+    index.remove([56])
+    live = index.doc_ids()
+    with top_k_path(index, path):
+        for query in (["apple"], ["apple", "apple", "bank"], ["gas", "apple"]):
+            expected = BM25Okapi([docs[i] for i in live]).get_scores(query)
+            assert [d for d, _ in index.top_k(query, 4)] == reference_top(live, expected, 4)
+            mask = np.array([i % 2 == 1 for i in live])
+            assert [d for d, _ in index.top_k(query, 4, groups=[1])] == reference_top(live, expected, 4, mask)
+        assert index.top_k(["apple"], 4, groups=[]) == []
+        assert [d for d, _ in index.top_k(["apple"], 2, groups=range(20))] == [57, 55]  # > 8 groups
