@@ -197,6 +197,8 @@ class Library:
         for g, article_id, action in changes:
             if g not in own:  # this process's own writes are in the index already
                 latest[article_id] = action
+        if latest and self.store.reader is not None:
+            self.store.reader.forget(latest)  # (an id another process freed may come back as a new article)
         for article_id, action in latest.items():
             # Re-read an added article whole (an index built while it was being written may hold part of it).
             await self.index.remove_article(article_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy.engine import make_url
@@ -41,9 +41,29 @@ def _datetime(value: str | None) -> datetime | None:
 class PassageReader:
     """Reads passages with their articles through a per-thread read-only connection."""
 
+    MAX_ARTICLES = 100_000  # ArticleInfos remembered (~400 bytes each); past it the memory starts over
+
     def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
+        # Every record carries its ArticleInfo, and reading an article row costs more than the
+        # passage itself: its metadata sits after the body, in the row's overflow pages. The store
+        # forgets an article here when it removes it or changes its flag, and so does the index
+        # sync for other processes' changes (a flag another process changes shows late here: no
+        # answer shows it).
+        self._articles: dict[int, ArticleInfo] = {}
+        self._forgotten = 0  # bumped by forget(): a read that began before must not remember its rows
+        self._lock = threading.Lock()
+
+    def forget(self, article_ids: Iterable[int] | None = None) -> None:
+        """Drop remembered articles (all when None): they changed or went away."""
+        with self._lock:
+            self._forgotten += 1
+            if article_ids is None:
+                self._articles = {}
+            else:
+                for article_id in article_ids:
+                    self._articles.pop(article_id, None)
 
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -52,13 +72,31 @@ class PassageReader:
             self._local.conn = conn
         return conn
 
+    def _infos(self, ids: Iterable[int]) -> dict[int, ArticleInfo]:
+        """The articles' infos, remembered or read (in one query); ids with no article are left out."""
+        known, epoch = self._articles, self._forgotten
+        wanted = set(ids)
+        missing = [i for i in wanted if i not in known]
+        if not missing:
+            return {i: known[i] for i in wanted}
+        rows = self._connection().execute(
+            f"SELECT {_ARTICLE} FROM articles a WHERE a.id IN ({','.join('?' * len(missing))})", missing,
+        ).fetchall()
+        read = {r[0]: _info(r) for r in rows}
+        with self._lock:
+            if epoch == self._forgotten:
+                if len(self._articles) + len(read) > self.MAX_ARTICLES:
+                    self._articles = {}
+                self._articles.update(read)
+        return {i: known[i] if i in known else read[i] for i in wanted if i in known or i in read}
+
     def _passages(self, where: str, params: list, order: str = "") -> list[PassageRecord]:
         rows = self._connection().execute(
-            f"SELECT p.id, p.seq, p.text, p.start, p.\"end\", {_ARTICLE} FROM passages p "
-            f"JOIN articles a ON a.id = p.article_id WHERE {where} {order}",
+            f"SELECT p.id, p.seq, p.text, p.start, p.\"end\", p.article_id FROM passages p WHERE {where} {order}",
             params,
         ).fetchall()
-        return [PassageRecord(r[0], _info(r[5:]), r[1], r[2], r[3], r[4]) for r in rows]
+        infos = self._infos(r[5] for r in rows)
+        return [PassageRecord(r[0], infos[r[5]], r[1], r[2], r[3], r[4]) for r in rows if r[5] in infos]
 
     def passages(self, ids: Sequence[int]) -> dict[int, PassageRecord]:
         if not ids:
@@ -77,12 +115,13 @@ class PassageReader:
     def _quotes(self, where: str, params: list, order: str = "") -> list[QuoteRecord]:
         rows = self._connection().execute(
             f"SELECT q.id, q.passage_id, p.text, q.text, q.speaker, q.canonical, q.method, q.is_person, "
-            f"q.start, q.\"end\", {_ARTICLE} FROM quotes q JOIN articles a ON a.id = q.article_id "
+            f"q.start, q.\"end\", q.article_id FROM quotes q "
             f"LEFT JOIN passages p ON p.id = q.passage_id WHERE {where} {order}",
             params,
         ).fetchall()
-        return [QuoteRecord(r[0], _info(r[10:]), r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
-                for r in rows]
+        infos = self._infos(r[10] for r in rows)
+        return [QuoteRecord(r[0], infos[r[10]], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
+                for r in rows if r[10] in infos]
 
     def quotes(self, ids: Sequence[int]) -> dict[int, QuoteRecord]:
         if not ids:

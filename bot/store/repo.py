@@ -235,6 +235,8 @@ class Store:
             await s.delete(article)
             generation = await _bump_generation(s, removed=[article_id])
         self.own_generations.add(generation)
+        if self.reader is not None:
+            self.reader.forget([article_id])
         return info
 
     async def set_breaking(self, article_id: int, value: bool = True, guild_id: int | None = None) -> ArticleInfo | None:
@@ -244,7 +246,10 @@ class Store:
             if article is None:
                 return None
             article.breaking = value
-            return _info(article)
+            info = _info(article)
+        if self.reader is not None:
+            self.reader.forget([article_id])
+        return info
 
     async def get_article(self, article_id: int, guild_id: int | None = None) -> tuple[ArticleInfo, str] | None:
         """An article the caller may see, with its body."""

@@ -75,3 +75,46 @@ async def test_an_article_stored_without_its_words_gets_them_from_its_text(tmp_p
 
 async def _passage_ids(store, article_id: int) -> list[int]:  # noqa: ANN001
     return [p.id for p in await store.article_passages(article_id)]
+
+
+async def test_remembered_articles_follow_removals_flags_and_other_processes(tmp_path) -> None:  # noqa: ANN001
+    """The reader remembers article infos; an id freed by a removal comes back as another article
+    (SQLite hands out the largest rowid + 1 again), and its records must name the new one."""
+    db = str(tmp_path / "reads.db")
+    settings = Settings(db=db, corpus_dir=tmp_path / "none", index_path="none")
+    library = await Library.open(settings)
+    other = await Library.open(settings)  # a second process on the same database
+    try:
+        reader = library.store.reader
+        assert reader is not None
+        # BM25 needs a few documents before a word can score above zero (rank_bm25's idf).
+        for n, place in enumerate(["Arden", "Bellmoor", "Corwick"]):
+            await library.add_text(f"{place} budget passes", f"\u201cThe budget is balanced,\u201d said mayor "
+                                   f"Ana Vell{n} of {place}. The council voted on Thursday.")
+        first = (await library.add_text(*ARTICLES[0])).article
+        pid = (await _passage_ids(library.store, first.id))[0]
+        assert (await asyncio.to_thread(reader.passages, [pid]))[pid].article.title == ARTICLES[0][0]
+
+        await library.store.set_breaking(first.id)
+        assert (await asyncio.to_thread(reader.passages, [pid]))[pid].article.breaking
+
+        await library.remove(first.id)
+        assert await asyncio.to_thread(reader.passages, [pid]) == {}
+        second = (await library.add_text(*ARTICLES[1])).article
+        assert second.id == first.id  # the id came back
+        quotes = await asyncio.to_thread(reader.article_quotes, second.id)
+        assert quotes and {q.article.title for q in quotes} == {ARTICLES[1][0]}
+
+        # Another process frees the id and reuses it; this one learns of it at its next sync.
+        await other.remove(second.id)
+        third = (await other.add_text("Lighthouse keeper retires", "\u201cThe lamp never went dark,\u201d "
+                                      "said keeper Edda Mornvik on Sunday.")).article
+        assert third.id == first.id
+        await library.sync()
+        quotes = await asyncio.to_thread(reader.article_quotes, third.id)
+        assert quotes and {q.article.title for q in quotes} == {"Lighthouse keeper retires"}
+        answer = await library.ask("!who said the lamp never went dark")
+        assert answer.answer == "Edda Mornvik" and answer.article.title == "Lighthouse keeper retires"
+    finally:
+        await other.close()
+        await library.close()
