@@ -382,6 +382,7 @@ class Alerts(commands.Cog):
     @manager_only
     async def breaking(self, ctx: commands.Context, article_id: int) -> None:
         """Flag an article as breaking news and alert the server (Manage Server)."""
+        await ctx.defer()  # posting the alert first can take longer than a slash reply may wait
         try:
             info = (await self.service.library.store.get_article(article_id, guild_key(ctx.guild)) or (None,))[0]
             queued = await self.announce(article_id, guild_key(ctx.guild))

@@ -419,7 +419,9 @@ async def test_slash_breaking_posts_once(discord_bot, feed_server) -> None:
     report = await bot.library.add_text("Water main bursts on Quay Street",
                                         "Quay Street is closed after a water main burst, the council said.", alpha.id)
     article = report.article.id
-    first = said(await run(bot, alpha, "breaking", {"article_id": article}))
+    flagged = await run(bot, alpha, "breaking", {"article_id": article})
+    assert flagged.responses[0]["type"] == 5  # deferred first: the alert is posted before the reply
+    first = said(flagged)
     assert first == f"#{article} Water main bursts on Quay Street is breaking news; the alert is out."
     again = said(await run(bot, alpha, "breaking", {"article_id": article}))
     assert again.endswith("no alert sent: it was posted there before.")
