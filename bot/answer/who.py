@@ -91,10 +91,11 @@ def _scored_quotes(ctx: Answerer, terms: Sequence[str], weights: Sequence[float]
     scored = [(q, ctx.coverage(terms, q.text, weights=weights), score)
               for q, score in ((quotes.get(qid), score) for qid, score in hits) if q is not None]
     # Equal quotations ("long overdue" said by two people) are told apart by their sentences: only
-    # quotations tied on coverage need theirs judged.
+    # quotations tied on a coverage that can answer need theirs judged (below the threshold the
+    # order is never read).
     ties = Counter(round(cov, 6) for _, cov, _ in scored)
-    around = {q.id: ctx.coverage(terms, q.passage_text, weights=weights)
-              for q, cov, _ in scored if q.passage_text and ties[round(cov, 6)] > 1}
+    around = {q.id: ctx.coverage(terms, q.passage_text, weights=weights) for q, cov, _ in scored
+              if q.passage_text and cov >= THRESHOLDS["who"] and ties[round(cov, 6)] > 1}
     scored.sort(key=lambda r: (-round(r[1], 6), -round(around.get(r[0].id, 0.0), 6), -r[2]))
     return scored
 
