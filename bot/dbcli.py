@@ -1,4 +1,5 @@
-"""`python -m bot db …`: the database's schema revision, migrations, and copying a library elsewhere."""
+"""`python -m bot db …`: the database's schema revision, migrations, copying a library elsewhere, and
+refreshing stored date analyses."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def shown(url: str) -> str:
 
 
 def add_subparsers(sub) -> None:  # noqa: ANN001 - argparse's private _SubParsersAction
-    db = sub.add_parser("db", help="the database: schema migrations (upgrade, downgrade, current) and copy")
+    db = sub.add_parser("db", help="the database: schema migrations (upgrade, downgrade, current), copy, reanalyse")
     action = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = action.add_parser("upgrade", help="migrate the schema to the newest revision (or to REVISION)")
     up.add_argument("revision", nargs="?", default="head")
@@ -35,6 +36,9 @@ def add_subparsers(sub) -> None:  # noqa: ANN001 - argparse's private _SubParser
     cp.add_argument("--to", required=True, metavar="URL_OR_PATH",
                     help="target: a SQLAlchemy URL (postgresql+asyncpg://user:pass@host/db) or a SQLite file")
     cp.add_argument("--batch", type=int, default=2000, help="rows per insert (default 2000)")
+    ra = action.add_parser("reanalyse", help="store the date analysis of articles missing one or analysed "
+                                             "by older rules (after an upgrade that changed them)")
+    ra.add_argument("--batch", type=int, default=500, help="articles per write (default 500)")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -55,6 +59,20 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         print(f"copied {report.total} rows from {shown(settings.db_url)} to {shown(target)}"
               + (" (and the saved search index)" if report.index_copied else ""))
+        return 0
+
+    if command == "reanalyse":
+        from bot.nlp.timex import ANALYSIS_VERSION
+        from bot.store.repo import Store
+
+        store = await Store.open(settings.db_url)  # (brings the schema up to date first)
+        try:
+            refreshed, read = await store.refresh_time_analyses(
+                max(1, args.batch), on_batch=lambda done, n: print(f"{n} articles read, {done} reanalysed",
+                                                                   file=sys.stderr))
+        finally:
+            await store.close()
+        print(f"reanalysed {refreshed} of {read} articles (rules {ANALYSIS_VERSION})")
         return 0
 
     engine = make_engine(settings.db_url)

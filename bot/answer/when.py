@@ -25,7 +25,7 @@ from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
 from bot.nlp.timex import (
     TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked,
-    rank_following, rank_time_expressions, sentence_coverage, sentence_coverages,
+    rank_following, rank_time_expressions, seed_analyses, sentence_coverage, sentence_coverages,
 )
 from bot.nlp.tokens import query_terms
 
@@ -123,16 +123,25 @@ def _pool(candidates: list[tuple[PassageRecord, float]]) -> list[tuple[PassageRe
     return pool
 
 
+def _seed(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str], analyses: dict[int, str | None]) -> None:
+    """Let _pick's first reading of each pool article take the date analysis stored with it."""
+    ids = dict.fromkeys(record.article.id for record, _ in pool)
+    seed_analyses((bodies[i], analyses[i]) for i in ids if i in bodies and i in analyses)
+
+
 def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str],
                          sentences: dict[int, list[PassageRecord]], terms: list[str], question: WhenQuestion,
-                         weights: dict[str, float]
+                         weights: dict[str, float], analyses: dict[int, str | None] | None = None
                          ) -> tuple[list[tuple[PassageRecord, float]], tuple[PassageRecord, TimeExpression] | None]:
     """The passages covering the event, best first, and _pick's choice among their articles (CPU
     work on article texts: run it off the event loop)."""
     candidates = _candidates(found, bodies, terms, weights)
     if not candidates:
         return [], None
-    return candidates, _pick(_pool(candidates), bodies, sentences, terms, question, weights)
+    pool = _pool(candidates)
+    if analyses:
+        _seed(pool, bodies, analyses)
+    return candidates, _pick(pool, bodies, sentences, terms, question, weights)
 
 
 def _passage_with(body: str, sentences: list[PassageRecord], record: PassageRecord, expr: TimeExpression) -> str:
@@ -162,9 +171,11 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
     if not near:
         return Answer(question, "when", False, NOT_FOUND)
-    bodies, sentences = await ctx.read_many(("article_bodies", near), ("passages_of", near))
+    analysed, sentences = await ctx.read_many(("article_analyses", near), ("passages_of", near))
+    bodies = {i: body for i, (body, _) in analysed.items()}
+    analyses = {i: analysis for i, (_, analysis) in analysed.items()}
     candidates, picked = await asyncio.to_thread(
-        _candidates_and_pick, found, bodies, sentences, terms, asked, weights)
+        _candidates_and_pick, found, bodies, sentences, terms, asked, weights, analyses)
     return _answer(question, candidates, picked, bodies, sentences)
 
 
@@ -174,14 +185,17 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, terms:
     judged: the bodies of near misses and of the pool's articles, and the pool's sentences."""
     found = ctx.best_passages_blocking(reader, terms, guild_id)
     misses = [r.article.id for r, cov, _ in found if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"]]
-    bodies = reader.article_bodies(misses)
+    analysed = reader.article_analyses(misses)
+    bodies = {i: body for i, (body, _) in analysed.items()}
     candidates = _candidates(found, bodies, terms, weights)
     if not candidates:
         return _answer(question, [], None, bodies, {})
     pool = _pool(candidates)
-    articles = list({record.article.id: record.article for record, _ in pool}.values())
-    bodies.update(reader.article_bodies([a.id for a in articles if a.id not in bodies]))
-    sentences = reader.passages_in(articles)
+    articles = list(dict.fromkeys(record.article.id for record, _ in pool))
+    analysed.update(reader.article_analyses([i for i in articles if i not in bodies]))
+    bodies.update((i, body) for i, (body, _) in analysed.items())
+    _seed(pool, bodies, {i: analysis for i, (_, analysis) in analysed.items()})
+    sentences = reader.passages_of(articles)
     return _answer(question, candidates, _pick(pool, bodies, sentences, terms, asked, weights), bodies, sentences)
 
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from bot.nlp.passages import Span, split_passages
 from bot.nlp.quotes import Quote, extract_quotes
+from bot.nlp.timex import stored_analysis
 from bot.nlp.tokens import article_text, normalize_quotes, word_list
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class PreparedArticle:
     passages: list[Span] = field(default_factory=list)
     quotes: list[tuple[Quote, int | None]] = field(default_factory=list)  # (quote, passage index)
     vocabulary: str = ""  # bot.nlp.tokens.word_list of title and body
+    time_analysis: str | None = None  # bot.nlp.timex.stored_analysis of the body
 
 
 def content_hash(body: str) -> str:
@@ -120,4 +122,4 @@ def prepare(draft: ArticleDraft) -> PreparedArticle:
         quotes = []
     with_passages = [(q, _passage_of(q.start, passages)) for q in quotes]
     return PreparedArticle(draft, content_hash(draft.body), passages, with_passages,
-                           word_list(article_text(draft.title, draft.body)))
+                           word_list(article_text(draft.title, draft.body)), stored_analysis(draft.body))

@@ -54,20 +54,33 @@ to talks on Thursday" looks ahead), and "every Tuesday" is a recurrence, not a d
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import math
+import os
 import re
+import sys
 import threading
+import unicodedata
+import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
+import numpy as np
 from dateutil.relativedelta import relativedelta
 
-from bot.nlp.tokens import normalize_quotes
+import bot.nlp.tokens as _tokens_module
+from bot.nlp.tokens import _ASCII_WORDS, normalize_quotes
+
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class TimeExpression:
@@ -1135,6 +1148,8 @@ _IRREGULAR = {"began": "begin", "begun": "begin", "withdrew": "withdraw", "withd
 def _stem(word: str) -> str:
     """A light stem shared by question and text words: "votes"/"voted"/"voting"/"vote" -> "vot"."""
     word = _IRREGULAR.get(word, word)
+    if len(word) < 4 or word[-1] not in "gsdle":
+        return word  # too short for any suffix, or ending as none does (numbers, names, "which")
     for suffix in ("ing", "ies", "ied", "ed", "es", "al", "s", "e"):
         if not word.endswith(suffix) or len(word) - len(suffix) < 3:
             continue
@@ -1227,6 +1242,16 @@ def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, str]]:
 
 _WORD = re.compile(r"[^\W_]+")
 _WORD_SPLIT = re.compile(r"([^\W_]+)")
+# On ASCII text _WORD's words are the runs of ASCII letters and digits: marked 1 byte for byte,
+# their edges are found by numpy several times faster than by the Unicode regex.
+_ASCII_WORD_MASK = bytes.maketrans(bytes(range(256)), bytes(int(c < 128 and chr(c).isalnum()) for c in range(256)))
+
+
+def _ascii_words(low: str) -> tuple[list[int], list[int], list[str]]:
+    """The starts, ends and words of _WORD_SPLIT.split(low) for an ASCII text."""
+    raw = low.encode("ascii")
+    edges = np.flatnonzero(np.diff(np.frombuffer(b"\0" + raw.translate(_ASCII_WORD_MASK) + b"\0", np.int8)))
+    return edges[0::2].tolist(), edges[1::2].tolist(), raw.translate(_ASCII_WORDS).decode("ascii").split()
 _SECOND = itemgetter(1)
 
 
@@ -1450,9 +1475,10 @@ class _Text:
     """What the rules read off a text whatever its published date (normalised text, sentences,
     tokens, stems, expressions before resolution), each part computed on first use."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, saved: str | None = None) -> None:
         self.text = text
         self.norm = normalize_quotes(text)
+        self._saved = saved  # a stored analysis (saved_analysis), decoded on first use
         self._sentences: list[tuple[int, int]] | None = None
         self._starts: list[int] | None = None
         self._parsed: list[tuple[_Atom, str]] | None = None
@@ -1465,8 +1491,46 @@ class _Text:
     @property
     def sentences(self) -> list[tuple[int, int]]:
         if self._sentences is None:
-            self._sentences = _sentence_bounds(self.norm)
+            if self._saved is not None:
+                self._load()
+            if self._sentences is None:
+                self._sentences = _sentence_bounds(self.norm)
         return self._sentences
+
+    def _load(self) -> None:
+        """Take sentences and parsed atoms from the saved analysis; a damaged one is dropped."""
+        saved = self._saved
+        if saved is None:
+            return
+        try:
+            sentences, parsed = _decode_analysis(saved, self.norm)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            self._saved = None  # computed from the text as before
+            return
+        self._sentences, self._parsed, self._saved = sentences, parsed, None
+
+    @property
+    def parsed(self) -> list[tuple[_Atom, str]]:
+        """The atoms of the text (ranges combined) with the tense of each, before resolution."""
+        if self._parsed is None:
+            if self._saved is not None:
+                self._load()
+            if self._parsed is None:
+                self._parsed = self._parse()
+        return self._parsed
+
+    def _parse(self) -> list[tuple[_Atom, str]]:
+        norm, sentences = self.norm, self.sentences
+        # Case-insensitive patterns match dotless "ı" and long "ſ" as "i" and "s", which .lower()
+        # keeps as they are: the rules' word lookups see them folded (same length, same offsets).
+        dates = norm.translate(_FOLD_FOR_DATES) if "ı" in norm or "ſ" in norm else norm
+        atoms = _combine_ranges(_merge_relative_years(_atoms(dates), dates), dates)
+        parsed, si = [], 0
+        for a in atoms:
+            while si + 1 < len(sentences) and sentences[si][1] <= a.start:
+                si += 1
+            parsed.append((a, _tense(norm, sentences[si], a.start, a.end)))
+        return parsed
 
     @property
     def starts(self) -> list[int]:
@@ -1480,12 +1544,17 @@ class _Text:
         possessive "s", the stem set, and whether slices lower-case as the whole text does."""
         if self._words is None:
             low = self.norm.lower()
-            parts = _WORD_SPLIT.split(low)  # gap, word, gap, ..., word, gap
-            offsets = list(accumulate(map(len, parts), initial=0))
-            starts, ends, words = offsets[1:-1:2], offsets[2:-1:2], parts[1::2]
-            stem_of = {w: _stem(w) for w in set(words)}
+            if low.isascii():
+                starts, ends, words = _ascii_words(low)
+            else:
+                parts = _WORD_SPLIT.split(low)  # gap, word, gap, ..., word, gap
+                offsets = list(accumulate(map(len, parts), initial=0))
+                starts, ends, words = offsets[1:-1:2], offsets[2:-1:2], parts[1::2]
+            unique = set(words)
+            stem_of = dict(zip(unique, map(_stem, unique)))
             stems = list(map(stem_of.__getitem__, words))
-            poss = [k for k, w in enumerate(words) if w == "s" and starts[k] > 0 and low[starts[k] - 1] == "'"]
+            poss = [k for k, w in enumerate(words) if w == "s" and starts[k] > 0 and low[starts[k] - 1] == "'"
+                    ] if "'s" in low else []
             # str.lower maps characters one for one and alike everywhere, except capital sigma
             # (final or not) and the few characters it lengthens.
             whole = len(low) == len(self.norm) and "\u03a3" not in self.norm
@@ -1576,22 +1645,13 @@ class _Text:
         hit = self._resolved.get(published)
         if hit is not None:
             return hit
-        if self._parsed is None:
-            norm, sentences = self.norm, self.sentences
-            # Case-insensitive patterns match dotless "ı" and long "ſ" as "i" and "s", which .lower()
-            # keeps as they are: the rules' word lookups see them folded (same length, same offsets).
-            dates = norm.translate(_FOLD_FOR_DATES) if "ı" in norm or "ſ" in norm else norm
-            atoms = _combine_ranges(_merge_relative_years(_atoms(dates), dates), dates)
-            parsed, si = [], 0
-            for a in atoms:
-                while si + 1 < len(sentences) and sentences[si][1] <= a.start:
-                    si += 1
-                parsed.append((a, _tense(norm, sentences[si], a.start, a.end)))
-            self._parsed = parsed
         anchor = (published, "day") if published else None
         out: list[TimeExpression] = []
-        for a, tense in self._parsed:
-            res = _resolve(a, _Ctx(published, tense, anchor))
+        for a, tense in self.parsed:
+            try:
+                res = _resolve(a, _Ctx(published, tense, anchor))
+            except (ValueError, OverflowError):  # "9999 years ago": outside the calendar (years 1 to 9999)
+                res = _Res(None, "year", None)
             if res.anchor is not None:
                 anchor = res.anchor
             out.append(TimeExpression(self.text[a.start:a.end], a.start, a.end, res.iso, _KIND[a.tag],
@@ -1613,11 +1673,114 @@ def _text(text: str) -> _Text:
     hit = _TEXTS.get(text)
     if hit is None:
         hit = _Text(text)
-        with _TEXTS_LOCK:
-            while len(_TEXTS) >= _TEXTS_MAX:
-                del _TEXTS[next(iter(_TEXTS))]
-            _TEXTS[text] = hit
+        _keep(hit)
     return hit
+
+
+def _keep(t: _Text) -> None:
+    with _TEXTS_LOCK:
+        while len(_TEXTS) >= _TEXTS_MAX:
+            del _TEXTS[next(iter(_TEXTS))]
+        _TEXTS[t.text] = t
+
+
+# ---------------------------------------------------------------- saved analyses
+
+def _rules_version() -> str:
+    """A short hash of everything the saved analysis depends on: the source of this module and of
+    bot.nlp.tokens, and the Python and Unicode versions behind the regexes and str.lower."""
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {unicodedata.unidata_version}".encode())
+    for path in (__file__, _tokens_module.__file__):
+        try:
+            digest.update(Path(path).read_bytes())
+        except (OSError, TypeError):
+            return "unsourced-" + os.urandom(6).hex()  # no source to hash: trust no saved analysis
+    return digest.hexdigest()[:12]
+
+
+# Changes by itself whenever the rules can (nobody has to remember to bump it); a stored analysis
+# of another version is ignored and can be refreshed with `python -m bot db reanalyse`.
+ANALYSIS_VERSION = _rules_version()
+
+
+def _stamp(norm: str) -> str:
+    # The analysis is a function of the text with quotes normalised (mostly ASCII, so quick to
+    # encode): its length and checksum bind the analysis to the text it was made from.
+    return f"{ANALYSIS_VERSION}:{len(norm)}:{zlib.crc32(norm.encode('utf-8', 'surrogatepass')):08x}:"
+
+
+def _encode_atom(a: _Atom) -> list:
+    # Nested atoms (the ends of a range) are the only lists among an atom's parts.
+    return [a.start, a.end, a.tag, {k: _encode_atom(v) if isinstance(v, _Atom) else v for k, v in a.p.items()}]
+
+
+def _decode_atom(x: list) -> _Atom:
+    start, end, tag, p = x
+    if type(start) is not int or type(end) is not int or tag not in _KIND:
+        raise ValueError("not an atom")
+    return _Atom(start, end, tag, {k: _decode_atom(v) if type(v) is list else v for k, v in p.items()})
+
+
+def saved_analysis(text: str) -> str:
+    """What the date rules read off an article body whatever its date (sentence bounds, parsed
+    atoms and their tenses), as a compact string for the store, stamped with ANALYSIS_VERSION."""
+    t = _TEXTS.get(text) or _Text(text)
+    sentences = t.sentences
+    if all(a == b for (_, a), (b, _) in zip(sentences, sentences[1:])):
+        bounds = [sentences[0][0]] + [b for _, b in sentences] if sentences else []  # where each ends
+    else:
+        bounds = [list(b) for b in sentences]
+    parsed = [[_encode_atom(a), tense] for a, tense in t.parsed]
+    return _stamp(t.norm) + json.dumps([bounds, parsed], separators=(",", ":"))
+
+
+def stored_analysis(text: str) -> str | None:
+    """saved_analysis for the store, or None if the rules fail on this text: an import, migration
+    or refresh must not stop on one article (questions then analyse it as they read it)."""
+    try:
+        return saved_analysis(text)
+    except Exception:
+        log.exception("date analysis failed for a text of %d characters", len(text))
+        return None
+
+
+def analysis_is_current(saved: str | None, text: str) -> bool:
+    """Whether a stored analysis was made by these rules from this text and reads back whole."""
+    if saved is None:
+        return False
+    try:
+        _decode_analysis(saved, normalize_quotes(text))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return False
+    return True
+
+
+def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list[tuple[_Atom, str]]]:
+    stamp = _stamp(norm)
+    if not saved.startswith(stamp):
+        raise ValueError("made by other rules or from another text")
+    bounds, parsed = json.loads(saved[len(stamp):])
+    if bounds and type(bounds[0]) is list:
+        sentences = [(a, b) for a, b in bounds]
+    else:
+        sentences = list(zip(bounds, bounds[1:]))
+    if not all(type(a) is int and type(b) is int for a, b in sentences):
+        raise ValueError("damaged sentence bounds")
+    atoms = []
+    for a, tense in parsed:
+        if tense not in ("", "past", "future"):
+            raise ValueError("damaged tense")
+        atoms.append((_decode_atom(a), tense))
+    return sentences, atoms
+
+
+def seed_analyses(saved: Iterable[tuple[str, str | None]]) -> None:
+    """Cache each (body, stored analysis) not cached yet, so the first question reading it skips
+    sentence splitting and the date rules; an analysis of other rules is ignored."""
+    prefix = ANALYSIS_VERSION + ":"
+    for text, analysis in saved:
+        if analysis is not None and text and text not in _TEXTS and analysis.startswith(prefix):
+            _keep(_Text(text, analysis))
 
 
 def term_specificity(body: str, terms: list[str]) -> dict[str, float]:

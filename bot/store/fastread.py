@@ -131,14 +131,6 @@ class PassageReader:
     def article_quotes(self, article_id: int) -> list[QuoteRecord]:
         return self._quotes("q.article_id = ?", [article_id], "ORDER BY q.start, q.id")
 
-    def article_bodies(self, ids: Sequence[int]) -> dict[int, str]:
-        ids = list(set(ids))
-        if not ids:
-            return {}
-        rows = self._connection().execute(
-            f"SELECT id, body FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
-        return dict(rows)
-
     def article_vocabularies(self, ids: Sequence[int]) -> dict[int, str]:
         """Each article's stored word list (bot.nlp.tokens.word_list of its title and body)."""
         ids = list(set(ids))
@@ -151,20 +143,14 @@ class PassageReader:
         ).fetchall()
         return {r[0]: r[1] if r[1] is not None else word_list(article_text(r[2], r[3])) for r in rows}
 
-    def passages_in(self, articles: Sequence[ArticleInfo]) -> dict[int, list[PassageRecord]]:
-        """passages_of for articles already read: each passage takes the ArticleInfo given, so the
-        rows need no join with their article."""
-        infos = {a.id: a for a in articles}
-        out: dict[int, list[PassageRecord]] = {}
-        if infos:
-            rows = self._connection().execute(
-                f"SELECT id, article_id, seq, text, start, \"end\" FROM passages "
-                f"WHERE article_id IN ({','.join('?' * len(infos))}) ORDER BY article_id, seq",
-                list(infos),
-            ).fetchall()
-            for r in rows:
-                out.setdefault(r[1], []).append(PassageRecord(r[0], infos[r[1]], r[2], r[3], r[4], r[5]))
-        return out
+    def article_analyses(self, ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+        """Each article's body with its stored date analysis (bot.nlp.timex.saved_analysis; None if missing)."""
+        ids = list(set(ids))
+        if not ids:
+            return {}
+        rows = self._connection().execute(
+            f"SELECT id, body, time_analysis FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def _info(r: Sequence) -> ArticleInfo:

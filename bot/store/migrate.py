@@ -61,8 +61,9 @@ def _lock(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
     elif conn.dialect.name == "sqlite":
-        # Another process may be migrating (revision 0003 fills in every article's words: many
-        # seconds on a large library): wait for it rather than fail after the usual busy timeout.
+        # Another process may be migrating (revisions 0003 and 0004 fill in every article's words and
+        # date analysis: many seconds on a large library): wait for it rather than fail after the
+        # usual busy timeout.
         conn.exec_driver_sql(f"PRAGMA busy_timeout={max(busy_timeout_ms(), MIGRATION_WAIT_MS)}")
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # the write lock now, before looking at the schema
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 
-from sqlalchemy import String, cast, delete, func, insert, or_, select
+from sqlalchemy import String, bindparam, cast, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bot.ingest.records import PreparedArticle
+from bot.nlp.timex import analysis_is_current, stored_analysis
 from bot.nlp.tokens import article_text, word_list
 from bot.store.db import create_schema, make_engine, make_sessionmaker
 from bot.store.fastread import PassageReader, sqlite_path
@@ -67,6 +69,10 @@ async def _owned(s, article_id: int, guild_id: int | None) -> Article | None:  #
     if guild_id is not None:
         query = query.where(Article.guild_id == guild_id)
     return await s.scalar(query)
+
+
+def _analysis_rows(articles: list[tuple[int, str]]) -> list[dict]:
+    return [{"aid": aid, "analysis": stored_analysis(body)} for aid, body in articles]
 
 
 class Store:
@@ -158,7 +164,7 @@ class Store:
             {"guild_id": guild_id, "title": p.draft.title, "body": p.draft.body, "source": p.draft.source,
              "url": p.draft.url, "category": p.draft.category, "author": p.draft.author,
              "published": p.draft.published, "added_at": now, "content_hash": p.content_hash,
-             "breaking": p.draft.breaking, "vocabulary": p.vocabulary or None}
+             "breaking": p.draft.breaking, "vocabulary": p.vocabulary or None, "time_analysis": p.time_analysis}
             for p in items
         ]
         article_ids = list(await s.scalars(
@@ -376,26 +382,39 @@ class Store:
                 out.setdefault(p.article.id, []).append(p)
         return out
 
-    async def passages_in(self, articles: Sequence[ArticleInfo]) -> dict[int, list[PassageRecord]]:
-        """passages_of for articles already read: each passage takes the ArticleInfo given, so the
-        rows need no join with their article."""
-        infos = {a.id: a for a in articles}
-        out: dict[int, list[PassageRecord]] = {}
-        if infos:
-            query = (select(Passage.id, Passage.article_id, Passage.seq, Passage.text, Passage.start, Passage.end)
-                     .where(Passage.article_id.in_(list(infos))).order_by(Passage.article_id, Passage.seq))
-            async with self.engine.connect() as conn:
-                rows = (await conn.execute(query)).all()
-            for r in rows:
-                out.setdefault(r[1], []).append(PassageRecord(r[0], infos[r[1]], r[2], r[3], r[4], r[5]))
-        return out
-
-    async def article_bodies(self, ids: Iterable[int]) -> dict[int, str]:
+    async def article_analyses(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+        """Each article's body with its stored date analysis (bot.nlp.timex.saved_analysis; None if missing)."""
         ids = list(set(ids))
         if not ids:
             return {}
+        query = select(Article.id, Article.body, Article.time_analysis).where(Article.id.in_(ids))
         async with self.engine.connect() as conn:
-            return dict((await conn.execute(select(Article.id, Article.body).where(Article.id.in_(ids)))).all())
+            return {r[0]: (r[1], r[2]) for r in (await conn.execute(query)).all()}
+
+    async def refresh_time_analyses(self, batch: int = 500,
+                                    on_batch: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+        """Store a current date analysis for every article whose one is missing or was made by other
+        rules (after a change of bot/nlp/timex.py): (articles refreshed, articles read)."""
+        table = Article.__table__
+        write = table.update().where(table.c.id == bindparam("aid")).values(time_analysis=bindparam("analysis"))
+        last = refreshed = read = 0
+        while True:
+            async with self.engine.connect() as conn:
+                rows = (await conn.execute(
+                    select(Article.id, Article.body, Article.time_analysis)
+                    .where(Article.id > last).order_by(Article.id).limit(batch))).all()
+            if not rows:
+                return refreshed, read
+            last, read = rows[-1][0], read + len(rows)
+            stale = [(r[0], r[1]) for r in rows if not analysis_is_current(r[2], r[1])]
+            if stale:
+                # CPU work (~1.5 ms an article): off the event loop, one write per batch.
+                params = await asyncio.to_thread(_analysis_rows, stale)
+                async with self.engine.begin() as conn:
+                    await conn.execute(write, params)
+                refreshed += len(stale)
+            if on_batch is not None:
+                on_batch(refreshed, read)
 
     def _quote_records(self, rows) -> list[QuoteRecord]:  # noqa: ANN001
         return [

@@ -241,7 +241,7 @@ async def test_add_with_breaking_flag_stores_and_announces_once(discord_bot, fee
     [listed] = (await bot.library.ask("!articles", alpha.id)).hits[:1]
     stored = (await bot.library.store.get_article(listed.article.id, alpha.id))[0]
     assert stored.breaking and stored.title == "Gas leak shuts Mill Lane"
-    assert "--breaking" not in (await bot.library.store.article_bodies([stored.id]))[stored.id]
+    assert "--breaking" not in (await bot.library.store.get_article(stored.id))[1]
 
 
 async def test_keyword_subscription_sends_a_dm(discord_bot, feed_server, clock) -> None:

@@ -1068,3 +1068,11 @@ def test_date_words_in_any_order_and_spelling_never_raise(words: list[str]) -> N
     text = " ".join(words)
     for e in find_time_expressions(text, date(2016, 3, 15)):
         assert text[e.start:e.end] == e.text
+
+
+@pytest.mark.parametrize("text", ["It began 9999 years ago.", "It began 99999999999999999999999 years ago.",
+                                  "It reopened 9999 years later.", "the 99999999999999999999999 days before"])
+def test_shifts_past_the_calendar_are_expressions_without_a_date(text: str) -> None:
+    """Years run from 1 to 9999 in Python's calendar: "9999 years ago" raised ValueError."""
+    [found] = find_time_expressions(text, date(2023, 3, 8))
+    assert found.value is None and found.iso is None and found.text in text

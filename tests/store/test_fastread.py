@@ -7,6 +7,7 @@ import asyncio
 
 from bot.ingest.records import ArticleDraft, prepare
 from bot.nlp.passages import split_passages
+from bot.nlp.timex import saved_analysis
 from bot.nlp.tokens import article_text, word_list
 from bot.settings import Settings
 from bot.library import Library
@@ -41,12 +42,9 @@ async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # n
         assert await asyncio.to_thread(reader.passages_of, article_ids) == by_article
         assert [p.id for p in by_article[article_ids[0]]] == await _passage_ids(store, article_ids[0])
         assert [p.text for p in by_article[article_ids[1]]] == [s.text for s in split_passages(ARTICLES[1][1])]
-        infos = [ps[0].article for ps in by_article.values()]
-        assert await store.passages_in(infos) == by_article
-        assert await asyncio.to_thread(reader.passages_in, infos) == by_article
-        bodies = await store.article_bodies(article_ids + [max(article_ids) + 1])
-        assert bodies == {aid: body for aid, (_, body) in zip(article_ids, ARTICLES)}
-        assert await asyncio.to_thread(reader.article_bodies, article_ids + [max(article_ids) + 1]) == bodies
+        analysed = await store.article_analyses(article_ids + [max(article_ids) + 1])
+        assert await asyncio.to_thread(reader.article_analyses, article_ids + [max(article_ids) + 1]) == analysed
+        assert analysed == {aid: (body, saved_analysis(body)) for aid, (_, body) in zip(article_ids, ARTICLES)}
         words = await store.article_vocabularies(article_ids)
         assert await asyncio.to_thread(reader.article_vocabularies, article_ids) == words
         assert words[article_ids[1]] == word_list(article_text(*ARTICLES[1]))
@@ -63,12 +61,16 @@ async def test_an_article_stored_without_its_words_gets_them_from_its_text(tmp_p
     try:
         prepared = prepare(ArticleDraft(title=ARTICLES[0][0], body=ARTICLES[0][1], source="x.txt"))
         prepared.vocabulary = ""  # stored as NULL
+        prepared.time_analysis = None  # as a row written before revision 4 or by another tool
         (result,) = await library.store.add_articles([prepared])
         aid = result.article.id
         reader = PassageReader(sqlite_path(url_of(db)))
         expected = word_list(article_text(*ARTICLES[0]))
         assert await library.store.article_vocabularies([aid]) == {aid: expected}
         assert await asyncio.to_thread(reader.article_vocabularies, [aid]) == {aid: expected}
+        unanalysed = {aid: (ARTICLES[0][1], None)}
+        assert await library.store.article_analyses([aid]) == unanalysed
+        assert await asyncio.to_thread(reader.article_analyses, [aid]) == unanalysed
     finally:
         await library.close()
 

@@ -49,7 +49,7 @@ async def test_imported_articles_answer_and_keep_their_ids(database: str, tmp_pa
         assert reopened.index.loaded_from is not None
         answer = await reopened.ask("!who said the mission set for the defense ministry has been accomplished")
         assert answer.found and answer.article.id == seed_id
-        body = (await reopened.store.article_bodies([seed_id]))[seed_id]
+        body = (await reopened.store.get_article(seed_id))[1]
         assert body and "Putin" in body
     finally:
         await reopened.close()

@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 import bot.store.feeds  # noqa: F401 - the alerts tables
 from bot.cli import main
 from bot.library import Library
+from bot.nlp.timex import _Text, analysis_is_current, saved_analysis
 from bot.nlp.tokens import article_text, word_list
 from bot.settings import Settings
 from bot.store import migrate
@@ -125,7 +126,7 @@ async def test_a_new_database_is_migrated_to_the_newest_revision_matching_the_mo
     await store.close()
     engine = make_engine(url)
     try:
-        assert await migrate.current_revision(engine) == migrate.head_revision() == "0003"
+        assert await migrate.current_revision(engine) == migrate.head_revision() == "0004"
     finally:
         await engine.dispose()
     assert await _diff(url) == []  # the migrations make exactly the schema the models describe
@@ -152,6 +153,15 @@ async def test_upgrading_a_revision_1_database_keeps_every_row(database: str) ->
         assert stored == [word_list(article_text(a["title"], a["body"])) for a in before["articles"]]
         words = stored[0].split()
         assert {"bridge", "harbour", "reopens", "noon"} <= set(words) and words == sorted(set(words))
+        # revision 4 filled in each body's date analysis, current for these rules and decoding to
+        # what the rules find in the text
+        analyses = [a.pop("time_analysis") for a in after["articles"]]
+        assert analyses == [saved_analysis(a["body"]) for a in before["articles"]]
+        for a, analysis in zip(before["articles"], analyses):
+            assert analysis_is_current(analysis, a["body"])
+            fresh, seeded = _Text(a["body"]), _Text(a["body"], analysis)
+            assert (seeded.sentences, seeded.parsed) == (fresh.sentences, fresh.parsed)
+        assert [e.text for e in _Text(before["articles"][0]["body"], analyses[0]).expressions(None)] == ["Monday"]
         assert after == before
         assert await library.store.generation() == 2
         assert (await library.ask("!search harbour bridge reopens")).found
@@ -184,6 +194,7 @@ async def test_a_database_made_by_create_all_before_migrations_is_adopted(databa
         await store.close()
     after = await dump(url, REV1_TABLES)
     assert all(a.pop("vocabulary") for a in after["articles"])
+    assert [a.pop("time_analysis") for a in after["articles"]] == [saved_analysis(a["body"]) for a in before["articles"]]
     assert after == before
     assert await scalar_revision(url) == migrate.head_revision()
     assert await _diff(url) == []
@@ -219,9 +230,9 @@ async def test_downgrade_to_base_and_up_again(database: str) -> None:
     engine = make_engine(url)
     try:
         await migrate.upgrade(engine)
-        assert await migrate.downgrade(engine, "0001") == ("0003", "0001")
+        assert await migrate.downgrade(engine, "0001") == ("0004", "0001")
         assert await migrate.downgrade(engine, "base") == ("0001", None)
-        assert await migrate.upgrade(engine) == (None, "0003")
+        assert await migrate.upgrade(engine) == (None, "0004")
     finally:
         await engine.dispose()
     assert await _diff(url) == []
@@ -235,7 +246,7 @@ async def test_processes_starting_together_migrate_the_database_once(database: s
     finally:
         for e in engines:
             await e.dispose()
-    assert sorted(results, key=str) == [("0003", "0003")] * 3 + [(None, "0003")]
+    assert sorted(results, key=str) == [("0004", "0004")] * 3 + [(None, "0004")]
     assert await _diff(url) == []
 
 
@@ -246,9 +257,9 @@ def test_db_commands_upgrade_and_report_the_revision(tmp_path, capsys) -> None: 
     assert main(["--db", db, "db", "upgrade", "0001"]) == 0
     assert "upgraded (none) -> 0001" in capsys.readouterr().out
     assert main(["--db", db, "db", "upgrade"]) == 0
-    assert "upgraded 0001 -> 0003" in capsys.readouterr().out
+    assert "upgraded 0001 -> 0004" in capsys.readouterr().out
     assert main(["--db", db, "db", "current"]) == 0
-    assert "0003 (newest 0003; up to date)" in capsys.readouterr().out
+    assert "0004 (newest 0004; up to date)" in capsys.readouterr().out
 
 
 async def test_a_process_starting_while_another_migrates_waits_past_the_busy_timeout(tmp_path, monkeypatch) -> None:  # noqa: ANN001
@@ -273,7 +284,7 @@ async def test_a_process_starting_while_another_migrates_waits_past_the_busy_tim
     engine = make_engine(url)
     started = time.perf_counter()
     try:
-        assert await migrate.upgrade(engine) == ("0002", "0003")
+        assert await migrate.upgrade(engine) == ("0002", "0004")
         waited = time.perf_counter() - started
         async with engine.connect() as conn:  # the pooled connection has its usual timeout back
             assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 200
