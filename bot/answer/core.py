@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
 
 from bot.answer.match import THRESHOLDS, StoredWords, Vocabulary, Words, coverage, term_weights
 from bot.answer.models import Answer, ArticleRef, Hit
@@ -86,18 +85,6 @@ class Answerer:
     def coverage(self, terms: Sequence[str], text: str, context: Words | None = None,
                  weights: Sequence[float] | None = None) -> float:
         return coverage(terms, text, self.index.idf, self.index.size(), context, weights)
-
-    async def read(self, name: str, *args: object) -> Any:
-        """One store read: through the worker-thread reader where there is one (SQLite, one thread
-        hop and no ORM), else the async store; both offer the same methods with the same results."""
-        return (await self.read_many((name, *args)))[0]
-
-    async def read_many(self, *calls: tuple) -> list[Any]:
-        """Several store reads, each a (method name, *args); in one thread hop through the reader."""
-        reader = self.store.reader
-        if reader is not None:
-            return await asyncio.to_thread(lambda: [getattr(reader, name)(*args) for name, *args in calls])
-        return [await getattr(self.store, name)(*args) for name, *args in calls]
 
     async def best_passages(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES,
                             context: str = "article") -> list[tuple[PassageRecord, float, float]]:

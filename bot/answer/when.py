@@ -167,11 +167,11 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     if reader is not None and terms:
         return await asyncio.to_thread(_answer_blocking, ctx, reader, question, terms, guild_id, asked, weights)
     found = await ctx.best_passages(terms, guild_id)
-    # Every article that may be read again below (body and sentences), in one read.
+    # Every article that may be read again below (its body, date analysis and sentences).
     near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
     if not near:
         return Answer(question, "when", False, NOT_FOUND)
-    analysed, sentences = await ctx.read_many(("article_analyses", near), ("passages_of", near))
+    analysed, sentences = await ctx.store.article_analyses(near), await ctx.store.passages_of(near)
     bodies = {i: body for i, (body, _) in analysed.items()}
     analyses = {i: analysis for i, (_, analysis) in analysed.items()}
     candidates, picked = await asyncio.to_thread(
