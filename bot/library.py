@@ -7,7 +7,6 @@ import gc
 import logging
 import multiprocessing
 import os
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import aclosing, contextmanager
@@ -175,6 +174,9 @@ class Library:
     async def open(cls, settings: Settings) -> Library:
         """Open the database, create the schema and build the index from it."""
         store = await Store.open(settings.db_url)
+        if await store.time_analyses_stale():
+            log.warning("articles' stored date analyses were made by other date rules (or are missing): "
+                        "answers stay right but `when` is slower until `python -m bot db reanalyse` runs")
         before = await store.generation()  # the index holds at least this; sync() re-applies anything later
         index = await LibraryIndex.open(store, settings.index_dir)
         library = cls(store, index, settings)

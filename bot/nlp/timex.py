@@ -1744,6 +1744,11 @@ def stored_analysis(text: str) -> str | None:
         return None
 
 
+def analysed_by_these_rules(saved: str | None) -> bool:
+    """Whether a stored analysis carries this ANALYSIS_VERSION (a quick look: not whether it reads back)."""
+    return saved is not None and saved.startswith(ANALYSIS_VERSION + ":")
+
+
 def analysis_is_current(saved: str | None, text: str) -> bool:
     """Whether a stored analysis was made by these rules from this text and reads back whole."""
     if saved is None:

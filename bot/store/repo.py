@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from bot.ingest.records import PreparedArticle
-from bot.nlp.timex import analysis_is_current, stored_analysis
+from bot.nlp.timex import analysed_by_these_rules, analysis_is_current, stored_analysis
 from bot.nlp.tokens import article_text, word_list
 from bot.store.db import create_schema, make_engine, make_sessionmaker
 from bot.store.fastread import PassageReader, sqlite_path
@@ -390,6 +390,15 @@ class Store:
         query = select(Article.id, Article.body, Article.time_analysis).where(Article.id.in_(ids))
         async with self.engine.connect() as conn:
             return {r[0]: (r[1], r[2]) for r in (await conn.execute(query)).all()}
+
+    async def time_analyses_stale(self) -> bool:
+        """Whether the oldest or the newest article lacks a date analysis made by these rules: two
+        rows, so start-up can say cheaply that `db reanalyse` would help (a whole scan would read
+        every body's overflow pages)."""
+        async with self.engine.connect() as conn:
+            ends = [(await conn.execute(select(Article.time_analysis).order_by(order).limit(1))).first()
+                    for order in (Article.id, Article.id.desc())]
+        return any(row is not None and not analysed_by_these_rules(row[0]) for row in ends)
 
     async def refresh_time_analyses(self, batch: int = 500,
                                     on_batch: Callable[[int, int], None] | None = None) -> tuple[int, int]:

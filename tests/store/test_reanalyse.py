@@ -101,3 +101,33 @@ async def test_when_answers_alike_with_stored_analyses_missing_or_used(database:
         assert sum('"found": true' in a for a in seen[0]) >= 3
     finally:
         await library.close()
+
+
+def test_start_up_says_when_stored_analyses_are_stale(database: str, caplog) -> None:  # noqa: ANN001
+    """Two rows, the oldest and the newest article, tell start-up whether `db reanalyse` would help."""
+    from bot.library import Library
+    from bot.settings import Settings
+
+    async def opened_warns(db: str) -> bool:
+        caplog.clear()
+        library = await Library.open(Settings(db=db, corpus_dir="none", index_path="none"))
+        await library.close()
+        return any("db reanalyse" in r.getMessage() for r in caplog.records)
+
+    url = url_of(database)
+    ids = asyncio.run(_setup(url))  # the oldest article has no analysis
+    assert asyncio.run(opened_warns(database))
+    assert main(["--db", database, "db", "reanalyse"]) == 0
+    assert not asyncio.run(opened_warns(database))
+
+    async def age_newest() -> None:
+        engine = make_engine(url)
+        try:
+            async with engine.begin() as conn:
+                await conn.execute(sa.update(Article).where(Article.id == ids[-1])
+                                   .values(time_analysis="0ld0ld0ld0ld:1:0:[]"))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(age_newest())
+    assert asyncio.run(opened_warns(database))
