@@ -1782,9 +1782,8 @@ def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list
 def seed_analyses(saved: Iterable[tuple[str, str | None]]) -> None:
     """Cache each (body, stored analysis) not cached yet, so the first question reading it skips
     sentence splitting and the date rules; an analysis of other rules is ignored."""
-    prefix = ANALYSIS_VERSION + ":"
     for text, analysis in saved:
-        if analysis is not None and text and text not in _TEXTS and analysis.startswith(prefix):
+        if text and text not in _TEXTS and analysed_by_these_rules(analysis):
             _keep(_Text(text, analysis))
 
 
