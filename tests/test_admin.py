@@ -503,14 +503,21 @@ async def test_help_lists_admin_commands(bot, newsroom: Server) -> None:  # noqa
         assert usage in embed.description
 
 
-async def test_slash_add_with_an_attached_file(bot, newsroom: Server, tmp_path: Path) -> None:  # noqa: ANN001
-    path = tmp_path / "bridge.html"
-    path.write_text(ARTICLE_HTML, encoding="utf-8")
+async def test_slash_add_with_attached_files(bot, newsroom: Server, tmp_path: Path) -> None:  # noqa: ANN001
+    page = tmp_path / "bridge.html"
+    page.write_text(ARTICLE_HTML, encoding="utf-8")
+    note = tmp_path / "ferry.txt"
+    note.write_text("Ferry service resumes\n\nThe island ferry sails again on Monday, the operator said.\n")
+    junk = tmp_path / "photo.png"
+    junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     interaction = make_interaction(bot, newsroom.editor, newsroom.channel, "add")
-    # An attachment option as Discord sends it: the id in options, the file under resolved.
-    interaction.data["options"] = [{"name": "file", "type": 11, "value": "4242"}]  # type: ignore[index]
-    interaction.data["resolved"] = {"attachments": {"4242": {  # type: ignore[index]
-        "id": "4242", "filename": "bridge.html", "size": path.stat().st_size, "url": str(path), "proxy_url": str(path)}}}
+    # Attachment options as Discord sends them: ids in options, the files under resolved.
+    files = {"file": page, "file3": note, "file5": junk}
+    interaction.data["options"] = [  # type: ignore[index]
+        {"name": name, "type": 11, "value": str(4240 + n)} for n, name in enumerate(files)]
+    interaction.data["resolved"] = {"attachments": {  # type: ignore[index]
+        str(4240 + n): {"id": str(4240 + n), "filename": path.name, "size": path.stat().st_size, "url": str(path),
+                        "proxy_url": str(path)} for n, path in enumerate(files.values())}}
     adapter = Adapter(newsroom.channel)
     from discord.webhook.async_ import async_context
 
@@ -520,7 +527,13 @@ async def test_slash_add_with_an_attached_file(bot, newsroom: Server, tmp_path: 
         await dpytest_runner.run_all_events()
     finally:
         async_context.reset(token)
-    assert "'Harbour bridge reopens after repairs' (2024-03-18, Transport" in adapter_text(adapter)
+    lines = [line for line in adapter_text(adapter).splitlines() if line]  # (the deferral has no text)
+    assert len(lines) == 3, lines
+    assert "'Harbour bridge reopens after repairs' (2024-03-18, Transport" in lines[0]
+    assert "Ferry service resumes" in lines[1] and "added" in lines[1]
+    assert "photo.png" in lines[2] and "unsupported file type .png" in lines[2]
+    titles = {a.title for a in await bot.library.store.list_articles(newsroom.guild.id, 0, 10)}
+    assert {"Harbour bridge reopens after repairs", "Ferry service resumes"} <= titles
 
 
 async def test_bot_opens_and_disposes_its_own_library(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001

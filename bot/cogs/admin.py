@@ -81,13 +81,19 @@ class Admin(commands.Cog):
     @library_admin_only()
     @app_commands.describe(
         text="a URL (or several), or `title | text` for a short item",
-        file="a .txt, .md or .html file to import",
+        file="a .txt, .md or .html file to import", file2="another file", file3="another file",
+        file4="another file", file5="another file",
     )
-    async def add(self, ctx: commands.Context, file: discord.Attachment | None = None, *, text: str = "") -> None:
+    async def add(self, ctx: commands.Context, file: discord.Attachment | None = None,
+                  file2: discord.Attachment | None = None, file3: discord.Attachment | None = None,
+                  file4: discord.Attachment | None = None, file5: discord.Attachment | None = None,
+                  *, text: str = "") -> None:
         """Add articles: a URL, attached .txt/.md/.html files, or `title | text`."""
         guild = guild_key(ctx.guild)
         text, breaking = _take_flag(text, "--breaking")
-        attachments = list(ctx.message.attachments) if ctx.interaction is None else [file] if file else []
+        # A message carries any number of files; a slash command has one option per file.
+        attachments = (list(ctx.message.attachments) if ctx.interaction is None
+                       else [f for f in (file, file2, file3, file4, file5) if f is not None])
         urls = split_urls(text) if text.strip() else None
         if not attachments and not text.strip():
             await ctx.send(USAGE.format(p=ctx.clean_prefix), ephemeral=True,
