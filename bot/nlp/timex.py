@@ -1221,6 +1221,10 @@ def _term_match(term: str, stem: str) -> bool:
 _RESUMPTIVE = frozenset({"reopen", "resum", "restart"})
 _IRREGULAR_BASES = frozenset(_IRREGULAR.values())
 _INTERRUPTION = ("clos", "shut", "suspen", "halt", "adjourn", "paus")
+# Irregular forms by their stem's first three letters ("went" under "go"), for _named_in.
+_IRREGULAR_BY_HEAD: dict[str, list[str]] = {}
+for _form in sorted(_IRREGULAR):
+    _IRREGULAR_BY_HEAD.setdefault(_stem(_form)[:3], []).append(_form)
 
 
 def _plain_match(term: str, stem: str) -> bool:
@@ -2320,6 +2324,61 @@ def _coverage_terms(title: str, body: str, terms: tuple[str, ...]) -> tuple[list
 @lru_cache(maxsize=16384)
 def _span_stems(body: str, lo: int, hi: int) -> frozenset[str]:
     return _text(body).slice_stems(lo, hi)
+
+
+def sentence_coverage_at_most(body: str, title: str, span: tuple[int, int], event_terms: list[str],
+                              weights: dict[str, float] | None, article_words: str,
+                              context: float = 0.5) -> float | None:
+    """An upper bound of sentence_coverage that reads only the span and the article's stored word
+    list (bot.nlp.tokens.word_list of title and body), not the whole body; None for non-ASCII text.
+
+    _matching filters a vocabulary stem by stem, so a term the span matches among the body's stems
+    it also matches among the span's own; and on ASCII text the rules' words are the word list's
+    plus the possessive "s", so the list's stems hold every stem of title and body. Each term
+    therefore counts at least as much here as in sentence_coverage, added in the same order."""
+    norm = normalize_quotes(body)
+    if not (norm.isascii() and normalize_quotes(title).isascii()):
+        return None  # (NFKC and case mapping can part the two tokenisers' words)
+    terms = list(dict.fromkeys(t.lower() for t in event_terms))
+    if not terms:
+        return 0.0
+    here = frozenset(stem for _, stem in _norm_tokens(norm, *span))
+    around = _sorted_words(article_words)
+    ws = [weights.get(t, 1.0) if weights else 1.0 for t in terms]
+    total = got = 0.0
+    for w in ws:
+        total += w
+    for t, w in zip(terms, ws):
+        if any(_term_match(t, stem) for stem in here):  # (_matching(t, here), without caching each span)
+            got += w
+        elif _term_match(t, "s") or _named_in(t, around):
+            got += context * w
+    return got / total if total else 0.0
+
+
+@lru_cache(maxsize=64)
+def _sorted_words(article_words: str) -> list[str]:
+    return article_words.split()
+
+
+def _named_in(term: str, words: list[str]) -> bool:
+    """Whether the term matches the stem of a word of a sorted word list, stemming only the words
+    that can match: a stem keeps its word's first three letters (suffixes go from the end, and at
+    least three letters stay) unless the word is irregular, and _term_match holds only between stems
+    sharing three letters, or for a resumptive word and an interruption."""
+    t = _stem(term)
+    heads = {t[:3]} | ({p[:3] for p in _INTERRUPTION} if t in _RESUMPTIVE else set())
+    for head in heads:
+        i = bisect_left(words, head)
+        while i < len(words) and words[i].startswith(head):
+            if _term_match(term, _stem(words[i])):
+                return True
+            i += 1
+        for form in _IRREGULAR_BY_HEAD.get(head, ()):
+            i = bisect_left(words, form)
+            if i < len(words) and words[i] == form and _term_match(term, _stem(form)):
+                return True
+    return False
 
 
 @lru_cache(maxsize=64)

@@ -1076,3 +1076,41 @@ def test_shifts_past_the_calendar_are_expressions_without_a_date(text: str) -> N
     """Years run from 1 to 9999 in Python's calendar: "9999 years ago" raised ValueError."""
     [found] = find_time_expressions(text, date(2023, 3, 8))
     assert found.value is None and found.iso is None and found.text in text
+
+
+_BOUND_WORDS = ["fall", "falling", "fallen", "falls", "reopen", "reopened", "closed", "shut", "pilot", "piloted",
+                "die", "died", "vote", "votes", "voting", "the", "bridge", "market's", "it's", "o'neil", "s", "on",
+                "Monday", "March", "3", "2026", "rate", "rates", "cut", "cuts", "resumed", "halted", "paused"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_BOUND_WORDS), min_size=1, max_size=9), min_size=1, max_size=5),
+       st.lists(st.sampled_from(_BOUND_WORDS), min_size=1, max_size=5),
+       st.lists(st.sampled_from(_BOUND_WORDS), max_size=4),
+       st.lists(st.floats(0.05, 9.0), min_size=5, max_size=5))
+def test_the_near_miss_bound_is_never_below_the_coverage(sentences, terms, title, ws) -> None:  # noqa: ANN001
+    """sentence_coverage_at_most may only over-estimate: a near miss it rules out could not have
+    become a candidate."""
+    from bot.nlp.tokens import article_text, word_list
+
+    body = " ".join(" ".join(words).capitalize() + "." for words in sentences)
+    title_text = " ".join(title).title()
+    weights = dict(zip([t.lower() for t in terms], ws))
+    words = word_list(article_text(title_text, body))
+    for span in timex._text(body).sentences:
+        exact = sentence_coverage(body, title_text, span, terms, weights)
+        bound = timex.sentence_coverage_at_most(body, title_text, span, terms, weights, words)
+        assert bound is not None and bound >= exact, (span, exact, bound)
+    assert timex.sentence_coverage_at_most(body + " Café.", title_text, (0, 4), terms, weights, words) is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_BOUND_WORDS + sorted(timex._IRREGULAR) + sorted(set(timex._IRREGULAR.values()))
+                                + ["closing", "shutting", "suspended", "paused", "cities", "city", "stopped", "x"]),
+                max_size=30),
+       st.sampled_from(["reopen", "reopening", "resume", "go", "went", "withdraw", "city", "stop", "close", "fall",
+                        "s", "x", "pilot", "vote", "citi", "begin"]))
+def test_named_in_is_matching_over_the_stems_of_every_word(words, term) -> None:  # noqa: ANN001
+    listed = sorted(set(words))
+    stems = frozenset(timex._stem(w) for w in listed)
+    assert timex._named_in(term, listed) == bool(timex._matching(term, stems))
