@@ -91,24 +91,36 @@ class Answerer:
         """Candidate passages with (record, coverage, bm25), best first.
 
         context "article" counts words found elsewhere in the article at half weight, "title" only its title."""
+        return (await self.passages_and_words(terms, guild_id, k, context))[0]
+
+    async def passages_and_words(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES,
+                                 context: str = "article"
+                                 ) -> tuple[list[tuple[PassageRecord, float, float]], dict[int, str]]:
+        """best_passages, and the stored word lists of their articles it judged them by (context "article")."""
         reader = self.store.reader
         if reader is not None and terms:
-            return await asyncio.to_thread(self.best_passages_blocking, reader, terms, guild_id, k, context)
+            return await asyncio.to_thread(self.passages_and_words_blocking, reader, terms, guild_id, k, context)
         hits = await self.index.search("passages", terms, k, guild_id)
         records = await self.store.passages([i for i, _ in hits])
         words = await self.store.article_vocabularies(
             {r.article.id for r in records.values()}) if context == "article" else {}
-        return self._rank_passages(terms, hits, records, words, context)
+        return self._rank_passages(terms, hits, records, words, context), words
 
     def best_passages_blocking(self, reader: PassageReader, terms: Sequence[str], guild_id: int | None,
                                k: int = CANDIDATES, context: str = "article") -> list[tuple[PassageRecord, float, float]]:
         """best_passages for callers already in a worker thread, reading through the store's blocking
         reader: search, read and judge in one hop (each hop costs a thread switch, which on a busy
         machine can cost more than the search)."""
+        return self.passages_and_words_blocking(reader, terms, guild_id, k, context)[0]
+
+    def passages_and_words_blocking(self, reader: PassageReader, terms: Sequence[str], guild_id: int | None,
+                                    k: int = CANDIDATES, context: str = "article"
+                                    ) -> tuple[list[tuple[PassageRecord, float, float]], dict[int, str]]:
+        """passages_and_words inside a worker thread (see best_passages_blocking)."""
         hits = self.index.search_blocking("passages", terms, k, guild_id)
         records = reader.passages([i for i, _ in hits])
         words = reader.article_vocabularies([r.article.id for r in records.values()]) if context == "article" else {}
-        return self._rank_passages(terms, hits, records, words, context)
+        return self._rank_passages(terms, hits, records, words, context), words
 
     def _rank_passages(self, terms: Sequence[str], hits: list[tuple[int, float]], records: dict[int, PassageRecord],
                        words: dict[int, str], context: str) -> list[tuple[PassageRecord, float, float]]:

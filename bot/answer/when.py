@@ -171,13 +171,12 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     reader = ctx.store.reader
     if reader is not None and terms:
         return await asyncio.to_thread(_answer_blocking, ctx, reader, question, terms, guild_id, asked, weights)
-    found = await ctx.best_passages(terms, guild_id)
-    # Every article that may be read again below (its body, date analysis, words and sentences).
+    found, words = await ctx.passages_and_words(terms, guild_id)
+    # Every article that may be read again below (its body, date analysis and sentences).
     near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
     if not near:
         return Answer(question, "when", False, NOT_FOUND)
     analysed, sentences = await ctx.store.article_analyses(near), await ctx.store.passages_of(near)
-    words = await ctx.store.article_vocabularies(near)
     bodies = {i: body for i, (body, _) in analysed.items()}
     analyses = {i: analysis for i, (_, analysis) in analysed.items()}
     candidates, picked = await asyncio.to_thread(
@@ -189,11 +188,11 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, terms:
                      asked: WhenQuestion, weights: dict[str, float]) -> Answer:
     """answer_when in one worker thread (each thread hop waits for a core), reading only what is
     judged: the bodies of near misses and of the pool's articles, and the pool's sentences."""
-    found = ctx.best_passages_blocking(reader, terms, guild_id)
+    found, words = ctx.passages_and_words_blocking(reader, terms, guild_id)
     misses = [r.article.id for r, cov, _ in found if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"]]
     analysed = reader.article_analyses(misses)
     bodies = {i: body for i, (body, _) in analysed.items()}
-    candidates = _candidates(found, bodies, terms, weights, reader.article_vocabularies(misses))
+    candidates = _candidates(found, bodies, terms, weights, words)
     if not candidates:
         return _answer(question, [], None, bodies, {})
     pool = _pool(candidates)
