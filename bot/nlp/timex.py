@@ -54,6 +54,7 @@ to talks on Thursday" looks ahead), and "every Tuesday" is a recurrence, not a d
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -68,7 +69,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import itemgetter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -1216,6 +1217,20 @@ def _term_match(term: str, stem: str) -> bool:
     return t in _RESUMPTIVE and stem.startswith(_INTERRUPTION)
 
 
+def _matches_any(term: str, stems: set[str] | frozenset[str], joined: str | None = None) -> bool:
+    """any(_term_match(term, x) for x in stems), for stems met once (a question's near misses):
+    without filling _term_match's cache with pairs that will not come again. joined: the stems
+    as _joined joins them, when several terms are looked up."""
+    t = _stem(term)
+    if t in stems:
+        return True
+    if joined is None:
+        joined = "\n" + "\n".join(stems) + "\n"
+    if len(t) >= 4 and ("\n" + t in joined or any(t[:k] in stems for k in range(4, len(t)))):
+        return True
+    return t in _RESUMPTIVE and any("\n" + p in joined for p in _INTERRUPTION)
+
+
 # Reopening, resuming, restarting end an interruption: "when will the road reopen" is answered by
 # the end of "the road will remain closed until Sunday" (and by nothing else of that clause).
 _RESUMPTIVE = frozenset({"reopen", "resum", "restart"})
@@ -1256,6 +1271,75 @@ def _ascii_words(low: str) -> tuple[list[int], list[int], list[str]]:
     raw = low.encode("ascii")
     edges = np.flatnonzero(np.diff(np.frombuffer(b"\0" + raw.translate(_ASCII_WORD_MASK) + b"\0", np.int8)))
     return edges[0::2].tolist(), edges[1::2].tolist(), raw.translate(_ASCII_WORDS).decode("ascii").split()
+
+
+def _tokenise(low: str) -> tuple[list[int], list[int], list[str]]:
+    """The starts, ends and stems of the words of a lower-cased text."""
+    if low.isascii():
+        starts, ends, words = _ascii_words(low)
+    else:
+        parts = _WORD_SPLIT.split(low)  # gap, word, gap, ..., word, gap
+        offsets = list(accumulate(map(len, parts), initial=0))
+        starts, ends, words = offsets[1:-1:2], offsets[2:-1:2], parts[1::2]
+    unique = set(words)
+    stem_of = dict(zip(unique, map(_stem, unique)))
+    return starts, ends, list(map(stem_of.__getitem__, words))
+
+
+def _word_table(norm: str, starts: list[int], ends: list[int], stems: list[str]) -> tuple:
+    """_Text.words from the tokens of norm.lower()."""
+    low = norm.lower()
+    # A one-letter word stems to itself, and only "s" to "s".
+    poss = [k for k, x in enumerate(stems) if x == "s" and starts[k] > 0 and low[starts[k] - 1] == "'"
+            ] if "'s" in low else []
+    # str.lower maps characters one for one and alike everywhere, except capital sigma
+    # (final or not) and the few characters it lengthens.
+    whole = len(low) == len(norm) and "\u03a3" not in norm
+    return low, starts, ends, stems, poss, frozenset(stems), whole
+
+
+# Tokens are stored as two small arrays (gap before and length of each word, then each word's
+# stem as an index into the article's distinct stems) and the distinct stems, zlib-compressed:
+# decoding is ~5x cheaper than tokenising and stemming a body again.
+_INT_TYPES = ("<u1", "<u2", "<u4")
+
+
+def _narrowest(values: list[int]) -> str:
+    top = max(values, default=0)
+    return next(t for t in _INT_TYPES if top < 1 << (8 * np.dtype(t).itemsize))
+
+
+def _encode_words(starts: list[int], ends: list[int], stems: list[str]) -> list:
+    index: dict[str, int] = {}
+    ids = [index.setdefault(x, len(index)) for x in stems]
+    sizes = np.empty(2 * len(stems), dtype=np.int64)
+    sizes[0::2] = np.subtract(starts, [0] + ends[:-1])
+    sizes[1::2] = np.subtract(ends, starts)
+    size_type, id_type = _narrowest(sizes.tolist()), _narrowest(ids)
+    raw = (sizes.astype(size_type).tobytes() + np.array(ids, dtype=id_type).tobytes()
+           + " ".join(index).encode("utf-8", "surrogatepass"))  # (stems are words: no spaces)
+    return [len(stems), size_type, id_type, base64.b64encode(zlib.compress(raw)).decode("ascii")]
+
+
+def _decode_words(x: list, norm: str) -> tuple[tuple, tuple[np.ndarray, np.ndarray]]:
+    """_Text.words from _encode_words' list, and the words' starts and ends as arrays."""
+    n, size_type, id_type, blob = x
+    if type(n) is not int or n < 0 or size_type not in _INT_TYPES or id_type not in _INT_TYPES:
+        raise ValueError("damaged tokens")
+    raw = zlib.decompress(base64.b64decode(blob, validate=True))
+    size_bytes = 2 * n * np.dtype(size_type).itemsize
+    sizes = np.frombuffer(raw, dtype=size_type, count=2 * n).astype(np.int64)
+    ids = np.frombuffer(raw, dtype=id_type, count=n, offset=size_bytes)
+    distinct = raw[size_bytes + n * ids.itemsize:].decode("utf-8", "surrogatepass").split(" ") if n else []
+    lengths = sizes[1::2]
+    ends = np.cumsum(sizes)[1::2]
+    if n and (int(ids.max()) >= len(distinct) or int(ends[-1]) > len(norm) or not lengths.all()):
+        raise ValueError("damaged tokens")
+    starts = ends - lengths
+    stems = list(map(distinct.__getitem__, ids.tolist()))
+    return _word_table(norm, starts.tolist(), ends.tolist(), stems), (starts, ends)
+
+
 _SECOND = itemgetter(1)
 
 
@@ -1490,6 +1574,8 @@ class _Text:
         self._stems: list[set[str]] | None = None
         self._match_vocab: frozenset[str] | None = None
         self._words: tuple | None = None
+        self._edges: tuple[np.ndarray, np.ndarray] | None = None  # words' starts and ends, for numpy
+        self._span_sets: dict[tuple[int, int], frozenset[str]] = {}
         self._resolved: dict[date | None, list[TimeExpression]] = {}
 
     @property
@@ -1502,16 +1588,17 @@ class _Text:
         return self._sentences
 
     def _load(self) -> None:
-        """Take sentences and parsed atoms from the saved analysis; a damaged one is dropped."""
+        """Take sentences, parsed atoms and tokens from the saved analysis; a damaged one is dropped."""
         saved = self._saved
         if saved is None:
             return
         try:
-            sentences, parsed = _decode_analysis(saved, self.norm)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            sentences, parsed, words, edges = _decode_analysis(saved, self.norm)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
             self._saved = None  # computed from the text as before
             return
         self._sentences, self._parsed, self._saved = sentences, parsed, None
+        self._words, self._edges = words, edges
 
     @property
     def parsed(self) -> list[tuple[_Atom, str]]:
@@ -1547,22 +1634,10 @@ class _Text:
         """The word tokens of the whole lower-cased text: starts, ends, stems, the indices of
         possessive "s", the stem set, and whether slices lower-case as the whole text does."""
         if self._words is None:
-            low = self.norm.lower()
-            if low.isascii():
-                starts, ends, words = _ascii_words(low)
-            else:
-                parts = _WORD_SPLIT.split(low)  # gap, word, gap, ..., word, gap
-                offsets = list(accumulate(map(len, parts), initial=0))
-                starts, ends, words = offsets[1:-1:2], offsets[2:-1:2], parts[1::2]
-            unique = set(words)
-            stem_of = dict(zip(unique, map(_stem, unique)))
-            stems = list(map(stem_of.__getitem__, words))
-            poss = [k for k, w in enumerate(words) if w == "s" and starts[k] > 0 and low[starts[k] - 1] == "'"
-                    ] if "'s" in low else []
-            # str.lower maps characters one for one and alike everywhere, except capital sigma
-            # (final or not) and the few characters it lengthens.
-            whole = len(low) == len(self.norm) and "\u03a3" not in self.norm
-            self._words = (low, starts, ends, stems, poss, frozenset(stem_of.values()), whole)
+            if self._saved is not None:
+                self._load()
+            if self._words is None:
+                self._words = _word_table(self.norm, *_tokenise(self.norm.lower()))
         return self._words
 
     def _plain(self, lo: int, hi: int) -> tuple[int, int] | None:
@@ -1578,6 +1653,40 @@ class _Text:
         if any(starts[k] > lo for k in poss[p0:p1]):
             return None
         return i0, i1
+
+    def _plain_many(self, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
+        """[self._plain(lo, hi) for lo, hi in spans], the bisections done by numpy for all at once."""
+        low, starts, ends, stems, poss, _, whole = self.words
+        if not whole or not spans:
+            return [None] * len(spans)
+        if self._edges is None:
+            self._edges = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+        at, to = self._edges
+        lo, hi = np.array(spans, dtype=np.int64).reshape(-1, 2).T
+        # bisect_right(starts, x - 1) on integers is the count of starts below x.
+        i0, i1 = np.searchsorted(at, lo), np.searchsorted(at, hi)
+        if len(to):
+            cut = (i0 > 0) & (to[np.maximum(i0 - 1, 0)] > lo) | (i1 > 0) & (to[np.maximum(i1 - 1, 0)] > hi)
+        else:
+            cut = np.zeros(len(lo), dtype=bool)
+        out: list[tuple[int, int] | None] = []
+        for a, b, bad, (x, y) in zip(i0.tolist(), i1.tolist(), (cut | (lo < 0) | (hi <= lo)).tolist(), spans):
+            if bad or poss and any(starts[k] > x for k in poss[bisect_right(poss, a - 1):bisect_right(poss, b - 1)]):
+                out.append(None)
+            else:
+                out.append((a, b))
+        return out
+
+    def spans_stems(self, spans: list[tuple[int, int]]) -> list[frozenset[str]]:
+        """[self.slice_stems(lo, hi) for lo, hi in spans], remembered per span."""
+        known = self._span_sets
+        missing = [sp for sp in dict.fromkeys(spans) if sp not in known]
+        if missing:
+            stems = self.words[3]
+            for (lo, hi), r in zip(missing, self._plain_many(missing)):
+                known[lo, hi] = (frozenset(map(_SECOND, self.slice_tokens(lo, hi))) if r is None
+                                 else frozenset(stems[r[0]:r[1]]))
+        return [known[sp] for sp in spans]
 
     def slice_stems(self, lo: int, hi: int) -> frozenset[str]:
         """The stems of _tokens(text, lo, hi)."""
@@ -1625,8 +1734,7 @@ class _Text:
         if self._stems is None:
             stems = self.words[3]
             out = []
-            for a, b in self.sentences:
-                r = self._plain(a, b)
+            for (a, b), r in zip(self.sentences, self._plain_many(self.sentences)):
                 out.append(set(map(_SECOND, self.slice_tokens(a, b))) if r is None else set(stems[r[0]:r[1]]))
             self._stems = out
         return self._stems
@@ -1727,7 +1835,8 @@ def _decode_atom(x: list) -> _Atom:
 
 def saved_analysis(text: str) -> str:
     """What the date rules read off an article body whatever its date (sentence bounds, parsed
-    atoms and their tenses), as a compact string for the store, stamped with ANALYSIS_VERSION."""
+    atoms and their tenses, word tokens and stems), as a compact string for the store, stamped
+    with ANALYSIS_VERSION."""
     t = _TEXTS.get(text) or _Text(text)
     sentences = t.sentences
     if all(a == b for (_, a), (b, _) in zip(sentences, sentences[1:])):
@@ -1735,7 +1844,8 @@ def saved_analysis(text: str) -> str:
     else:
         bounds = [list(b) for b in sentences]
     parsed = [[_encode_atom(a), tense] for a, tense in t.parsed]
-    return _stamp(t.norm) + json.dumps([bounds, parsed], separators=(",", ":"))
+    _, starts, ends, stems, *_ = t.words
+    return _stamp(t.norm) + json.dumps([bounds, parsed, _encode_words(starts, ends, stems)], separators=(",", ":"))
 
 
 def stored_analysis(text: str) -> str | None:
@@ -1759,28 +1869,28 @@ def analysis_is_current(saved: str | None, text: str) -> bool:
         return False
     try:
         _decode_analysis(saved, normalize_quotes(text))
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
         return False
     return True
 
 
-def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list[tuple[_Atom, str]]]:
+def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list[tuple[_Atom, str]], tuple, tuple]:
     stamp = _stamp(norm)
     if not saved.startswith(stamp):
         raise ValueError("made by other rules or from another text")
-    bounds, parsed = json.loads(saved[len(stamp):])
+    bounds, parsed, words = json.loads(saved[len(stamp):])
     if bounds and type(bounds[0]) is list:
         sentences = [(a, b) for a, b in bounds]
     else:
         sentences = list(zip(bounds, bounds[1:]))
-    if not all(type(a) is int and type(b) is int for a, b in sentences):
+    if not set(map(type, chain.from_iterable(sentences))) <= {int}:
         raise ValueError("damaged sentence bounds")
     atoms = []
     for a, tense in parsed:
         if tense not in ("", "past", "future"):
             raise ValueError("damaged tense")
         atoms.append((_decode_atom(a), tense))
-    return sentences, atoms
+    return (sentences, atoms, *_decode_words(words, norm))
 
 
 def seed_analyses(saved: Iterable[tuple[str, str | None]]) -> None:
@@ -2301,8 +2411,7 @@ def sentence_coverages(body: str, title: str, spans: list[tuple[int, int]], even
         total += w
     terms_at = list(zip(hits, ws, [context * w if t in elsewhere else None for t, w in zip(terms, ws)]))
     out = []
-    for lo, hi in spans:
-        here = _span_stems(body, lo, hi)
+    for here in _text(body).spans_stems(spans):
         got = 0.0
         for matched, w, half in terms_at:
             if not matched.isdisjoint(here):
@@ -2319,11 +2428,6 @@ def _coverage_terms(title: str, body: str, terms: tuple[str, ...]) -> tuple[list
     term matches, and the terms its title or body names."""
     vocab = _text(body).vocab
     return [_matching(t, vocab) for t in terms], _present_terms(title, body, terms)
-
-
-@lru_cache(maxsize=16384)
-def _span_stems(body: str, lo: int, hi: int) -> frozenset[str]:
-    return _text(body).slice_stems(lo, hi)
 
 
 def sentence_coverage_at_most(body: str, title: str, span: tuple[int, int], event_terms: list[str],
@@ -2343,40 +2447,37 @@ def sentence_coverage_at_most(body: str, title: str, span: tuple[int, int], even
     if not terms:
         return 0.0
     here = frozenset(stem for _, stem in _norm_tokens(norm, *span))
-    around = _sorted_words(article_words)
     ws = [weights.get(t, 1.0) if weights else 1.0 for t in terms]
     total = got = 0.0
     for w in ws:
         total += w
+    joined = "\n" + "\n".join(here) + "\n"
     for t, w in zip(terms, ws):
-        if any(_term_match(t, stem) for stem in here):  # (_matching(t, here), without caching each span)
+        if _matches_any(t, here, joined):
             got += w
-        elif _term_match(t, "s") or _named_in(t, around):
+        elif _term_match(t, "s") or _named_in(t, article_words):
             got += context * w
     return got / total if total else 0.0
 
 
-@lru_cache(maxsize=64)
-def _sorted_words(article_words: str) -> list[str]:
-    return article_words.split()
-
-
-def _named_in(term: str, words: list[str]) -> bool:
-    """Whether the term matches the stem of a word of a sorted word list, stemming only the words
-    that can match: a stem keeps its word's first three letters (suffixes go from the end, and at
-    least three letters stay) unless the word is irregular, and _term_match holds only between stems
-    sharing three letters, or for a resumptive word and an interruption."""
+def _named_in(term: str, words: str) -> bool:
+    """Whether the term matches the stem of a word of a sorted word list (space-separated, as
+    stored), stemming only the words that can match: a stem keeps its word's first three letters
+    (suffixes go from the end, and at least three letters stay) unless the word is irregular, and
+    _term_match holds only between stems sharing three letters, or for a resumptive word and an
+    interruption. Sorted, the words sharing a head stand together."""
     t = _stem(term)
+    text = f" {words} "
     heads = {t[:3]} | ({p[:3] for p in _INTERRUPTION} if t in _RESUMPTIVE else set())
     for head in heads:
-        i = bisect_left(words, head)
-        while i < len(words) and words[i].startswith(head):
-            if _term_match(term, _stem(words[i])):
+        i = text.find(" " + head)
+        while i >= 0:
+            j = text.index(" ", i + 1)
+            if _term_match(term, _stem(text[i + 1:j])):
                 return True
-            i += 1
+            i = j if text.startswith(head, j + 1) else -1
         for form in _IRREGULAR_BY_HEAD.get(head, ()):
-            i = bisect_left(words, form)
-            if i < len(words) and words[i] == form and _term_match(term, _stem(form)):
+            if f" {form} " in text and _term_match(term, _stem(form)):
                 return True
     return False
 

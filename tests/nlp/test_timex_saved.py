@@ -45,6 +45,7 @@ def _same(a: timex._Text, b: timex._Text) -> None:
     # repr as well: == takes 2.0 for 2 and True for 1, which could change what an answer prints
     assert a.sentences == b.sentences and repr(a.sentences) == repr(b.sentences)
     assert a.parsed == b.parsed and repr(a.parsed) == repr(b.parsed)
+    assert a.words == b.words and a.stems == b.stems
     for published in DATES:
         assert _outcome(a, published) == _outcome(b, published)
 
@@ -61,7 +62,7 @@ def test_the_corpus_reads_back_what_the_rules_compute(path: Path) -> None:
     body = path.read_text()
     saved = timex.saved_analysis(body)
     assert timex.analysis_is_current(saved, body)
-    assert len(saved) < len(body)
+    assert len(saved) < 2 * len(body)  # (tokens and stems, compressed, are most of it)
     _same(timex._Text(body, saved), _fresh(body))
 
 
@@ -77,7 +78,7 @@ def test_random_date_dense_texts_read_back_what_the_rules_compute(text: str) -> 
 def test_a_saved_analysis_is_used_instead_of_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     body = CORPUS[0].read_text()
     saved, fresh = timex.saved_analysis(body), _fresh(body)
-    expected = fresh.expressions(date(2023, 3, 8))
+    expected, words, stems = fresh.expressions(date(2023, 3, 8)), fresh.words, fresh.stems
     assert expected
 
     def fail(*_a: object) -> None:
@@ -86,7 +87,10 @@ def test_a_saved_analysis_is_used_instead_of_the_rules(monkeypatch: pytest.Monke
     monkeypatch.setattr(timex, "_atoms", fail)
     monkeypatch.setattr(timex, "_sentence_bounds", fail)
     monkeypatch.setattr(timex, "_tense", fail)
-    assert timex._Text(body, saved).expressions(date(2023, 3, 8)) == expected
+    monkeypatch.setattr(timex, "_tokenise", fail)
+    seeded = timex._Text(body, saved)
+    assert seeded.expressions(date(2023, 3, 8)) == expected
+    assert seeded.words == words and seeded.stems == stems
 
 
 def test_other_rules_other_texts_and_damage_are_ignored() -> None:
@@ -100,10 +104,36 @@ def test_other_rules_other_texts_and_damage_are_ignored() -> None:
         saved[:-1], saved[:-40], head, head + "[]", head + "{}", head + "[[0,5],[[1,2,\"nope\",{}],\"\"]]",
         head + "[[0,5],[[1,2,\"date\",{},\"x\"],\"\"]]", head + "[[0,5],[[1,2,\"date\",{}],\"later\"]]",
         head + "[[0,\"5\"],[]]", head + "[[[0,5,6]],[]]", head + rest.replace("[", "{", 1), "", "garbage",
+        *_damaged_tokens(saved),
     ]
     for bad in damaged:
         assert not timex.analysis_is_current(bad, body), bad[:60]
         _same(timex._Text(body, bad), _fresh(body))
+
+
+def _damaged_tokens(saved: str) -> list[str]:
+    """The analysis with its token part changed in ways a decoder must notice."""
+    import base64
+    import json
+    import zlib
+
+    head = saved[:saved.index("[")]
+    bounds, parsed, (n, size_type, id_type, blob) = json.loads(saved[len(head):])
+    raw = zlib.decompress(base64.b64decode(blob))
+    again = lambda *words: head + json.dumps([bounds, parsed, list(words)])  # noqa: E731
+    packed = lambda data: base64.b64encode(zlib.compress(data)).decode()  # noqa: E731
+    flipped = bytearray(base64.b64decode(blob))
+    flipped[len(flipped) // 2] ^= 0xFF
+    return [
+        again(n, size_type, id_type, blob[:-8]),  # cut short
+        again(n, size_type, id_type, base64.b64encode(bytes(flipped)).decode()),  # a byte changed (zlib's checksum)
+        again(n + 1, size_type, id_type, blob), again(-1, size_type, id_type, blob),
+        again(n, "<u8", id_type, blob), again(n, size_type, "f4", blob), again(str(n), size_type, id_type, blob),
+        again(n, size_type, id_type, packed(raw[:n])),  # arrays cut
+        again(n, size_type, id_type, packed(raw[:-3])),  # distinct stems cut: ids point past them
+        again(n, size_type, id_type, "not base64!"), again(n, size_type, id_type),
+        head + json.dumps([bounds, parsed]),  # no tokens
+    ]
 
 
 def test_the_version_hashes_the_rules_source() -> None:

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bot.nlp.timex as timex
 import bot.nlp.tokens as tokens
@@ -53,6 +55,16 @@ def test_tokens_of_every_slice_match_tokenising_the_slice():
                 assert timex._text(text).slice_stems(lo, hi) == frozenset(x for _, x in expected)
 
 
+def test_spans_are_judged_together_as_one_by_one():
+    for text in _texts(60) + ["", "x", "'s"]:
+        t = timex._Text(text)
+        spans = [(lo, hi) for lo in range(-1, len(text) + 2) for hi in range(lo - 1, len(text) + 3)]
+        assert t._plain_many(spans) == [t._plain(lo, hi) for lo, hi in spans], text
+        assert t.spans_stems(spans) == [t.slice_stems(lo, hi) for lo, hi in spans], text
+        assert t.spans_stems(spans[::-1]) == [t.slice_stems(lo, hi) for lo, hi in spans[::-1]]  # (remembered)
+    assert timex._Text("a b")._plain_many([]) == []
+
+
 def test_sentence_stems_and_vocabulary():
     for text in _texts(200) + [p.read_text() for p in CORPUS[:5]]:
         t = timex._text(text)
@@ -92,3 +104,21 @@ def test_expressions_resolved_per_date_from_one_parse():
         copy = "".join(text)  # an equal string the cache has not seen
         fresh = timex._Text(copy).expressions(published)
         assert timex.find_time_expressions(text, published) == fresh
+
+
+_STEMMY = st.text(alphabet="aeorstcdlnpgiu", min_size=1, max_size=9)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_STEMMY | st.sampled_from(["reopened", "resume", "restarting", "closed", "die", "s"]),
+       st.frozensets(_STEMMY | st.sampled_from(["clos", "shut", "suspend", "halt", "paus", "reopen", "a"]), max_size=12))
+def test_matching_a_few_stems_is_term_match_over_them(term, stems):
+    stems = frozenset(timex._stem(x) for x in stems) | stems
+    assert timex._matches_any(term, stems) == any(timex._term_match(term, x) for x in stems)
+    for x in stems:  # each stem alone, and the term's own stem and its prefixes
+        assert timex._matches_any(term, {x}) == timex._term_match(term, x)
+    t = timex._stem(term)
+    near = [t[:k] for k in range(1, len(t) + 1)] + [t + end for end in ("s", "ed", "ing", "x", "abcde")]
+    for x in near:  # its prefixes and extensions: where the length rules decide
+        assert timex._matches_any(term, {x}) == timex._term_match(term, x)
+        assert timex._matches_any(term, stems | {x}) == any(timex._term_match(term, y) for y in stems | {x})
