@@ -1231,6 +1231,17 @@ def _matches_any(term: str, stems: set[str] | frozenset[str], joined: str | None
     return t in _RESUMPTIVE and any("\n" + p in joined for p in _INTERRUPTION)
 
 
+def _matched_among(term: str, stems: Iterable[str]) -> list[str]:
+    """[x for x in stems if _term_match(term, x)], for stems met once (one sentence's)."""
+    t = _stem(term)
+    n = len(t)
+    out = [x for x in stems
+           if x == t or (n >= 4 and x.startswith(t) if len(x) >= n else len(x) >= 4 and t.startswith(x))]
+    if t in _RESUMPTIVE:
+        out += [x for x in stems if x.startswith(_INTERRUPTION) and x not in out]
+    return out
+
+
 # Reopening, resuming, restarting end an interruption: "when will the road reopen" is answered by
 # the end of "the road will remain closed until Sunday" (and by nothing else of that clause).
 _RESUMPTIVE = frozenset({"reopen", "resum", "restart"})
@@ -1388,11 +1399,15 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
     fronted = (re.fullmatch(r"[\"“'(]?(?:[A-Z][a-z]*(?:\s+[a-z]+)?\s+)?", body[toks[0][0]:expr.start]) is not None
                and re.match(r"\s*,", body[expr.end:expr.end + 3]) is not None)
     out: dict[str, float] = {}
+    at: dict[str, list[int]] = {}
+    for i, (_, stem) in enumerate(toks):
+        at.setdefault(stem, []).append(i)
     for term in terms:
         best = None
-        for i, (off, stem) in enumerate(toks):
-            if first <= i <= last or not _term_match(term, stem) or (relative and i > last):
+        for i in sorted(i for stem in _matched_among(term, at) for i in at[stem]):
+            if first <= i <= last or (relative and i > last):
                 continue
+            off = toks[i][0]
             lo, hi = (toks[i][0], expr.start) if i < first else (expr.end, off)
             gap = body[lo:hi]
             # The word itself may be the verb of a subordinate clause ("after pleading").
@@ -1571,7 +1586,8 @@ class _Text:
         self._starts: list[int] | None = None
         self._parsed: list[tuple[_Atom, str]] | None = None
         self._toks: dict[int, list[tuple[int, str]]] = {}
-        self._stems: list[set[str]] | None = None
+        self._stems: list[frozenset[str]] | None = None
+        self._cut = False
         self._match_vocab: frozenset[str] | None = None
         self._words: tuple | None = None
         self._edges: tuple[np.ndarray, np.ndarray] | None = None  # words' starts and ends, for numpy
@@ -1679,6 +1695,7 @@ class _Text:
 
     def spans_stems(self, spans: list[tuple[int, int]]) -> list[frozenset[str]]:
         """[self.slice_stems(lo, hi) for lo, hi in spans], remembered per span."""
+        self.stems  # (the sentences' own: passages are mostly sentences)
         known = self._span_sets
         missing = [sp for sp in dict.fromkeys(spans) if sp not in known]
         if missing:
@@ -1729,14 +1746,20 @@ class _Text:
         return hit
 
     @property
-    def stems(self) -> list[set[str]]:
-        """The stems of each sentence's tokens."""
+    def stems(self) -> list[frozenset[str]]:
+        """The stems of each sentence's tokens (slice_stems of each sentence)."""
         if self._stems is None:
-            stems = self.words[3]
+            stems, known = self.words[3], self._span_sets
             out = []
+            cut = False  # whether a sentence's tokens are not a run of the whole text's
             for (a, b), r in zip(self.sentences, self._plain_many(self.sentences)):
-                out.append(set(map(_SECOND, self.slice_tokens(a, b))) if r is None else set(stems[r[0]:r[1]]))
-            self._stems = out
+                if r is None:
+                    cut = True
+                    here = frozenset(map(_SECOND, self.slice_tokens(a, b)))
+                else:
+                    here = frozenset(stems[r[0]:r[1]])
+                out.append(known.setdefault((a, b), here))
+            self._stems, self._cut = out, cut
         return self._stems
 
     @property
@@ -1748,8 +1771,12 @@ class _Text:
     def match_vocab(self) -> frozenset[str]:
         """A vocabulary holding every sentence's stems, for _any_match over them."""
         if self._match_vocab is None:
-            held = frozenset().union(*self.stems)
-            self._match_vocab = self.vocab if held <= self.vocab else held
+            self.stems
+            if not self._cut:  # every sentence's stems are the text's own: their union is within vocab
+                self._match_vocab = self.vocab
+            else:
+                held = frozenset().union(*self.stems)
+                self._match_vocab = self.vocab if held <= self.vocab else held
         return self._match_vocab
 
     def expressions(self, published: date | None) -> list[TimeExpression]:

@@ -70,7 +70,9 @@ def test_sentence_stems_and_vocabulary():
         t = timex._text(text)
         assert t.stems == [{x for _, x in _reference_tokens(text, a, b)} for a, b in t.sentences]
         assert t.vocab == _reference_stem_set(text)
-        assert t.match_vocab >= frozenset().union(*t.stems)
+        held = frozenset().union(*t.stems)
+        assert t.match_vocab == (t.vocab if held <= t.vocab else held)
+        assert [t.spans_stems([sp])[0] for sp in t.sentences] == t.stems
 
 
 def test_title_and_body_stem_sets_unite_to_the_whole():
@@ -115,6 +117,7 @@ _STEMMY = st.text(alphabet="aeorstcdlnpgiu", min_size=1, max_size=9)
 def test_matching_a_few_stems_is_term_match_over_them(term, stems):
     stems = frozenset(timex._stem(x) for x in stems) | stems
     assert timex._matches_any(term, stems) == any(timex._term_match(term, x) for x in stems)
+    assert sorted(timex._matched_among(term, stems)) == sorted(x for x in stems if timex._term_match(term, x))
     for x in stems:  # each stem alone, and the term's own stem and its prefixes
         assert timex._matches_any(term, {x}) == timex._term_match(term, x)
     t = timex._stem(term)
@@ -122,3 +125,4 @@ def test_matching_a_few_stems_is_term_match_over_them(term, stems):
     for x in near:  # its prefixes and extensions: where the length rules decide
         assert timex._matches_any(term, {x}) == timex._term_match(term, x)
         assert timex._matches_any(term, stems | {x}) == any(timex._term_match(term, y) for y in stems | {x})
+        assert timex._matched_among(term, [x]) == ([x] if timex._term_match(term, x) else [])
