@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
@@ -49,8 +50,22 @@ MAX_JOINED_PASSAGE = 900
 NOT_FOUND = "I couldn't find that event in the library."
 
 
+class Spanned(Protocol):
+    """A stored passage of an article as _pick reads it: a PassageRecord or a Sentence."""
+
+    text: str
+    start: int
+    end: int
+
+
+class Sentence(NamedTuple):
+    text: str
+    start: int
+    end: int
+
+
 def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str],
-          sentences: dict[int, list[PassageRecord]], terms: list[str], question: WhenQuestion,
+          sentences: dict[int, Sequence[Spanned]], terms: list[str], question: WhenQuestion,
           weights: dict[str, float]) -> tuple[PassageRecord, TimeExpression] | None:
     """The best dated sentence of the articles the candidate passages come from.
 
@@ -136,7 +151,7 @@ def _seed(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str], analy
 
 
 def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str],
-                         words: dict[int, str], sentences: dict[int, list[PassageRecord]], terms: list[str],
+                         words: dict[int, str], sentences: dict[int, Sequence[Spanned]], terms: list[str],
                          question: WhenQuestion, weights: dict[str, float], analyses: dict[int, str | None]
                          ) -> tuple[list[tuple[PassageRecord, float]], tuple[PassageRecord, TimeExpression] | None]:
     """The passages covering the event, best first, and _pick's choice among their articles (CPU
@@ -149,7 +164,13 @@ def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies
     return candidates, _pick(pool, bodies, sentences, terms, question, weights)
 
 
-def _passage_with(body: str, sentences: list[PassageRecord], record: PassageRecord, expr: TimeExpression) -> str:
+def _sentences(bodies: dict[int, str], bounds: dict[int, list[tuple[int, int]]]) -> dict[int, list[Sentence]]:
+    """Each article's stored passages, their text cut from its body (as import cut it)."""
+    return {aid: [Sentence(bodies[aid][a:b], a, b) for a, b in spans] for aid, spans in bounds.items() if aid in bodies}
+
+
+def _passage_with(body: str, sentences: Sequence[Spanned], record: PassageRecord,
+                  expr: TimeExpression) -> str:
     """The passage the answer rests on: the event's sentence, and the dated sentence (one of the
     article's stored sentences) when the date came from a neighbour ("The reduction will apply from June 1")."""
     if not body or record.start <= expr.start < record.end:
@@ -176,8 +197,9 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
     if not near:
         return Answer(question, "when", False, NOT_FOUND)
-    analysed, sentences = await ctx.store.article_analyses(near), await ctx.store.passages_of(near)
+    analysed = await ctx.store.article_analyses(near)
     bodies = {i: body for i, (body, _) in analysed.items()}
+    sentences = _sentences(bodies, await ctx.store.passage_bounds(near))
     analyses = {i: analysis for i, (_, analysis) in analysed.items()}
     candidates, picked = await asyncio.to_thread(
         _candidates_and_pick, found, bodies, words, sentences, terms, asked, weights, analyses)
@@ -200,13 +222,13 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, terms:
     analysed.update(reader.article_analyses([i for i in articles if i not in bodies]))
     bodies.update((i, body) for i, (body, _) in analysed.items())
     _seed(pool, bodies, {i: analysis for i, (_, analysis) in analysed.items()})
-    sentences = reader.passages_of(articles)
+    sentences = _sentences(bodies, reader.passage_bounds(articles))
     return _answer(question, candidates, _pick(pool, bodies, sentences, terms, asked, weights), bodies, sentences)
 
 
 def _answer(question: str, candidates: list[tuple[PassageRecord, float]],
             picked: tuple[PassageRecord, TimeExpression] | None, bodies: dict[int, str],
-            sentences: dict[int, list[PassageRecord]]) -> Answer:
+            sentences: dict[int, Sequence[Spanned]]) -> Answer:
     """The reply to the question from the passages found and _pick's choice among them."""
     if not candidates:
         return Answer(question, "when", False, NOT_FOUND)

@@ -103,13 +103,18 @@ class PassageReader:
             return {}
         return {p.id: p for p in self._passages(f"p.id IN ({','.join('?' * len(ids))})", list(ids))}
 
-    def passages_of(self, article_ids: Sequence[int]) -> dict[int, list[PassageRecord]]:
-        """Every passage of each article, in order."""
+    def passage_bounds(self, article_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
+        """Where each passage of each article starts and ends in its body, in order (a passage's
+        text is body[start:end], as import cut it)."""
         ids = list(set(article_ids))
-        out: dict[int, list[PassageRecord]] = {}
+        out: dict[int, list[tuple[int, int]]] = {}
         if ids:
-            for p in self._passages(f"p.article_id IN ({','.join('?' * len(ids))})", ids, "ORDER BY p.article_id, p.seq"):
-                out.setdefault(p.article.id, []).append(p)
+            rows = self._connection().execute(
+                f"SELECT article_id, start, \"end\" FROM passages "
+                f"WHERE article_id IN ({','.join('?' * len(ids))}) ORDER BY article_id, seq", ids,
+            ).fetchall()
+            for aid, start, end in rows:
+                out.setdefault(aid, []).append((start, end))
         return out
 
     def _quotes(self, where: str, params: list, order: str = "") -> list[QuoteRecord]:

@@ -373,13 +373,17 @@ class Store:
             info = _info(article)
             return [PassageRecord(p.id, info, p.seq, p.text, p.start, p.end) for p in article.passages]
 
-    async def passages_of(self, article_ids: Iterable[int]) -> dict[int, list[PassageRecord]]:
-        """Every passage of each article, in order."""
+    async def passage_bounds(self, article_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+        """Where each passage of each article starts and ends in its body, in order (a passage's
+        text is body[start:end], as import cut it)."""
         ids = list(set(article_ids))
-        out: dict[int, list[PassageRecord]] = {}
+        out: dict[int, list[tuple[int, int]]] = {}
         if ids:
-            for p in await self._passages(Passage.article_id.in_(ids), (Passage.article_id, Passage.seq)):
-                out.setdefault(p.article.id, []).append(p)
+            query = (select(Passage.article_id, Passage.start, Passage.end).where(Passage.article_id.in_(ids))
+                     .order_by(Passage.article_id, Passage.seq))
+            async with self.engine.connect() as conn:
+                for aid, start, end in (await conn.execute(query)).all():
+                    out.setdefault(aid, []).append((start, end))
         return out
 
     async def article_analyses(self, ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:

@@ -38,10 +38,14 @@ async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # n
         assert await asyncio.to_thread(reader.quotes, quote_ids) == await store.quotes(quote_ids)
         for aid in article_ids:
             assert await asyncio.to_thread(reader.article_quotes, aid) == await store.article_quotes(aid)
-        by_article = await store.passages_of(article_ids)
-        assert await asyncio.to_thread(reader.passages_of, article_ids) == by_article
-        assert [p.id for p in by_article[article_ids[0]]] == await _passage_ids(store, article_ids[0])
-        assert [p.text for p in by_article[article_ids[1]]] == [s.text for s in split_passages(ARTICLES[1][1])]
+        bounds = await store.passage_bounds(article_ids + [max(article_ids) + 1])
+        assert await asyncio.to_thread(reader.passage_bounds, article_ids + [max(article_ids) + 1]) == bounds
+        for aid, (_, body) in zip(article_ids, ARTICLES):
+            stored = await store.article_passages(aid)
+            assert bounds[aid] == [(p.start, p.end) for p in stored]
+            assert [body[a:b] for a, b in bounds[aid]] == [p.text for p in stored]  # a passage is its body's slice
+            assert [p.text for p in stored] == [s.text for s in split_passages(body)]
+        assert set(bounds) == set(article_ids)
         analysed = await store.article_analyses(article_ids + [max(article_ids) + 1])
         assert await asyncio.to_thread(reader.article_analyses, article_ids + [max(article_ids) + 1]) == analysed
         assert analysed == {aid: (body, saved_analysis(body)) for aid, (_, body) in zip(article_ids, ARTICLES)}
