@@ -799,7 +799,7 @@ class BM25Index:
         return touched
 
     def _top_k_few(self, st: _State, tids: list[int], pieces: dict[int, list[tuple[np.ndarray, np.ndarray]]],
-                   k: int, groups: Iterable[int] | None) -> list[tuple[int, float]]:
+                   k: int, groups: Iterable[int] | None, positive: bool = True) -> list[tuple[int, float]]:
         """top_k over few postings: all terms in one vectorised pass, as numpy's per-call cost dominates."""
         k1, b = self.k1, self.b
         avgdl = st.total_len / st.n_live
@@ -827,7 +827,7 @@ class BM25Index:
             vals = scores[slots]  # a document in several lists appears once per list
         finally:
             scores[slots] = 0.0
-        keep = vals > 0
+        keep = vals > 0 if positive else np.ones(len(vals), dtype=bool)
         if st.n_live < st.n_slots:
             keep &= st.alive[slots]
         if groups is not None:
@@ -897,16 +897,20 @@ class BM25Index:
             return _TINY
         return float(np.partition(sample, len(sample) - k)[len(sample) - k])
 
-    def top_k(self, query: Sequence[str], k: int, groups: Iterable[int] | None = None) -> list[tuple[int, float]]:
-        """Best k (doc_id, score) with score > 0, optionally only in the given groups; ties as BM25Okapi.get_top_n."""
+    def top_k(self, query: Sequence[str], k: int, groups: Iterable[int] | None = None,
+              positive: bool = True) -> list[tuple[int, float]]:
+        """Best k (doc_id, score) with score > 0, optionally only in the given groups; ties as
+        BM25Okapi.get_top_n. positive=False: of the documents holding a query word, whatever their
+        score (scoring all their postings in one pass: for small indexes)."""
         st = self._state
         if k <= 0 or st.n_live == 0:
             return []
         tids, pieces = st.query_postings(query)
         if not tids:
             return []
-        if sum(len(p[0]) for tid in tids for p in pieces[tid]) <= max(self._few_postings, self._few_share * st.n_slots):
-            return self._top_k_few(st, tids, pieces, k, groups)
+        if not positive or sum(len(p[0]) for tid in tids for p in pieces[tid]) <= max(
+                self._few_postings, self._few_share * st.n_slots):
+            return self._top_k_few(st, tids, pieces, k, groups, positive)
         scores = self._scratch(st.n_slots)
         touched: list[np.ndarray] = []
         try:

@@ -19,6 +19,9 @@ from bot.store.records import IndexRow
 from bot.store.repo import Store
 
 KINDS = ("passages", "quotes")
+# Indexes this small are searched again for any score when nothing scores above zero (see
+# search_blocking); in larger ones a word's idf is zero only if it is in exactly half the documents.
+TINY_INDEX = 64
 SAVED_FORMAT = 1  # bump when the files below change shape
 
 log = logging.getLogger(__name__)
@@ -181,7 +184,16 @@ class LibraryIndex:
 
     def search_blocking(self, kind: str, terms: Sequence[str], k: int, guild_id: int | None) -> list[tuple[int, float]]:
         """The same search for callers already in a worker thread."""
-        return self.indexes[kind].top_k(list(terms), k, self.groups_for(guild_id)) if terms else []
+        if not terms:
+            return []
+        index, groups = self.indexes[kind], self.groups_for(guild_id)
+        hits = index.top_k(list(terms), k, groups)
+        if not hits and len(index) <= TINY_INDEX:
+            # In a library of a few documents BM25's idf is zero or below for a word in half of them
+            # or more (one quotation of one: every word), so nothing scores above zero and a new
+            # server's first article would answer nothing: there, any document holding a word counts.
+            hits = index.top_k(list(terms), k, groups, positive=False)
+        return hits
 
     def idf(self, term: str) -> float:
         return self.indexes["passages"].idf(term)

@@ -68,6 +68,14 @@ def reference_top(ids: list[int], scores: np.ndarray, k: int, mask: np.ndarray |
     return out[:k]
 
 
+def reference_any(ids: list[int], docs: list[list[str]], query: list[str], scores: np.ndarray, k: int,
+                  mask: np.ndarray | None = None) -> list[int]:
+    """reference_top over the documents holding a query word, whatever their score (top_k(positive=False))."""
+    order = np.argsort(scores, kind="stable")[::-1]
+    out = [ids[i] for i in order if set(query) & set(docs[i]) and (mask is None or mask[i])]
+    return out[:k]
+
+
 def check(index: BM25Index, model: dict[int, tuple[list[str], int]], queries: list[list[str]], k: int) -> None:
     ids = list(model)
     docs = [model[i][0] for i in ids]
@@ -98,6 +106,11 @@ def check(index: BM25Index, model: dict[int, tuple[list[str], int]], queries: li
                     mask = np.array([model[i][1] in wanted for i in ids], dtype=bool)
                     top = index.top_k(query, k, groups=wanted)
                     assert [d for d, _ in top] == reference_top(ids, expected, k, mask), path
+                    top = index.top_k(query, k, groups=wanted, positive=False)
+                    assert [d for d, _ in top] == reference_any(ids, docs, query, expected, k, mask), path
+        anything = index.top_k(query, k, positive=False)
+        assert [d for d, _ in anything] == reference_any(ids, docs, query, expected, k)
+        assert [s for _, s in anything] == [by_id[d] for d, _ in anything]  # zero and below too, bit for bit
 
 
 @SETTINGS

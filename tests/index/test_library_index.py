@@ -82,3 +82,19 @@ async def test_saved_index_is_loaded_when_current_and_rebuilt_when_stale_or_corr
         await _ranking_matches_okapi(corrupt)
     finally:
         await corrupt.close()
+
+
+async def test_a_library_of_one_article_answers_from_it(empty_library) -> None:
+    """With one or two documents BM25 scores every word they hold at zero or below; a new server's first
+    article must still be found by its words."""
+    added = await empty_library.add_text(
+        "Bridge shuts", "\u201cThe harbour bridge will shut on Monday,\u201d said engineer Mara Lind. "
+                        "Repairs take a week.")
+    who = await empty_library.ask("!who said the harbour bridge will shut")
+    assert who.found and who.answer == "Mara Lind" and who.article.id == added.article.id
+    search = await empty_library.ask("!search repairs week")
+    assert search.found and search.passage == "Repairs take a week."
+    when = await empty_library.ask("!when will the bridge shut")
+    assert when.found and when.answer == "Monday"
+    assert not (await empty_library.ask("!who said ferries run hourly")).found  # no word of it: still nothing
+    assert not (await empty_library.ask("!search ferries hourly")).found
