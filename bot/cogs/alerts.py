@@ -16,7 +16,7 @@ from discord.ext import commands, tasks
 
 from bot.alerts.outbox import DeliveryError
 from bot.alerts.service import Alerts as AlertsService, AlertsError, Round
-from bot.client import NewsBot, guild_key
+from bot.client import NewsBot, guild_key, library_admin_only
 from bot.render.embeds import clip, safe
 from bot.store.feeds import DeliveryRecord, FeedRecord
 from bot.store.models import SHARED_GUILD
@@ -379,9 +379,11 @@ class Alerts(commands.Cog):
         await self._say(ctx, "Unsubscribed: no more pings or keyword DMs.")
 
     @commands.hybrid_command(name="breaking")
-    @manager_only
+    @library_admin_only()
     async def breaking(self, ctx: commands.Context, article_id: int) -> None:
-        """Flag an article as breaking news and alert the server (Manage Server)."""
+        """Flag an article as breaking news and alert the server (Manage Server or the admin role)."""
+        # Curators may announce by adding an article (`!add … --breaking`): flagging one they added is
+        # the same act. Where alerts go and which feeds count stay with Manage Server.
         await ctx.defer()  # posting the alert first can take longer than a slash reply may wait
         try:
             info = (await self.service.library.store.get_article(article_id, guild_key(ctx.guild)) or (None,))[0]

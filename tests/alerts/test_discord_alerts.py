@@ -231,6 +231,26 @@ async def test_breaking_flag_by_hand_posts_once(discord_bot, feed_server) -> Non
     assert (await bot.library.store.get_article(article, alpha.id))[0].breaking
 
 
+async def test_the_admin_role_may_flag_breaking_news_but_not_set_up_alerts(discord_bot, feed_server) -> None:
+    """Curators announce breaking news as `!add … --breaking` does; channels and feeds stay with Manage Server."""
+    bot = discord_bot
+    (alpha, _beta), _url = await setup_two_servers(bot, feed_server)
+    curators = dback.make_role("Curators", alpha)  # no permissions of its own
+    await bot.library.store.update_guild_config(alpha.id, admin_role_id=curators.id)
+    article = (await bot.library.add_text("Ferry cancelled", "The morning ferry is cancelled, the operator said.",
+                                          alpha.id)).article.id
+    with pytest.raises(commands.MissingPermissions):  # a reader without the role
+        await dpytest.message(f"!breaking {article}", channel=channel(alpha, "general"), member=member(alpha, "reader"))
+    assert "Manage Server" in dpytest.get_message().content
+    assert not (await bot.library.store.get_article(article, alpha.id))[0].breaking
+    await dpytest.add_role(member(alpha, "reader"), curators)
+    assert "the alert is out" in await say(bot, alpha, f"!breaking {article}", who="reader")
+    assert (await bot.library.store.get_article(article, alpha.id))[0].breaking
+    with pytest.raises(commands.MissingPermissions):
+        await dpytest.message(f"!feed add {feed_server.base}/x.xml", channel=channel(alpha, "general"),
+                              member=member(alpha, "reader"))
+
+
 async def test_add_with_breaking_flag_stores_and_announces_once(discord_bot, feed_server) -> None:
     bot = discord_bot
     (alpha, _beta), _url = await setup_two_servers(bot, feed_server)
