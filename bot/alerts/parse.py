@@ -46,6 +46,25 @@ class ParsedFeed:
     title: str | None
     items: list[ParsedItem]
     warning: str | None = None  # feedparser tolerated a problem ("bozo") but found items
+    ttl: float | None = None  # seconds the feed asks readers to wait between reads (<ttl>, sy:updatePeriod)
+
+
+_PERIODS = {"hourly": 3600.0, "daily": 86400.0, "weekly": 7 * 86400.0, "monthly": 30 * 86400.0,
+            "yearly": 365 * 86400.0}
+
+
+def feed_ttl(feed: dict) -> float | None:
+    """How long, in seconds, a feed asks to be cached: RSS 2.0's <ttl> (minutes), else the syndication
+    module's updatePeriod divided by updateFrequency; None when it says nothing usable."""
+    ttl = str(feed.get("ttl") or "").strip()
+    if ttl.isascii() and ttl.isdigit():
+        return int(ttl[:9]) * 60.0 or None
+    period = _PERIODS.get(str(feed.get("sy_updateperiod") or "").strip().lower())
+    if period is None:
+        return None
+    frequency = str(feed.get("sy_updatefrequency") or "1").strip()
+    times = int(frequency[:9]) if frequency.isascii() and frequency.isdigit() else 1
+    return period / times if times > 0 else period
 
 
 def is_breaking(title: str, categories: list[str] | tuple[str, ...] = (), feed_mode: str = "all") -> bool:
@@ -184,8 +203,9 @@ def parse_feed(body: bytes, content_type: str | None = None, url: str = "") -> P
         categories = [c.strip() for c in categories if c and c.strip()]
         items.append(ParsedItem(entry.get("id") or None, title or (link or "Untitled"), link,
                                 _summary(entry), _when(entry), categories))
-    feed_title = html_to_text((parsed.get("feed") or {}).get("title") or "").strip() or None
-    return ParsedFeed(feed_title, items, warning)
+    feed = parsed.get("feed") or {}
+    feed_title = html_to_text(feed.get("title") or "").strip() or None
+    return ParsedFeed(feed_title, items, warning, feed_ttl(feed))
 
 
 def to_new_items(parsed: ParsedFeed, feed_url: str, feed_mode: str) -> list[NewItem]:

@@ -25,6 +25,9 @@ FEED_TYPES = (
 )
 POLL_INTERVAL = 10 * 60.0       # seconds between polls of a healthy feed
 MAX_BACKOFF = 6 * 3600.0        # a failing feed is polled at most this rarely, never dropped
+# A feed's <ttl> or sy:updatePeriod stretches its interval up to this: polite to its server, while
+# a breaking item still reaches the channel within the hour.
+MAX_TTL = 3600.0
 FEED_TIMEOUT = 15.0
 FEED_MAX_BYTES = 5_000_000      # big news feeds are ~1 MB
 ALERT_MAX_AGE = timedelta(hours=48)  # a "new" item older than this is recorded and imported, not announced
@@ -93,6 +96,13 @@ class Router:
         return out
 
 
+def _last_spacing(feed: FeedRecord) -> float | None:
+    """Seconds between the feed's last successful poll and the next one it set (None after a failure)."""
+    if feed.failures or feed.last_polled_at is None or feed.next_poll_at is None:
+        return None
+    return (feed.next_poll_at - feed.last_polled_at).total_seconds()
+
+
 class Poller:
     def __init__(
         self, library, store: FeedStore, *, allow_private: bool = False, fetch: Fetch = fetch_url,  # noqa: ANN001
@@ -137,9 +147,9 @@ class Poller:
         finally:
             self._busy.discard(feed.id)
 
-    def _next_poll(self, now: datetime, failures: int) -> datetime:
+    def _next_poll(self, now: datetime, failures: int, ttl: float | None = None) -> datetime:
         if failures <= 0:
-            return now + timedelta(seconds=self.interval)
+            return now + timedelta(seconds=max(self.interval, min(ttl or 0.0, MAX_TTL)))
         return now + timedelta(seconds=min(self.interval * 2 ** (failures - 1), self.max_backoff))
 
     async def _failed(self, feed: FeedRecord, error: str, retry_after: float | None = None) -> PollOutcome:
@@ -167,7 +177,8 @@ class Poller:
             return await self._failed(feed, str(exc), exc.retry_after)
         now = self.clock()
         if result.status == 304:
-            updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0),
+            # Unchanged: the document's <ttl> is not in hand, so keep the spacing it set last time.
+            updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0, _last_spacing(feed)),
                                                    etag=feed.etag, last_modified=feed.last_modified)
             return PollOutcome(updated or feed, "unchanged")
         try:
@@ -181,7 +192,7 @@ class Poller:
             for item in items:
                 item.article_id = await self._import(feed, item, full=False)
             seen = await self.store.prime_feed(feed.id, feed.guild_id, items)
-            updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0), etag=etag,
+            updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0, parsed.ttl), etag=etag,
                                                    last_modified=modified, title=parsed.title)
             return PollOutcome(updated or feed, "primed", seen=seen, warning=parsed.warning)
         keys, link_keys = await self.store.known_keys(feed.id)
@@ -194,7 +205,7 @@ class Poller:
             record = await self.store.add_item(feed.id, feed.guild_id, item, targets)
             if record is not None:
                 new.append(record)
-        updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0), etag=etag,
+        updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0, parsed.ttl), etag=etag,
                                                last_modified=modified, title=parsed.title)
         return PollOutcome(updated or feed, "new" if new else "unchanged", new, warning=parsed.warning)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.alerts.parse import (
-    FeedParseError, canonical_link, html_to_text, is_breaking, item_identity, parse_feed, to_new_items,
+    FeedParseError, canonical_link, feed_ttl, html_to_text, is_breaking, item_identity, parse_feed, to_new_items,
 )
 from tests.alerts.conftest import DATA
 
@@ -84,3 +84,15 @@ def test_malformed_and_html_documents_are_refused() -> None:
 
 def test_html_to_text_keeps_paragraphs_and_drops_scripts() -> None:
     assert html_to_text("<p>One &amp; two.</p><script>x()</script><p>Three</p>") == "One & two.\n\nThree"
+
+
+def test_feed_ttl_reads_ttl_minutes_then_the_syndication_period() -> None:
+    assert feed_ttl({"ttl": "45"}) == 2700.0
+    assert feed_ttl({"ttl": " 15 ", "sy_updateperiod": "daily"}) == 900.0  # <ttl> first
+    assert feed_ttl({"sy_updateperiod": "Hourly", "sy_updatefrequency": "4"}) == 900.0
+    assert feed_ttl({"sy_updateperiod": "daily"}) == 86400.0  # frequency defaults to once
+    assert feed_ttl({"sy_updateperiod": "weekly", "sy_updatefrequency": "0"}) == 7 * 86400.0
+    for silent in ({}, {"ttl": "0"}, {"ttl": "-5"}, {"ttl": "soon"}, {"ttl": "\u0664\u0665"},
+                   {"sy_updateperiod": "fortnightly"}, {"ttl": None}):
+        assert feed_ttl(silent) is None, silent
+    assert feed_ttl({"ttl": "9" * 40}) == 999_999_999 * 60.0  # absurd, and capped by the poller

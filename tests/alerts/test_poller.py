@@ -322,3 +322,41 @@ async def test_a_server_asking_to_wait_is_left_alone_until_then(alerts_library, 
     await service.poll([MemorySink()], guild_id=GUILD_A)
     assert len(feed_server.hits("/busy.xml")) == asked["busy"] + 1
     assert (await service.store.get_feed(feeds["busy"].id)).failures == 0
+
+
+def _rss(extra: str, namespaces: str = "") -> str:
+    return (f'<?xml version="1.0"?><rss version="2.0"{namespaces}><channel><title>Quay Gazette</title>{extra}'
+            '<item><title>Night market returns to the quay</title><link>{base}/market</link>'
+            '<guid>qg-1</guid></item></channel></rss>')
+
+
+async def test_a_feeds_own_ttl_spaces_its_polls_up_to_an_hour(alerts_library, feed_server: FeedServer,
+                                                              clock: Clock) -> None:
+    service = make_service(alerts_library, clock)
+    sy = ' xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"'
+    texts = {
+        "ttl45": _rss("<ttl>45</ttl>"),
+        "ttl5": _rss("<ttl>5</ttl>"),  # sooner than we poll anyway
+        "daily": _rss("<ttl>1440</ttl>"),  # capped: a breaking item must not wait a day
+        "sy": _rss("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>3</sy:updateFrequency>", sy),
+        "bad": _rss("<ttl>soon</ttl><sy:updatePeriod>fortnightly</sy:updatePeriod>", sy),
+    }
+    for name, text in texts.items():
+        feed_server.serve(f"/{name}.xml", text=text)
+        await service.add_feed(GUILD_A, feed_server.base + f"/{name}.xml")
+
+    def gaps(feeds) -> dict[str, timedelta]:  # noqa: ANN001
+        return {f.url.rsplit("/", 1)[1][:-4]: f.next_poll_at - f.last_polled_at for f in feeds}
+
+    expected = {"ttl45": timedelta(minutes=45), "ttl5": timedelta(minutes=10), "daily": timedelta(hours=1),
+                "sy": timedelta(minutes=20), "bad": timedelta(minutes=10)}
+    assert gaps(await service.list_feeds(GUILD_A)) == expected  # the first read already follows it
+    clock.advance(60)
+    result = await service.poll([MemorySink()], guild_id=GUILD_A)  # all due; each answers 304 now
+    assert sorted(feed_server.not_modified) == sorted(f"/{name}.xml" for name in texts)
+    assert {o.status for o in result.outcomes} == {"unchanged"}
+    assert gaps(await service.list_feeds(GUILD_A)) == expected  # unchanged documents keep their spacing
+    clock.advance(15)
+    before = len(feed_server.requests)
+    await service.poll([MemorySink()], guild_id=GUILD_A)
+    assert sorted(p for p, _ in feed_server.requests[before:]) == ["/bad.xml", "/ttl5.xml"]
