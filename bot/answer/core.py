@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from bot.answer.match import THRESHOLDS, StoredWords, Vocabulary, Words, coverage, term_weights
+from bot.answer.match import THRESHOLDS, StoredWords, Vocabulary, Words, coverage, coverages, term_weights
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.answer.parse import ALIASES, MAX_QUESTION_CHARS, parse
 from bot.answer.when import answer_when
@@ -129,8 +129,10 @@ class Answerer:
             contexts: dict[int, Words] = {aid: StoredWords(w) for aid, w in words.items()}
         else:
             contexts = {r.article.id: Vocabulary.of(r.article.title) for r, _ in found}
-        weights = self.weights(terms)
-        out = [(r, self.coverage(terms, r.text, contexts.get(r.article.id), weights), score) for r, score in found]
+        # One batch: each term's probe is made once for all the candidates, not once per passage.
+        covered = coverages(terms, [r.text for r, _ in found], [contexts.get(r.article.id) for r, _ in found],
+                            self.weights(terms))
+        out = [(r, cov, score) for (r, score), cov in zip(found, covered)]
         out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
         return out
 

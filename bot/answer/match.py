@@ -70,6 +70,20 @@ class StoredWords:
             hit = self._seen[term] = _inflected_in(term, self._text)
         return hit
 
+    def has(self, term: str, probe: str, spaced: str) -> bool:
+        """term in self, with coverages' probe for the term and the term followed by a space (a short
+        term: the term between spaces, for both)."""
+        hit = self._seen.get(term)
+        if hit is None:
+            text = self._text
+            if len(term) < MIN_PREFIX:
+                hit = probe in text
+            else:
+                at = text.find(probe)
+                hit = at >= 0 and (text.startswith(spaced, at + 1) or _found_from(term, probe, text, at))
+            self._seen[term] = hit
+        return hit
+
 
 def _inflected_in(term: str, text: str) -> bool:
     """Whether the space-delimited words of text hold a w with same_word(term, w).
@@ -79,8 +93,17 @@ def _inflected_in(term: str, text: str) -> bool:
     every candidate word: scanning the text once per term, not once per possible prefix."""
     if len(term) < MIN_PREFIX:
         return f" {term} " in text  # short words match only as written
-    probe = " " + term[:max(MIN_PREFIX, len(term) - 4)]
-    at = text.find(probe)
+    probe = _probe(term)
+    return _found_from(term, probe, text, text.find(probe))
+
+
+def _probe(term: str) -> str:
+    """What every word w with same_word(term, w) starts with, space-led (terms of MIN_PREFIX letters or more)."""
+    return " " + term[:max(MIN_PREFIX, len(term) - 4)]
+
+
+def _found_from(term: str, probe: str, text: str, at: int) -> bool:
+    """_inflected_in's scan of text from at, the first place probe was found (-1: none)."""
     while at >= 0:
         end = text.find(" ", at + 1)
         if same_word(term, text[at + 1:end]):
@@ -112,3 +135,48 @@ def coverage(
         elif context is not None and term in context:
             got += CONTEXT_WEIGHT * weight
     return got / total if total else 0.0
+
+
+def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Words | None],
+              weights: Sequence[float]) -> list[float]:
+    """[coverage(terms, t, idf, n_docs, c, weights) for t, c in zip(texts, contexts)]: the same floats
+    (the same additions in the same order) for a question's ~20 candidate passages, with each text
+    tokenised once into a string of its words (no Vocabulary, no set) and each term's probe made once."""
+    if len(texts) != len(contexts):
+        raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
+    if any(not t or " " in t for t in terms):
+        # Such a term may or may not match by the order of a Vocabulary's words: take coverage's answer.
+        return [coverage(terms, t, _no_idf, 0, c, weights) for t, c in zip(texts, contexts)]
+    total = 0.0
+    for _, weight in zip(terms, weights):
+        total += weight
+    if not terms or not total:
+        return [0.0] * len(texts)
+    # A term (no spaces) is in a text's Vocabulary exactly when _inflected_in finds it among the
+    # text's words joined by spaces, in any order and with repeats.
+    joined = [f" {' '.join(tokenize(t))} " for t in texts]
+    stored = [c if type(c) is StoredWords else None for c in contexts]
+    gots = [0.0] * len(texts)
+    for term, weight in zip(terms, weights):  # term by term: each text still adds its terms in order
+        half = CONTEXT_WEIGHT * weight
+        if len(term) < MIN_PREFIX:
+            probe = spaced = f" {term} "
+            found = [probe in words for words in joined]
+        else:
+            # The first candidate is most often the word itself: checked without a call.
+            probe, spaced = _probe(term), f"{term} "
+            found = [at >= 0 and (words.startswith(spaced, at + 1) or _found_from(term, probe, words, at))
+                     for words, at in zip(joined, [words.find(probe) for words in joined])]
+        for i, in_text in enumerate(found):
+            if in_text:
+                gots[i] += weight
+            elif (sw := stored[i]) is not None:
+                if sw.has(term, probe, spaced):
+                    gots[i] += half
+            elif contexts[i] is not None and term in contexts[i]:
+                gots[i] += half
+    return [got / total for got in gots]
+
+
+def _no_idf(term: str) -> float:
+    raise AssertionError("coverages gives coverage the weights: it never asks for an idf")
