@@ -179,6 +179,8 @@ class Library:
                         "answers stay right but `when` is slower until `python -m bot db reanalyse` runs")
         before = await store.generation()  # the index holds at least this; sync() re-applies anything later
         index = await LibraryIndex.open(store, settings.index_dir)
+        if store.reader is not None:
+            await asyncio.to_thread(store.reader.preload)
         library = cls(store, index, settings)
         library._saved_generation = await store.generation()
         if not _heap_frozen:  # once per process: the first library opened is the one a bot or CLI keeps

@@ -124,3 +124,39 @@ async def test_remembered_articles_follow_removals_flags_and_other_processes(tmp
     finally:
         await other.close()
         await library.close()
+
+
+async def test_start_up_remembers_every_article_so_questions_read_no_article_rows(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import bot.store.fastread as fastread
+
+    settings = Settings(db=str(tmp_path / "warm.db"), corpus_dir=tmp_path / "none", index_path="none")
+    library = await Library.open(settings)
+    ids = [(await library.add_text(title, body)).article.id for title, body in ARTICLES]
+    await library.close()
+
+    library = await Library.open(settings)  # start-up reads every article's details once
+    try:
+        reader, store = library.store.reader, library.store
+        assert reader is not None and set(reader._articles) == set(ids)
+        passage_ids = [p for aid in ids for p in await _passage_ids(store, aid)]
+        expected = await store.passages(passage_ids)
+
+        def no_article_rows(row):  # noqa: ANN001, ANN202
+            raise AssertionError("an article row was read for a question")
+
+        monkeypatch.setattr(fastread, "_info", no_article_rows)
+        assert await asyncio.to_thread(reader.passages, passage_ids) == expected
+        answer = await library.ask("!who said we are back at work")
+        assert answer.answer == "Tom Okafor" and answer.article.title == ARTICLES[1][0]
+
+        # A change while the details are being read: they are dropped, not remembered half-stale.
+        def forgets_meanwhile(row):  # noqa: ANN001, ANN202
+            reader.forget([row[0]])
+            return fastread.ArticleInfo(*row[:7], None, None, bool(row[9]))
+
+        monkeypatch.setattr(fastread, "_info", forgets_meanwhile)
+        remembered = dict(reader._articles)
+        assert await asyncio.to_thread(reader.preload) == 0
+        assert reader._articles.keys() <= remembered.keys()
+    finally:
+        await library.close()
