@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.answer.match import MIN_PREFIX, THRESHOLDS, by_prefix, same_word
+from bot.answer.match import MIN_PREFIX, THRESHOLDS, by_prefix, coverages, same_word
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms, tokenize
@@ -88,8 +88,9 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
 def _scored_quotes(ctx: Answerer, terms: Sequence[str], weights: Sequence[float], hits: list[tuple[int, float]],
                    quotes: dict[int, QuoteRecord]) -> list[tuple[QuoteRecord, float, float]]:
     """The found quotations with (record, coverage, bm25), best first."""
-    scored = [(q, ctx.coverage(terms, q.text, weights=weights), score)
-              for q, score in ((quotes.get(qid), score) for qid, score in hits) if q is not None]
+    found = [(q, score) for q, score in ((quotes.get(qid), score) for qid, score in hits) if q is not None]
+    covered = coverages(terms, [q.text for q, _ in found], [None] * len(found), weights)
+    scored = [(q, cov, score) for (q, score), cov in zip(found, covered)]
     # Equal quotations ("long overdue" said by two people) are told apart by their sentences: only
     # quotations tied on a coverage that can answer need theirs judged (below the threshold the
     # order is never read).
