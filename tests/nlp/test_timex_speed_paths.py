@@ -113,7 +113,8 @@ _STEMMY = st.text(alphabet="aeorstcdlnpgiu", min_size=1, max_size=9)
 
 @settings(max_examples=400, deadline=None)
 @given(_STEMMY | st.sampled_from(["reopened", "resume", "restarting", "closed", "die", "s"]),
-       st.frozensets(_STEMMY | st.sampled_from(["clos", "shut", "suspend", "halt", "paus", "reopen", "a"]), max_size=12))
+       st.frozensets(_STEMMY | st.sampled_from(["clos", "shut", "suspend", "halt", "paus", "reopen", "a"]),
+                     max_size=12))
 def test_matching_a_few_stems_is_term_match_over_them(term, stems):
     stems = frozenset(timex._stem(x) for x in stems) | stems
     assert timex._matches_any(term, stems) == any(timex._term_match(term, x) for x in stems)

@@ -126,7 +126,8 @@ async def test_remembered_articles_follow_removals_flags_and_other_processes(tmp
         await library.close()
 
 
-async def test_start_up_remembers_every_article_so_questions_read_no_article_rows(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+async def test_start_up_remembers_every_article_so_no_question_reads_article_rows(
+        tmp_path, monkeypatch) -> None:  # noqa: ANN001
     import bot.store.fastread as fastread
 
     settings = Settings(db=str(tmp_path / "warm.db"), corpus_dir=tmp_path / "none", index_path="none")
