@@ -1217,22 +1217,9 @@ def _term_match(term: str, stem: str) -> bool:
     return t in _RESUMPTIVE and stem.startswith(_INTERRUPTION)
 
 
-def _matches_any(term: str, stems: set[str] | frozenset[str], joined: str | None = None) -> bool:
-    """any(_term_match(term, x) for x in stems), for stems met once (a question's near misses):
-    without filling _term_match's cache with pairs that will not come again. joined: the stems
-    as _joined joins them, when several terms are looked up."""
-    t = _stem(term)
-    if t in stems:
-        return True
-    if joined is None:
-        joined = "\n" + "\n".join(stems) + "\n"
-    if len(t) >= 4 and ("\n" + t in joined or any(t[:k] in stems for k in range(4, len(t)))):
-        return True
-    return t in _RESUMPTIVE and any("\n" + p in joined for p in _INTERRUPTION)
-
-
 def _matched_among(term: str, stems: Iterable[str]) -> list[str]:
-    """[x for x in stems if _term_match(term, x)], for stems met once (one sentence's)."""
+    """[x for x in stems if _term_match(term, x)], for stems met once (one sentence's, a near
+    miss's): without filling _term_match's cache with pairs that will not come again."""
     t = _stem(term)
     n = len(t)
     out = [x for x in stems
@@ -2478,9 +2465,8 @@ def sentence_coverage_at_most(body: str, title: str, span: tuple[int, int], even
     total = got = 0.0
     for w in ws:
         total += w
-    joined = "\n" + "\n".join(here) + "\n"
     for t, w in zip(terms, ws):
-        if _matches_any(t, here, joined):
+        if _matched_among(t, here):
             got += w
         elif _term_match(t, "s") or _named_in(t, article_words):
             got += context * w
