@@ -66,10 +66,10 @@ import threading
 import unicodedata
 import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 from operator import itemgetter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -1319,23 +1319,31 @@ def _encode_words(starts: list[int], ends: list[int], stems: list[str]) -> list:
     return [len(stems), size_type, id_type, base64.b64encode(zlib.compress(raw)).decode("ascii")]
 
 
-def _decode_words(x: list, norm: str) -> tuple[tuple, tuple[np.ndarray, np.ndarray]]:
-    """_Text.words from _encode_words' list, and the words' starts and ends as arrays."""
+def _decode_words(x: list, norm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], frozenset[str]]:
+    """The words' stem ids, starts and ends (arrays), the distinct stems and their set, from
+    _encode_words' list."""
     n, size_type, id_type, blob = x
     if type(n) is not int or n < 0 or size_type not in _INT_TYPES or id_type not in _INT_TYPES:
         raise ValueError("damaged tokens")
     raw = zlib.decompress(base64.b64decode(blob, validate=True))
     size_bytes = 2 * n * np.dtype(size_type).itemsize
-    sizes = np.frombuffer(raw, dtype=size_type, count=2 * n).astype(np.int64)
-    ids = np.frombuffer(raw, dtype=id_type, count=n, offset=size_bytes)
-    distinct = raw[size_bytes + n * ids.itemsize:].decode("utf-8", "surrogatepass").split(" ") if n else []
+    sizes = np.frombuffer(raw, dtype=size_type, count=2 * n)
+    ids = np.frombuffer(raw, dtype=id_type, count=n, offset=size_bytes).astype(np.intp)  # (an index: cast once)
+    text_at = size_bytes + n * np.dtype(id_type).itemsize
+    distinct = raw[text_at:].decode("utf-8", "surrogatepass").split(" ") if n else []
     lengths = sizes[1::2]
-    ends = np.cumsum(sizes)[1::2]
-    if n and (int(ids.max()) >= len(distinct) or int(ends[-1]) > len(norm) or not lengths.all()):
+    ends = np.cumsum(sizes, dtype=np.int64)[1::2]
+    vocab = frozenset(distinct)
+    # Every distinct stem is some word's, once: the vocabulary is then the distinct stems as they are.
+    if n and (int(ids.max()) >= len(distinct) or int(ends[-1]) > len(norm) or not lengths.all()
+              or len(vocab) != len(distinct) or not np.bincount(ids, minlength=len(distinct)).all()):
         raise ValueError("damaged tokens")
-    starts = ends - lengths
-    stems = list(map(distinct.__getitem__, ids.tolist()))
-    return _word_table(norm, starts.tolist(), ends.tolist(), stems), (starts, ends)
+    return ids, ends - lengths, ends, distinct, vocab
+
+
+def _table_of(norm: str, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, distinct: list[str]) -> tuple:
+    """_Text.words from decoded arrays."""
+    return _word_table(norm, starts.tolist(), ends.tolist(), list(map(distinct.__getitem__, ids.tolist())))
 
 
 _SECOND = itemgetter(1)
@@ -1574,10 +1582,20 @@ class _Text:
         self._parsed: list[tuple[_Atom, str]] | None = None
         self._toks: dict[int, list[tuple[int, str]]] = {}
         self._stems: list[frozenset[str]] | None = None
-        self._cut = False
         self._match_vocab: frozenset[str] | None = None
-        self._words: tuple | None = None
-        self._edges: tuple[np.ndarray, np.ndarray] | None = None  # words' starts and ends, for numpy
+        self._words: tuple | None = None  # the words as Python lists: made only for the slower paths
+        # The words as arrays (stem ids into _distinct, starts, ends): a stored analysis decodes to
+        # these, and most questions read nothing else (no per-word Python objects).
+        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._distinct: list[str] = []
+        self._vocab: frozenset[str] | None = None
+        self._possessive: tuple[list[int], list[int], bool] | None = None
+        self._rows: list[tuple[int, int] | None] | None = None
+        self._sentence_runs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._span_runs: dict[tuple, tuple[np.ndarray, np.ndarray, list[int]]] = {}
+        self._counts: dict[str, np.ndarray | None] = {}
+        self._term_rows: dict[str, np.ndarray] = {}
+        self._sentence_at: dict[tuple[int, int], int] | None = None
         self._span_sets: dict[tuple[int, int], frozenset[str]] = {}
         self._resolved: dict[date | None, list[TimeExpression]] = {}
 
@@ -1596,12 +1614,14 @@ class _Text:
         if saved is None:
             return
         try:
-            sentences, parsed, words, edges = _decode_analysis(saved, self.norm)
+            sentences, parsed, (ids, starts, ends, distinct, vocab) = _decode_analysis(saved, self.norm)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
             self._saved = None  # computed from the text as before
             return
+        # (In this order: another thread may read the text meanwhile, and the arrays index _distinct.)
+        self._distinct, self._vocab = distinct, vocab
+        self._arrays = ids, starts, ends
         self._sentences, self._parsed, self._saved = sentences, parsed, None
-        self._words, self._edges = words, edges
 
     @property
     def parsed(self) -> list[tuple[_Atom, str]]:
@@ -1640,8 +1660,41 @@ class _Text:
             if self._saved is not None:
                 self._load()
             if self._words is None:
-                self._words = _word_table(self.norm, *_tokenise(self.norm.lower()))
+                if self._arrays is not None:
+                    self._words = _table_of(self.norm, *self._arrays, self._distinct)
+                else:
+                    self._words = _word_table(self.norm, *_tokenise(self.norm.lower()))
         return self._words
+
+    def _word_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each word's stem id (into self._distinct), start and end, as arrays."""
+        if self._arrays is None:
+            if self._saved is not None:
+                self._load()
+            if self._arrays is None:
+                _, starts, ends, stems, *_ = self.words
+                index: dict[str, int] = {}
+                ids = np.array([index.setdefault(x, len(index)) for x in stems], dtype=np.intp)
+                self._distinct = list(index)  # (before the arrays that index it: see _load)
+                self._arrays = ids, np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
+        return self._arrays
+
+    def _possessives(self) -> tuple[list[int], list[int], bool]:
+        """words' possessive "s" indices, their starts, and whether slices lower-case as the whole
+        text does, read off the arrays when the Python lists are not made."""
+        if self._possessive is None:
+            if self._words is not None:
+                _, starts, _, _, poss, _, whole = self._words
+            else:
+                ids, at, _ = self._word_arrays()
+                norm, low = self.norm, self.norm.lower()
+                whole = len(low) == len(norm) and "\u03a3" not in norm  # (as _word_table says)
+                sid = self._distinct.index("s") if "'s" in low and "s" in self.vocab else None
+                starts = at  # (indexed only at possessives)
+                poss = [] if sid is None else [
+                    k for k in np.flatnonzero(ids == sid).tolist() if at[k] > 0 and low[int(at[k]) - 1] == "'"]
+            self._possessive = poss, [int(starts[k]) for k in poss], whole
+        return self._possessive
 
     def _plain(self, lo: int, hi: int) -> tuple[int, int] | None:
         """The range of whole-text tokens that are exactly the tokens of text[lo:hi], if no word is
@@ -1659,37 +1712,50 @@ class _Text:
 
     def _plain_many(self, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
         """[self._plain(lo, hi) for lo, hi in spans], the bisections done by numpy for all at once."""
-        low, starts, ends, stems, poss, _, whole = self.words
-        if not whole or not spans:
-            return [None] * len(spans)
-        if self._edges is None:
-            self._edges = np.array(starts, dtype=np.int64), np.array(ends, dtype=np.int64)
-        at, to = self._edges
-        lo, hi = np.array(spans, dtype=np.int64).reshape(-1, 2).T
+        i0, i1, ok = self._plain_runs(spans)
+        return [(a, b) if good else None for a, b, good in zip(i0.tolist(), i1.tolist(), ok.tolist())]
+
+    def _plain_runs(self, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """_plain_many as arrays: each span's first and end word, and whether the span is plain."""
+        poss, poss_at, whole = self._possessives()
+        _, at, to = self._word_arrays()
+        lo, hi = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2).T
         # bisect_right(starts, x - 1) on integers is the count of starts below x.
         i0, i1 = np.searchsorted(at, lo), np.searchsorted(at, hi)
+        if not whole or not spans:
+            return i0, i1, np.zeros(len(spans), dtype=bool)
+        ok = (lo >= 0) & (hi > lo)
         if len(to):
-            cut = (i0 > 0) & (to[np.maximum(i0 - 1, 0)] > lo) | (i1 > 0) & (to[np.maximum(i1 - 1, 0)] > hi)
-        else:
-            cut = np.zeros(len(lo), dtype=bool)
-        out: list[tuple[int, int] | None] = []
-        for a, b, bad, (x, y) in zip(i0.tolist(), i1.tolist(), (cut | (lo < 0) | (hi <= lo)).tolist(), spans):
-            if bad or poss and any(starts[k] > x for k in poss[bisect_right(poss, a - 1):bisect_right(poss, b - 1)]):
-                out.append(None)
-            else:
-                out.append((a, b))
-        return out
+            ok &= ~((i0 > 0) & (to[np.maximum(i0 - 1, 0)] > lo) | (i1 > 0) & (to[np.maximum(i1 - 1, 0)] > hi))
+        if poss:  # a possessive "s" past a span's start is dropped from the span's own tokens
+            for k in np.flatnonzero(ok).tolist():
+                a, b, x = int(i0[k]), int(i1[k]), int(lo[k])
+                if any(p > x for p in poss_at[bisect_right(poss, a - 1):bisect_right(poss, b - 1)]):
+                    ok[k] = False
+        return i0, i1, ok
+
+    def _sentence_rows(self) -> list[tuple[int, int] | None]:
+        """_plain_many of the sentences: each one's run of whole-text words (None: it cuts one)."""
+        if self._rows is None:
+            i0, i1, ok = self._sentence_runs = self._plain_runs(self.sentences)  # (set before _rows)
+            self._rows = [(a, b) if good else None for a, b, good in zip(i0.tolist(), i1.tolist(), ok.tolist())]
+        return self._rows
+
+    def _run_stems(self, r: tuple[int, int]) -> frozenset[str]:
+        return frozenset(map(self._distinct.__getitem__, self._word_arrays()[0][r[0]:r[1]].tolist()))
 
     def spans_stems(self, spans: list[tuple[int, int]]) -> list[frozenset[str]]:
         """[self.slice_stems(lo, hi) for lo, hi in spans], remembered per span."""
-        self.stems  # (the sentences' own: passages are mostly sentences)
         known = self._span_sets
         missing = [sp for sp in dict.fromkeys(spans) if sp not in known]
         if missing:
-            stems = self.words[3]
-            for (lo, hi), r in zip(missing, self._plain_many(missing)):
-                known[lo, hi] = (frozenset(map(_SECOND, self.slice_tokens(lo, hi))) if r is None
-                                 else frozenset(stems[r[0]:r[1]]))
+            at = self.sentence_at()
+            others = [sp for sp in missing if sp not in at]
+            for sp in missing:
+                if sp in at:
+                    self.sentence_stems(at[sp])  # (passages are mostly sentences)
+            for sp, r in zip(others, self._plain_many(others)):
+                known[sp] = frozenset(map(_SECOND, self.slice_tokens(*sp))) if r is None else self._run_stems(r)
         return [known[sp] for sp in spans]
 
     def slice_stems(self, lo: int, hi: int) -> frozenset[str]:
@@ -1729,42 +1795,123 @@ class _Text:
         """_tokens of sentence i (only sentences holding an expression need them)."""
         hit = self._toks.get(i)
         if hit is None:
-            hit = self._toks[i] = self.slice_tokens(*self.sentences[i])
+            r = self._sentence_rows()[i]
+            if r is None:
+                hit = self.slice_tokens(*self.sentences[i])
+            else:  # a run of whole-text words: cut from the arrays
+                ids, at, _ = self._word_arrays()
+                hit = list(zip(at[r[0]:r[1]].tolist(), map(self._distinct.__getitem__, ids[r[0]:r[1]].tolist())))
+            self._toks[i] = hit
+        return hit
+
+    def sentence_at(self) -> dict[tuple[int, int], int]:
+        """Each sentence's index by its bounds."""
+        if self._sentence_at is None:
+            self._sentence_at = {sp: i for i, sp in enumerate(self.sentences)}
+        return self._sentence_at
+
+    def sentence_stems(self, i: int) -> frozenset[str]:
+        """The stems of sentence i's tokens (slice_stems of the sentence), remembered."""
+        sp = self.sentences[i]
+        hit = self._span_sets.get(sp)
+        if hit is None:
+            r = self._sentence_rows()[i]
+            hit = frozenset(map(_SECOND, self.slice_tokens(*sp))) if r is None else self._run_stems(r)
+            self._span_sets[sp] = hit
         return hit
 
     @property
     def stems(self) -> list[frozenset[str]]:
         """The stems of each sentence's tokens (slice_stems of each sentence)."""
         if self._stems is None:
-            stems, known = self.words[3], self._span_sets
-            out = []
-            cut = False  # whether a sentence's tokens are not a run of the whole text's
-            for (a, b), r in zip(self.sentences, self._plain_many(self.sentences)):
-                if r is None:
-                    cut = True
-                    here = frozenset(map(_SECOND, self.slice_tokens(a, b)))
-                else:
-                    here = frozenset(stems[r[0]:r[1]])
-                out.append(known.setdefault((a, b), here))
-            self._stems, self._cut = out, cut
+            self._stems = [self.sentence_stems(i) for i in range(len(self.sentences))]
         return self._stems
 
     @property
     def vocab(self) -> frozenset[str]:
         """_stem_set(text)."""
-        return self.words[5]
+        if self._vocab is None:
+            if self._saved is not None:
+                self._load()
+            if self._vocab is None:
+                self._vocab = self.words[5]
+        return self._vocab
 
     @property
     def match_vocab(self) -> frozenset[str]:
         """A vocabulary holding every sentence's stems, for _any_match over them."""
         if self._match_vocab is None:
-            self.stems
-            if not self._cut:  # every sentence's stems are the text's own: their union is within vocab
+            if None not in self._sentence_rows():  # every sentence's stems are the text's own: within vocab
                 self._match_vocab = self.vocab
             else:
                 held = frozenset().union(*self.stems)
                 self._match_vocab = self.vocab if held <= self.vocab else held
         return self._match_vocab
+
+    def _runs(self, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """The spans' runs of whole-text words as two arrays of bounds, and which spans are not plain
+        (their runs are empty), remembered for the last few span lists (an article's passages)."""
+        key = tuple(spans)
+        hit = self._span_runs.get(key)
+        if hit is None:
+            if spans is self.sentences:
+                self._sentence_rows()
+                i0, i1, ok = self._sentence_runs
+            else:
+                i0, i1, ok = self._plain_runs(spans)
+            cut = np.flatnonzero(~ok)
+            if len(cut):
+                i0, i1 = i0.copy(), i1.copy()
+                i0[cut] = i1[cut] = 0
+            hit = i0, i1, cut.tolist()
+            if len(self._span_runs) >= 4:
+                self._span_runs.clear()
+            self._span_runs[key] = hit
+        return hit
+
+    def _term_counts(self, term: str) -> np.ndarray | None:
+        """How many of the first k words match the term, for each k (None: no word does)."""
+        if term in self._counts:
+            return self._counts[term]
+        ids = self._word_arrays()[0]
+        matched = _matching(term, self.vocab)
+        hit = None
+        if matched:
+            on = np.zeros(len(self._distinct), dtype=np.int32)
+            on[list(map(self._distinct.index, matched))] = 1  # (a few stems: no index of them all)
+            hit = np.zeros(len(ids) + 1, dtype=np.int32)
+            np.cumsum(on[ids], out=hit[1:])
+        if len(self._counts) >= 64:  # (a popular article meets many questions' words)
+            self._counts.clear()
+        self._counts[term] = hit
+        return hit
+
+    def spans_meet(self, spans: list[tuple[int, int]], terms: Iterable[str]) -> list[np.ndarray]:
+        """For each term, whether each span's stems meet _matching(term, vocab): by counts of matching
+        words over the spans' runs, not a set per span."""
+        r0, r1, cut = self._runs(spans)
+        out = []
+        for t in terms:
+            counts = self._term_counts(t)
+            meet = np.zeros(len(spans), dtype=bool) if counts is None else counts[r1] > counts[r0]
+            if cut:
+                matched = _matching(t, self.vocab)
+                for k, here in zip(cut, self.spans_stems([spans[k] for k in cut])):
+                    meet[k] = not matched.isdisjoint(here)
+            out.append(meet)
+        return out
+
+    def terms_sentences(self, terms: Sequence[str]) -> list[np.ndarray]:
+        """For each term, whether each sentence's stems meet _matching(term, vocab)."""
+        known = self._term_rows
+        rows = {t: known.get(t) for t in terms}  # (kept here: another thread may clear known meanwhile)
+        missing = [t for t, row in rows.items() if row is None]
+        if missing:
+            rows.update(zip(missing, self.spans_meet(self.sentences, missing)))
+            if len(known) + len(missing) > 64:  # (a popular article meets many questions' words)
+                known.clear()
+            known.update((t, rows[t]) for t in missing)
+        return [rows[t] for t in terms]
 
     def expressions(self, published: date | None) -> list[TimeExpression]:
         """find_time_expressions(text, published); atoms and tenses do not depend on the date."""
@@ -1888,7 +2035,7 @@ def analysis_is_current(saved: str | None, text: str) -> bool:
     return True
 
 
-def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list[tuple[_Atom, str]], tuple, tuple]:
+def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list[tuple[_Atom, str]], tuple]:
     stamp = _stamp(norm)
     if not saved.startswith(stamp):
         raise ValueError("made by other rules or from another text")
@@ -1904,7 +2051,7 @@ def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list
         if tense not in ("", "past", "future"):
             raise ValueError("damaged tense")
         atoms.append((_decode_atom(a), tense))
-    return (sentences, atoms, *_decode_words(words, norm))
+    return sentences, atoms, _decode_words(words, norm)
 
 
 def seed_analyses(saved: Iterable[tuple[str, str | None]]) -> None:
@@ -1924,13 +2071,11 @@ def term_specificity(body: str, terms: list[str]) -> dict[str, float]:
 @lru_cache(maxsize=64)
 def _specificity(body: str, terms: tuple[str, ...]) -> dict[str, float]:
     t = _text(body)
-    sentences, stems = t.sentences, t.stems
-    n = max(len(sentences), 1)
-    vocab = t.vocab
+    n = max(len(t.sentences), 1)
+    rows = dict(zip(terms, t.terms_sentences(terms)))
     out = {}
     for term in terms:
-        hits = _matching(term, vocab)
-        df = sum(1 for st in stems if not hits.isdisjoint(st))
+        df = int(np.count_nonzero(rows[term]))  # the sentences whose stems meet _matching(term, vocab)
         out[term] = math.log(1.0 + n / df) if df else math.log(1.0 + n)
     return out
 
@@ -1961,7 +2106,7 @@ def rank_time_expressions(
     question = question or WhenQuestion()
     lo, hi = span
     art = _text(body)
-    found_all, all_sents, all_stems, norm_body = art.expressions(published), art.sentences, art.stems, art.norm
+    found_all, all_sents, norm_body = art.expressions(published), art.sentences, art.norm
     found = [e for e in found_all if lo <= e.start and e.end <= hi and not _adjectival(e)]
     if not found:
         return []
@@ -1986,7 +2131,7 @@ def rank_time_expressions(
     starts = art.starts
 
     def sentence(i: int) -> tuple:
-        (a, b), toks, stems = all_sents[i], art.sentence_tokens(i), all_stems[i]
+        (a, b), toks, stems = all_sents[i], art.sentence_tokens(i), art.sentence_stems(i)
         a2, b2 = max(a, lo), min(b, hi)
         if a2 == a and b2 == b:
             toks2, stems2 = toks, stems
@@ -2008,12 +2153,19 @@ def rank_time_expressions(
     # Only the sentences holding an expression are read (sentences are ordered and disjoint).
     inside = [i for i, (a, b) in enumerate(all_sents) if a < hi and b > lo]
     read: dict[int, tuple] = {}
+    # A whole sentence's stems are within vocab: whether it names an event word is then known for
+    # every sentence at once, and a sentence naming none is passed over unread.
+    named = ([row.tolist() for row in art.terms_sentences(terms)]
+             if _carry is None and vocab is art.vocab else None)
     out = []
     for e in found:
         i = bisect_right(starts, e.start) - 1
         if not (i >= 0 and all_sents[i][0] < hi and all_sents[i][1] > lo
                 and max(all_sents[i][0], lo) <= e.start < min(all_sents[i][1], hi)):
             i = inside[0]
+        if named is not None and lo <= all_sents[i][0] and all_sents[i][1] <= hi and not any(
+                row[i] for row in named):
+            continue  # (what the _any_match test below would find)
         if i not in read:
             read[i] = sentence(i)
         sent, toks, stems, carry, other = read[i]
@@ -2167,10 +2319,10 @@ def rank_following(
     if isinstance(published, datetime):
         published = published.date()
     art = _text(body)
-    sentences, stems, norm_body, vocab = art.sentences, art.stems, art.norm, art.match_vocab
+    sentences, norm_body, vocab = art.sentences, art.norm, art.match_vocab
     terms = list(dict.fromkeys(t.lower() for t in event_terms))
-    named: set[str] = set().union(*(st for i, st in enumerate(stems)
-                                    if sentences[i][0] < span[1] and sentences[i][1] > span[0]))
+    named: set[str] = set().union(*(art.sentence_stems(i) for i, (a, b) in enumerate(sentences)
+                                    if a < span[1] and b > span[0]))
     carried = frozenset(t for t in terms if _any_match(t, named, vocab))
     if not carried:
         return []
@@ -2191,7 +2343,7 @@ def rank_following(
         if m.group("head") and _event_anaphor(m.group("head"), [t for t in terms if t not in question.names]):
             carry = carried  # "The reduction will apply from June 1": the subject is the event
         elif (m.group("pron") or m.group("det")) in _PERSONAL and any(
-                t in what and _any_match(t, stems[i], vocab) for t in terms):
+                t in what and _any_match(t, art.sentence_stems(i), vocab) for t in terms):
             # "Her death was announced ... her mother had died on Sunday": the pronoun stands
             # for the people named before; the sentence must name what happened itself.
             carry = frozenset(t for t in carried if t in question.names)
@@ -2304,11 +2456,12 @@ def _spelt_out(text: str, acronym: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _own_matches(body: str, terms: tuple[str, ...]) -> list[frozenset[str]]:
-    """For each sentence of the article, the event words it names."""
-    stems = _text(body).stems
-    vocab = _text(body).vocab
-    hits = {t: _matching(t, vocab) for t in terms}
-    return [frozenset(t for t in terms if not hits[t].isdisjoint(st)) for st in stems]
+    """For each sentence of the article, the event words it names (whose _matching meets its stems)."""
+    t = _text(body)
+    if not terms:
+        return [frozenset()] * len(t.sentences)
+    rows = [row.tolist() for row in t.terms_sentences(terms)]
+    return [frozenset(compress(terms, named)) for named in zip(*rows)]
 
 
 @lru_cache(maxsize=64)
@@ -2417,31 +2570,18 @@ def sentence_coverages(body: str, title: str, spans: list[tuple[int, int]], even
     terms = list(dict.fromkeys(t.lower() for t in event_terms))
     if not terms:
         return [0.0] * len(spans)
-    hits, elsewhere = _coverage_terms(title, body, tuple(terms))
+    elsewhere = _present_terms(title, body, tuple(terms))
     ws = [weights.get(t, 1.0) if weights else 1.0 for t in terms]
-    # (Sums in the same order as term by term, so each share is the same float.)
+    # Sums in the same order as one span at a time (adding 0.0 changes no sum): the same floats.
     total = 0.0
     for w in ws:
         total += w
-    terms_at = list(zip(hits, ws, [context * w if t in elsewhere else None for t, w in zip(terms, ws)]))
-    out = []
-    for here in _text(body).spans_stems(spans):
-        got = 0.0
-        for matched, w, half in terms_at:
-            if not matched.isdisjoint(here):
-                got += w
-            elif half is not None:
-                got += half
-        out.append(got / total if total else 0.0)
-    return out
-
-
-@lru_cache(maxsize=64)
-def _coverage_terms(title: str, body: str, terms: tuple[str, ...]) -> tuple[list[frozenset[str]], frozenset[str]]:
-    """What sentence_coverage asks of an article for every one of its sentences: the stems each
-    term matches, and the terms its title or body names."""
-    vocab = _text(body).vocab
-    return [_matching(t, vocab) for t in terms], _present_terms(title, body, terms)
+    if not total:
+        return [0.0] * len(spans)
+    got = np.zeros(len(spans))
+    for meet, w, t in zip(_text(body).spans_meet(spans, terms), ws, terms):
+        got += np.where(meet, w, context * w if t in elsewhere else 0.0)
+    return (got / total).tolist()
 
 
 def sentence_coverage_at_most(body: str, title: str, span: tuple[int, int], event_terms: list[str],

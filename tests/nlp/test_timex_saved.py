@@ -131,6 +131,8 @@ def _damaged_tokens(saved: str) -> list[str]:
         again(n, "<u8", id_type, blob), again(n, size_type, "f4", blob), again(str(n), size_type, id_type, blob),
         again(n, size_type, id_type, packed(raw[:n])),  # arrays cut
         again(n, size_type, id_type, packed(raw[:-3])),  # distinct stems cut: ids point past them
+        again(n, size_type, id_type, packed(raw + b" zzzz")),  # a stem no word has: not the vocabulary
+        again(n, size_type, id_type, packed(raw + b" " + raw[len(raw) - 1:])),  # a stem twice
         again(n, size_type, id_type, "not base64!"), again(n, size_type, id_type),
         head + json.dumps([bounds, parsed]),  # no tokens
     ]

@@ -75,6 +75,81 @@ def test_sentence_stems_and_vocabulary():
         assert [t.spans_stems([sp])[0] for sp in t.sentences] == t.stems
 
 
+def _both(text: str) -> list[timex._Text]:
+    """The text analysed by the rules, and read back from its saved analysis (arrays, no word lists)."""
+    return [timex._Text("".join(text)), timex._Text("".join(text), timex.saved_analysis(text))]
+
+
+def _terms_of(text: str) -> list[str]:
+    words = sorted(_reference_stem_set(text))
+    return sorted(set(words[:12] + [w[:k] for w in words[:12] for k in (3, 4, 5)] + ["reopen", "closing", "x", "zzz"]))
+
+
+def test_each_terms_sentences_are_those_whose_stems_meet_its_matches():
+    for text in _texts(150) + [p.read_text() for p in CORPUS[:4]]:
+        for t in _both(text):
+            stems = [frozenset(x for _, x in _reference_tokens(text, a, b)) for a, b in t.sentences]
+            terms = _terms_of(text)
+            for term, row in zip(terms, t.terms_sentences(terms)):
+                hits = timex._matching(term, t.vocab)
+                assert row.tolist() == [not hits.isdisjoint(st) for st in stems], (text, term)
+            assert [t.sentence_tokens(i) for i in range(len(t.sentences))] == [
+                _reference_tokens(text, a, b) for a, b in t.sentences]
+
+
+def test_sentence_coverages_are_the_per_span_sums():
+    rnd = random.Random(3)
+    for text in _texts(120) + [p.read_text() for p in CORPUS[:4]]:
+        for t in _both(text):
+            timex._TEXTS.pop(text, None)
+            timex._keep(t)
+            terms = rnd.sample(_terms_of(text), 4)
+            weights = {x: rnd.choice([0.5, 1.0, 2.25, 7.1]) for x in terms}
+            spans = list(t.sentences) + [(lo, lo + rnd.randrange(0, 30)) for lo in rnd.sample(range(len(text) + 1), 3)]
+            rnd.shuffle(spans)
+            present = {x for x in terms if any(timex._matching(x, v) for v in timex._line_stem_sets("T\n" + text))}
+            expected = []
+            for lo, hi in spans:  # the definition: each span's stems against each term's matches, in order
+                here = frozenset(x for _, x in _reference_tokens(text, lo, hi))
+                got = 0.0
+                for x in terms:
+                    if not timex._matching(x, t.vocab).isdisjoint(here):
+                        got += weights[x]
+                    elif x in present:
+                        got += 0.5 * weights[x]
+                expected.append(got / sum(weights[x] for x in terms))
+            assert timex.sentence_coverages(text, "T", spans, terms, weights) == expected, (text, spans)
+            own = timex._own_matches(text, tuple(terms))
+            rows = t.terms_sentences(terms)
+            assert own == [frozenset(x for x, row in zip(terms, rows) if row[i]) for i in range(len(t.sentences))]
+    timex._TEXTS.clear()
+
+
+@pytest.mark.parametrize("path", CORPUS[:6], ids=lambda p: p.stem)
+def test_a_saved_article_answers_without_word_lists(path, monkeypatch):
+    body = path.read_text()
+    terms = sorted(_reference_stem_set(body))[::9][:5]
+    question = timex.analyse_question("when did " + " ".join(terms))
+
+    def reading() -> tuple:
+        spans = timex._text(body).sentences
+        return (timex.rank_time_expressions(body, (0, len(body)), terms, date(2024, 5, 1), question),
+                timex.sentence_coverages(body, "T", spans, terms), timex.article_lacks("T\n" + body, terms, question))
+
+    monkeypatch.setattr(timex, "_TEXTS", {})
+    expected = reading()
+    monkeypatch.setattr(timex, "_TEXTS", {})
+    timex.seed_analyses([(body, timex.saved_analysis(body))])
+
+    def fail(*_a: object) -> None:
+        raise AssertionError("the word lists were made")
+
+    if None not in timex._text(body)._sentence_rows():  # (a sentence cutting a word takes the lists)
+        monkeypatch.setattr(timex, "_table_of", fail)
+        monkeypatch.setattr(timex, "_tokenise", fail)
+    assert reading() == expected
+
+
 def test_title_and_body_stem_sets_unite_to_the_whole():
     for body in _texts(100):
         for title in ("Σ", "AΣ", "Title", "two\nlines", ""):
