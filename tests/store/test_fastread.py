@@ -161,3 +161,34 @@ async def test_start_up_remembers_every_article_so_no_question_reads_article_row
         assert reader._articles.keys() <= remembered.keys()
     finally:
         await library.close()
+
+
+async def test_the_mapped_reader_sees_the_file_grow_and_mapping_can_be_turned_off(
+        tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """NEWSBOT_SQLITE_MMAP_MB maps the file into memory (0: plain reads); either way rows written
+    after the reader opened (and checkpointed into a bigger file) are read back alike."""
+    db = str(tmp_path / "mapped.db")
+    library = await Library.open(Settings(db=db, corpus_dir=tmp_path / "none", index_path="none"))
+    try:
+        first = (await library.add_text(*ARTICLES[0])).article.id
+        readers = {}
+        for setting, expected in (("64", 64 * 2**20), ("0", 0), ("lots", 2**30)):
+            monkeypatch.setenv("NEWSBOT_SQLITE_MMAP_MB", setting)
+            reader = readers[setting] = PassageReader(sqlite_path(url_of(db)))
+            pragma = await asyncio.to_thread(lambda r=reader: r._connection().execute("PRAGMA mmap_size").fetchone())
+            assert pragma[0] == expected
+            assert await asyncio.to_thread(reader.article_vocabularies, [first]) == {
+                first: word_list(article_text(*ARTICLES[0]))}
+        # Enough articles to grow the file well past its first size, then a checkpoint writes them in.
+        ids = [first]
+        for n in range(40):
+            ids.append((await library.add_text(f"{ARTICLES[1][0]} {n}",
+                                               f"{ARTICLES[1][1]} Day {n}. " + "Filler words. " * 200)).article.id)
+        async with library.store.engine.begin() as conn:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        analysed = await library.store.article_analyses(ids)
+        assert len(analysed) == 41
+        for reader in readers.values():
+            assert await asyncio.to_thread(reader.article_analyses, ids) == analysed
+    finally:
+        await library.close()
