@@ -1165,7 +1165,7 @@ def _stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=256)
 def _matching(term: str, vocab: frozenset[str]) -> frozenset[str]:
     """The stems of a vocabulary that the term matches (computed once per term and text)."""
     # _term_match holds for the term's stem itself, stems it begins (if four letters or more),
@@ -1182,7 +1182,7 @@ def _matching(term: str, vocab: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=32)
 def _joined(vocab: frozenset[str]) -> str:
     return "\n" + "\n".join(vocab) + "\n"  # (stems are word characters: no line breaks)
 
@@ -1377,6 +1377,21 @@ _SUBORDINATE = re.compile(
     # "sentenced on Friday after pleading guilty in February": a gerund clause is another event.
     r"|\b(?:after|before|since|while|upon|when)\s+[a-z]{2,}ing\b")
 _RELATIVE_COMMA = re.compile(r",\s*(?:which|who|whose|where|when)\b")
+_BREAKS = ",;:()—–"
+# A word each match of the pattern holds: on ASCII text (where (?i) is ASCII case folding) a gap
+# holding none of them cannot match, and most gaps hold none (a substring test costs far less).
+_COORDINATION_WORDS = ("and", "but", "then")
+_SUBORDINATE_WORDS = ("after", "before", "since", "while", "because", "though", "until", "once", "whereas",
+                      "upon", "when")
+
+
+def _matches(rx: re.Pattern[str], text: str, words: tuple[str, ...]) -> int:
+    """len(rx.findall(text)), for a pattern whose every match holds one of words (any case)."""
+    if text.isascii():
+        low = text.lower()
+        if not any(w in low for w in words):
+            return 0
+    return len(rx.findall(text))
 
 
 def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
@@ -1411,11 +1426,11 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
             # comma: no clause break for it, but one for the main clause further back
             # ("voted to close the library, which opened in 1931").
             free = 0
-            for m in _RELATIVE_COMMA.finditer(gap):
+            for m in _RELATIVE_COMMA.finditer(gap) if "," in gap else ():
                 if i > last or sum(1 for o, _ in toks[i + 1:first] if o < lo + m.start()) <= 2:
                     free += 1
-            breaks = (len(re.findall(r"[,;:()—–]", gap)) - free + len(_COORDINATION.findall(gap))
-                      + len(_SUBORDINATE.findall(body[lo:word_end]))
+            breaks = (sum(map(gap.count, _BREAKS)) - free + _matches(_COORDINATION, gap, _COORDINATION_WORDS)
+                      + _matches(_SUBORDINATE, body[lo:word_end], _SUBORDINATE_WORDS)
                       - (1 if fronted and i > last else 0))
             dist = (first - i if i < first else i - last) + 4 * breaks
             best = dist if best is None else min(best, dist)
@@ -1500,6 +1515,7 @@ def _is_dateline(text: str, e: TimeExpression) -> bool:
 _SPEECH_VERBS = (r"said|says|told|tells|announced|announces|added|stated|confirmed|confirms|reported|"
                  r"wrote|warned|noted|explained|insisted|argued|claimed|declared|revealed|testified|"
                  r"conceded|acknowledged|admitted|denied|tweeted|posted")
+_SPEECH_WORDS = tuple(_SPEECH_VERBS.split("|"))
 _SPEECH_BEFORE = re.compile(rf"(?i)\b(?:{_SPEECH_VERBS})\b((?:\s+[\w'’.-]+){{0,8}}?)\s*(?:on|in|at|late|early)?\s*$")
 _NOT_SPEECH_GAP = re.compile(r"(?i)\b(?:that|would|will|to|had|has|have|was|were|is|are|be|been|could|should|"
                              r"may|might|can|when|if|and|but|it|they|he|she|we)\b|[,;:\"“”]")
@@ -1507,7 +1523,10 @@ _NOT_SPEECH_GAP = re.compile(r"(?i)\b(?:that|would|will|to|had|has|have|was|were
 
 def _speech_attached(text: str, sent: tuple[int, int], e: TimeExpression) -> bool:
     """"the ministry said on Tuesday", "she told reporters on Monday": the date of the saying."""
-    m = _SPEECH_BEFORE.search(normalize_quotes(text[sent[0]:e.start]))
+    before = normalize_quotes(text[sent[0]:e.start])
+    if before.isascii() and not any(w in before.lower() for w in _SPEECH_WORDS):
+        return False  # (what the search below would find: each of its matches holds one of these)
+    m = _SPEECH_BEFORE.search(before)
     return bool(m) and not _NOT_SPEECH_GAP.search(m.group(1))
 
 

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import bot.nlp.timex as timex
@@ -201,3 +201,31 @@ def test_matching_a_few_stems_is_term_match_over_them(term, stems):
         assert timex._matched_among(term, [x]) == ([x] if timex._term_match(term, x) else [])
         both = stems | {x}
         assert sorted(timex._matched_among(term, both)) == sorted(y for y in both if timex._term_match(term, y))
+
+
+_CLAUSE_PIECES = ["and", "AND", "But", "then", "later", "will", "voted", "went", "after", "Before", "since",
+                  "ſince", "whıle", "while", "because", "although", "once", "upon", "When", "leaving", "it",
+                  "the", "was", "said", "Said", "told", "announced", "on", ",", ";", "—", "(", " ", "  ", "\n",
+                  "Mr.", "x", "İ", "ſ", "K"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CLAUSE_PIECES), max_size=14).map(" ".join))
+@example('upon leaving')
+@example('ſince it was')
+@example('and then went')
+@example('Mr. X ſaid on')
+@example('When leaving, he was')
+@example('whereas the x was')
+@example('once it was')
+@example('officials announced late')
+def test_clause_words_are_counted_as_the_patterns_count_them(gap: str):
+    for rx, words in ((timex._COORDINATION, timex._COORDINATION_WORDS),
+                      (timex._SUBORDINATE, timex._SUBORDINATE_WORDS)):
+        assert timex._matches(rx, gap, words) == len(rx.findall(gap)), (rx.pattern[:30], gap)
+    assert sum(map(gap.count, timex._BREAKS)) == len(re.findall(r"[,;:()—–]", gap))
+    e = timex.TimeExpression("Monday", len(gap) + 1, len(gap) + 7, None, "relative", "day", None)
+    text = gap + " Monday."
+    m = timex._SPEECH_BEFORE.search(normalize_quotes(text[:e.start]))
+    expected = bool(m) and not timex._NOT_SPEECH_GAP.search(m.group(1))
+    assert timex._speech_attached(text, (0, len(text)), e) == expected
