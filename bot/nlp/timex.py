@@ -1706,9 +1706,14 @@ class _Text:
                 _, starts, _, _, poss, _, whole = self._words
             else:
                 ids, at, _ = self._word_arrays()
-                norm, low = self.norm, self.norm.lower()
-                whole = len(low) == len(norm) and "\u03a3" not in norm  # (as _word_table says)
-                sid = self._distinct.index("s") if "'s" in low and "s" in self.vocab else None
+                norm = self.norm
+                if norm.isascii():  # lower() moves no offset and no apostrophe: no need to make it
+                    low, whole, has_s = norm, True, "'s" in norm or "'S" in norm
+                else:
+                    low = norm.lower()
+                    whole = len(low) == len(norm) and "\u03a3" not in norm  # (as _word_table says)
+                    has_s = "'s" in low
+                sid = self._distinct.index("s") if has_s and "s" in self.vocab else None
                 starts = at  # (indexed only at possessives)
                 poss = [] if sid is None else [
                     k for k in np.flatnonzero(ids == sid).tolist() if at[k] > 0 and low[int(at[k]) - 1] == "'"]
