@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine, AsyncSession
+from sqlalchemy.util import await_only
 
 from bot.store.models import Base  # noqa: F401 - the schema's home, re-exported
 
@@ -21,13 +23,27 @@ def busy_timeout_ms() -> int:
         return 5000
 
 
+# Turning a new file to WAL takes an exclusive lock; when connections of several processes open a
+# new file together, SQLite can answer "database is locked" at once (it does not wait when waiting
+# could deadlock). The switch is then tried again, briefly, without blocking the event loop.
+WAL_ATTEMPTS = 100
+WAL_RETRY_SECONDS = 0.02
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     # WAL lets readers go on while an import writes; foreign keys make deletes cascade.
-    cursor.execute("PRAGMA journal_mode=WAL")
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            break
+        except Exception as exc:  # the driver's OperationalError (aiosqlite's adapter or sqlite3's)
+            if "database is locked" not in str(exc) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            await_only(asyncio.sleep(WAL_RETRY_SECONDS))  # (this runs in SQLAlchemy's greenlet on the loop)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cursor.close()
 
 

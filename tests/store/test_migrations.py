@@ -250,6 +250,27 @@ async def test_processes_starting_together_migrate_the_database_once(database: s
     assert await _diff(url) == []
 
 
+async def test_a_new_file_locked_while_it_turns_to_wal_is_tried_again(
+        tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """A new file turning to WAL while another process holds its lock gets "database is locked" at
+    once (here there is no busy wait at all); the connection tries again until the lock goes."""
+    import sqlite3
+
+    monkeypatch.setenv("NEWSBOT_DB_BUSY_TIMEOUT", "0")
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")
+    asyncio.get_running_loop().call_later(0.3, holder.rollback)  # (while the connection is trying)
+    engine = make_engine(url_of(str(path)))
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.exec_driver_sql("PRAGMA journal_mode")).scalar() == "wal"
+    finally:
+        await engine.dispose()
+        holder.close()
+
+
 def test_db_commands_upgrade_and_report_the_revision(tmp_path, capsys) -> None:  # noqa: ANN001
     db = str(tmp_path / "cli.db")
     assert main(["--db", db, "db", "current"]) == 0
