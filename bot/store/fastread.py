@@ -32,13 +32,13 @@ def sqlite_path(url: str) -> str | None:
 
 
 def mmap_bytes() -> int:
-    """How much of the SQLite file the readers map into memory: NEWSBOT_SQLITE_MMAP_MB (default 1024;
-    0 reads through system calls). Each question reads a few dozen scattered rows of a file too big
-    for SQLite's own cache; mapped, a page is a memory access instead of a read() (~35% faster reads).
-    A file truncated under a mapping kills the process (SIGBUS): turn it off on network file systems."""
+    """How much of the SQLite file the readers map into memory: NEWSBOT_SQLITE_MMAP_MB (default 1024)."""
+    # Each question reads a few dozen scattered rows of a file too big for SQLite's own cache; mapped,
+    # a page is a memory access instead of a read() (~35% faster reads). 0 turns it off, as it should
+    # be on a network file system: a file cut short under a mapping kills the process (SIGBUS).
     try:
         return max(0, int(float(os.environ.get("NEWSBOT_SQLITE_MMAP_MB", "1024")) * 2**20))
-    except ValueError:
+    except (ValueError, OverflowError):  # not a number, or infinite
         return 2**30
 
 

@@ -172,7 +172,7 @@ async def test_the_mapped_reader_sees_the_file_grow_and_mapping_can_be_turned_of
     try:
         first = (await library.add_text(*ARTICLES[0])).article.id
         readers = {}
-        for setting, expected in (("64", 64 * 2**20), ("0", 0), ("lots", 2**30)):
+        for setting, expected in (("64", 64 * 2**20), ("0", 0), ("lots", 2**30), ("inf", 2**30), ("-5", 0)):
             monkeypatch.setenv("NEWSBOT_SQLITE_MMAP_MB", setting)
             reader = readers[setting] = PassageReader(sqlite_path(url_of(db)))
             pragma = await asyncio.to_thread(lambda r=reader: r._connection().execute("PRAGMA mmap_size").fetchone())
