@@ -1720,22 +1720,9 @@ class _Text:
             self._possessive = poss, [int(starts[k]) for k in poss], whole
         return self._possessive
 
-    def _plain(self, lo: int, hi: int) -> tuple[int, int] | None:
-        """The range of whole-text tokens that are exactly the tokens of text[lo:hi], if no word is
-        cut at either end and no possessive "s" is to be dropped; else None."""
-        low, starts, ends, stems, poss, _, whole = self.words
-        if not whole or lo < 0 or hi <= lo:
-            return None
-        i0, i1 = bisect_right(starts, lo - 1), bisect_right(starts, hi - 1)
-        if i0 and ends[i0 - 1] > lo or i1 and ends[i1 - 1] > hi:
-            return None
-        p0, p1 = bisect_right(poss, i0 - 1), bisect_right(poss, i1 - 1)
-        if any(starts[k] > lo for k in poss[p0:p1]):
-            return None
-        return i0, i1
-
     def _plain_many(self, spans: list[tuple[int, int]]) -> list[tuple[int, int] | None]:
-        """[self._plain(lo, hi) for lo, hi in spans], the bisections done by numpy for all at once."""
+        """For each span, the range of whole-text tokens that are exactly the tokens of text[lo:hi], if no
+        word is cut at either end and no possessive "s" is to be dropped; else None."""
         i0, i1, ok = self._plain_runs(spans)
         return [(a, b) if good else None for a, b, good in zip(i0.tolist(), i1.tolist(), ok.tolist())]
 
@@ -1769,7 +1756,7 @@ class _Text:
         return frozenset(map(self._distinct.__getitem__, self._word_arrays()[0][r[0]:r[1]].tolist()))
 
     def spans_stems(self, spans: list[tuple[int, int]]) -> list[frozenset[str]]:
-        """[self.slice_stems(lo, hi) for lo, hi in spans], remembered per span."""
+        """The stems of slice_tokens(lo, hi) for each span, remembered per span."""
         known = self._span_sets
         missing = [sp for sp in dict.fromkeys(spans) if sp not in known]
         if missing:
@@ -1781,13 +1768,6 @@ class _Text:
             for sp, r in zip(others, self._plain_many(others)):
                 known[sp] = frozenset(map(_SECOND, self.slice_tokens(*sp))) if r is None else self._run_stems(r)
         return [known[sp] for sp in spans]
-
-    def slice_stems(self, lo: int, hi: int) -> frozenset[str]:
-        """The stems of _tokens(text, lo, hi)."""
-        r = self._plain(lo, hi)
-        if r is None:
-            return frozenset(map(_SECOND, self.slice_tokens(lo, hi)))
-        return frozenset(self.words[3][r[0]:r[1]])
 
     def slice_tokens(self, lo: int, hi: int) -> list[tuple[int, str]]:
         """_tokens(text, lo, hi), cut from the tokens of the whole text."""
@@ -1835,7 +1815,7 @@ class _Text:
         return self._sentence_at
 
     def sentence_stems(self, i: int) -> frozenset[str]:
-        """The stems of sentence i's tokens (slice_stems of the sentence), remembered."""
+        """The stems of sentence i's tokens, remembered."""
         sp = self.sentences[i]
         hit = self._span_sets.get(sp)
         if hit is None:
@@ -1846,7 +1826,7 @@ class _Text:
 
     @property
     def stems(self) -> list[frozenset[str]]:
-        """The stems of each sentence's tokens (slice_stems of each sentence)."""
+        """The stems of each sentence's tokens."""
         if self._stems is None:
             self._stems = [self.sentence_stems(i) for i in range(len(self.sentences))]
         return self._stems
