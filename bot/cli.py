@@ -144,6 +144,8 @@ async def _console(settings: Settings) -> int:
     from bot.console import Console
 
     library = await _open(settings, seed=True)
+    if settings.reanalyse:
+        library.start_reanalysis()
     try:
         await Console(library).run()
     finally:

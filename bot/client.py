@@ -91,6 +91,8 @@ class NewsBot(commands.Bot):
             if self.settings.sync_seconds > 0:
                 # Other processes (shards, `import` on the command line) may add to the same database.
                 self.library.start_sync(self.settings.sync_seconds)
+            if self.settings.reanalyse:
+                self.library.start_reanalysis()
         for name in EXTENSIONS:
             await self.load_extension(name)
         if self.settings.dev_guild and self.application_id:

@@ -33,6 +33,7 @@ PROCESS_POOL_MIN_FILES = 50  # below this, starting worker processes costs more 
 PREPARE_CHUNK = 10  # files per worker task: fewer round trips between processes
 PREPARED_AHEAD = 2 * IMPORT_BATCH  # files prepared (or being prepared) ahead of the store: bounds memory
 ASK_CONCURRENCY = 4  # questions answered at once; the rest queue, so a burst cannot stall the event loop
+REANALYSE_BATCH = 50  # articles per background refresh step (~75 ms of the worker's CPU, one write)
 
 
 _heap_frozen = False
@@ -95,6 +96,14 @@ class ImportReport:
                      f"{a.passages} passage{'s' * (a.passages != 1)}", f"{a.quotes} quote{'s' * (a.quotes != 1)}"]
             return f"added #{a.id} {a.title!r} ({', '.join(facts)})"
         return self.line()
+
+
+def _lower_priority() -> None:
+    """Worker-process initializer: yield the CPU to the bot's own work (questions come first)."""
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):  # no nice() here (Windows): run at normal priority
+        pass
 
 
 def _prepare_file(path: Path) -> PreparedArticle | IngestError:
@@ -169,6 +178,7 @@ class Library:
         self._saved_generation = -1
         self._synced_generation = 0  # the index holds every change up to this generation (see sync)
         self._sync_task: asyncio.Task | None = None
+        self._reanalysis_task: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, settings: Settings) -> Library:
@@ -176,7 +186,8 @@ class Library:
         store = await Store.open(settings.db_url)
         if await store.time_analyses_stale():
             log.warning("articles' stored date analyses were made by other date rules (or are missing): "
-                        "answers stay right but `when` is slower until `python -m bot db reanalyse` runs")
+                        "answers stay right but `when` is slower until they are refreshed: a running bot "
+                        "does it in the background (NEWSBOT_REANALYSE), or run `python -m bot db reanalyse`")
         before = await store.generation()  # the index holds at least this; sync() re-applies anything later
         index = await LibraryIndex.open(store, settings.index_dir)
         if store.reader is not None:
@@ -230,6 +241,36 @@ class Library:
             self._sync_task = asyncio.create_task(loop(), name="newsbot-index-sync")
         return self._sync_task
 
+    def start_reanalysis(self) -> asyncio.Task:
+        """Refresh stale date analyses in the background (after an upgrade changed the date rules), so
+        `when` is fast again without `db reanalyse`; the task's result is how many it refreshed."""
+        async def run() -> int:
+            if not await self.store.time_analyses_stale():
+                return 0
+            log.info("refreshing stale date analyses in the background")
+            # A process of its own at low priority: the rules are pure-Python CPU, and a thread running
+            # them would hold the GIL that the event loop and the questions' threads need.
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
+                                       initializer=_lower_priority)
+            try:
+                # Started from a thread: starting the worker (and the fork server) blocks for ~50 ms.
+                await asyncio.to_thread(lambda: pool.submit(int).result())
+                refreshed, read = await self.store.refresh_time_analyses(REANALYSE_BATCH, executor=pool)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database went away, a worker died: `db reanalyse` can finish the job
+                log.warning("refreshing date analyses stopped; `python -m bot db reanalyse` finishes it",
+                            exc_info=True)
+                return 0
+            finally:
+                await asyncio.shield(asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True))
+            log.info("refreshed the date analyses of %d of %d articles", refreshed, read)
+            return refreshed
+
+        if self._reanalysis_task is None or self._reanalysis_task.done():
+            self._reanalysis_task = asyncio.create_task(run(), name="newsbot-reanalysis")
+        return self._reanalysis_task
+
     async def save_index(self) -> None:
         """Save the index beside the database if the library changed since the last save."""
         directory = self.settings.index_dir
@@ -244,13 +285,15 @@ class Library:
                 self._saved_generation = generation
 
     async def close(self) -> None:
-        if self._sync_task is not None:
-            self._sync_task.cancel()
-            try:
-                await self._sync_task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._sync_task = None
+        for name in ("_sync_task", "_reanalysis_task"):
+            task = getattr(self, name)
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+                setattr(self, name, None)
         try:
             await self.save_index()
         finally:

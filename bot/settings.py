@@ -46,6 +46,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None  # the Discord shards this process runs (None: all, or unsharded)
     shard_count: int | None = None  # total shards over every process (None: unsharded, unless shard_ids says)
     sync_seconds: float = 5.0  # how often a running bot picks up articles other processes added or removed
+    reanalyse: bool = True  # a running bot refreshes stale date analyses in the background (see Library.start_reanalysis)
 
     @property
     def sharded(self) -> bool:
@@ -76,6 +77,7 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env", **overrides:
     dev_guild = env.get("NEWSBOT_DEV_GUILD", "").strip()
     shard_count = env.get("NEWSBOT_SHARD_COUNT", "").strip()
     sync_seconds = env.get("NEWSBOT_SYNC_SECONDS", "").strip()
+    reanalyse = env.get("NEWSBOT_REANALYSE", "").strip()
     values: dict[str, object] = {
         "db": env.get("NEWSBOT_DB", "newsbot.db"),
         "discord_token": env.get("DISCORD_TOKEN") or None,
@@ -88,6 +90,7 @@ def load_settings(env_file: str | os.PathLike[str] | None = ".env", **overrides:
         "shard_ids": _shard_ids(env.get("NEWSBOT_SHARD_IDS")),
         "shard_count": int(shard_count) if shard_count.isdigit() else None,
         "sync_seconds": float(sync_seconds) if sync_seconds.replace(".", "", 1).isdigit() else 5.0,
+        "reanalyse": _flag(reanalyse) if reanalyse else True,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if values["shard_ids"] is not None and values["shard_count"] is None:

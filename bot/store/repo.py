@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import Executor
 
 from sqlalchemy import String, bindparam, cast, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -71,8 +72,10 @@ async def _owned(s, article_id: int, guild_id: int | None) -> Article | None:  #
     return await s.scalar(query)
 
 
-def _analysis_rows(articles: list[tuple[int, str]]) -> list[dict]:
-    return [{"aid": aid, "analysis": stored_analysis(body)} for aid, body in articles]
+def _refreshed_analyses(rows: list[tuple[int, str, str | None]]) -> list[dict]:
+    """A new analysis for each (id, body, stored analysis) whose stored one is not current."""
+    return [{"aid": aid, "analysis": stored_analysis(body)}
+            for aid, body, saved in rows if not analysis_is_current(saved, body)]
 
 
 class Store:
@@ -405,9 +408,11 @@ class Store:
         return any(row is not None and not analysed_by_these_rules(row[0]) for row in ends)
 
     async def refresh_time_analyses(self, batch: int = 500,
-                                    on_batch: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+                                    on_batch: Callable[[int, int], None] | None = None,
+                                    executor: Executor | None = None) -> tuple[int, int]:
         """Store a current date analysis for every article whose one is missing or was made by other
-        rules (after a change of bot/nlp/timex.py): (articles refreshed, articles read)."""
+        rules (after a change of bot/nlp/timex.py): (articles refreshed, articles read). The rules run
+        in `executor` (default: the event loop's worker threads)."""
         table = Article.__table__
         write = table.update().where(table.c.id == bindparam("aid")).values(time_analysis=bindparam("analysis"))
         last = refreshed = read = 0
@@ -419,13 +424,13 @@ class Store:
             if not rows:
                 return refreshed, read
             last, read = rows[-1][0], read + len(rows)
-            stale = [(r[0], r[1]) for r in rows if not analysis_is_current(r[2], r[1])]
-            if stale:
-                # CPU work (~1.5 ms an article): off the event loop, one write per batch.
-                params = await asyncio.to_thread(_analysis_rows, stale)
+            # CPU work (checking an analysis ~0.2 ms, making one ~1.5 ms): off the event loop; one write a batch.
+            params = await asyncio.get_running_loop().run_in_executor(
+                executor, _refreshed_analyses, [tuple(r) for r in rows])
+            if params:
                 async with self.engine.begin() as conn:
                     await conn.execute(write, params)
-                refreshed += len(stale)
+                refreshed += len(params)
             if on_batch is not None:
                 on_batch(refreshed, read)
 

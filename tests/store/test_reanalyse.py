@@ -131,3 +131,104 @@ def test_start_up_says_when_stored_analyses_are_stale(database: str, caplog) -> 
 
     asyncio.run(age_newest())
     assert asyncio.run(opened_warns(database))
+
+
+def test_reanalysis_setting_is_on_unless_turned_off(monkeypatch) -> None:  # noqa: ANN001
+    from bot.settings import load_settings
+
+    for value, expected in (("", True), ("1", True), ("on", True), ("0", False), ("off", False), ("no", False)):
+        monkeypatch.setenv("NEWSBOT_REANALYSE", value)
+        assert load_settings(env_file=None).reanalyse is expected, value
+
+
+def test_a_running_library_refreshes_stale_analyses_in_the_background(database: str) -> None:  # noqa: ANN001
+    """After an upgrade that changed the date rules, a running bot brings every stored analysis up to
+    date by itself (in a worker process), without `db reanalyse`; a library already current does nothing."""
+    from bot.library import Library
+    from bot.settings import Settings
+
+    url = url_of(database)
+    ids = asyncio.run(_setup(url))
+
+    async def refresh() -> tuple[int, int]:
+        library = await Library.open(Settings(db=database, corpus_dir="none", index_path="none"))
+        try:
+            task = library.start_reanalysis()
+            assert library.start_reanalysis() is task  # one refresh at a time
+            refreshed = await task
+            again = await library.start_reanalysis()
+            assert (await library.ask("!when did the strike end")).found
+            return refreshed, again
+        finally:
+            await library.close()
+
+    assert asyncio.run(refresh()) == (3, 0)
+    assert asyncio.run(_stored(url)) == {i: saved_analysis(b) for i, b in zip(ids, BODIES)}
+
+
+def test_closing_the_library_stops_a_refresh_and_leaves_no_damaged_analysis(database: str, capsys) -> None:  # noqa: ANN001
+    """close() during a background refresh stops it between batches: every stored analysis is then either
+    still missing or current, and `db reanalyse` finishes the rest."""
+    from bot.library import REANALYSE_BATCH, Library
+    from bot.settings import Settings
+
+    url = url_of(database)
+    bodies = [f"Ferry {i} left the harbour on Monday, March {i % 28 + 1}, 2026. It returns next week."
+              for i in range(10 * REANALYSE_BATCH)]
+
+    async def setup() -> None:
+        store = await Store.open(url)
+        try:
+            await store.add_articles([prepare(ArticleDraft(title=f"F{i}", body=b, source=f"f{i}.txt"))
+                                      for i, b in enumerate(bodies)])
+            async with store.engine.begin() as conn:
+                await conn.execute(sa.update(Article).values(time_analysis=None))
+        finally:
+            await store.close()
+
+    async def stop_midway() -> None:
+        library = await Library.open(Settings(db=database, corpus_dir="none", index_path="none"))
+        try:
+            task = library.start_reanalysis()
+            for _ in range(600):  # until the first batch is written (the worker process starts first)
+                if any(v is not None for v in (await _stored(url)).values()) or task.done():
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await library.close()
+        assert task.done() and library._reanalysis_task is None
+
+    asyncio.run(setup())
+    asyncio.run(stop_midway())
+    stored = asyncio.run(_stored(url))
+    by_id = dict(zip(sorted(stored), bodies))
+    done = [i for i, v in stored.items() if v is not None]
+    assert done and all(stored[i] == saved_analysis(by_id[i]) for i in done)
+    left = len(bodies) - len(done)
+    assert left > 0  # stopped: ten batches of ~75 ms cannot all finish in the 0.1 s before close()
+    capsys.readouterr()
+    assert main(["--db", database, "db", "reanalyse"]) == 0
+    assert f"reanalysed {left} of {len(bodies)} articles" in capsys.readouterr().out
+    assert asyncio.run(_stored(url)) == {i: saved_analysis(b) for i, b in by_id.items()}
+
+
+def test_a_set_up_bot_starts_the_refresh_unless_told_not_to(database: str, tmp_path) -> None:  # noqa: ANN001
+    from bot.client import create_bot
+    from bot.settings import Settings
+
+    url = url_of(database)
+    asyncio.run(_setup(url))
+
+    async def set_up(reanalyse: bool) -> int | None:
+        bot = create_bot(settings=Settings(db=database, corpus_dir=tmp_path / "none", index_path="none",
+                                           sync_seconds=0, reanalyse=reanalyse))
+        await bot._async_setup_hook()  # what login() does first
+        await bot.setup_hook()
+        try:
+            task = bot.library._reanalysis_task
+            return None if task is None else await task
+        finally:
+            await bot.close()
+
+    assert asyncio.run(set_up(False)) is None
+    assert asyncio.run(set_up(True)) == 3
