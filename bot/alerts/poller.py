@@ -195,7 +195,7 @@ class Poller:
             updated = await self.store.record_poll(feed.id, now, self._next_poll(now, 0, parsed.ttl), etag=etag,
                                                    last_modified=modified, title=parsed.title)
             return PollOutcome(updated or feed, "primed", seen=seen, warning=parsed.warning)
-        keys, link_keys = await self.store.known_keys(feed.id)
+        keys, link_keys = await self.store.known_keys(feed.id, [i.item_key for i in items], [i.link_key for i in items])
         fresh = [i for i in items if i.item_key not in keys and not (i.link_key and i.link_key in link_keys)]
         new: list[ItemRecord] = []
         for n, item in enumerate(fresh):

@@ -360,3 +360,33 @@ async def test_a_feeds_own_ttl_spaces_its_polls_up_to_an_hour(alerts_library, fe
     before = len(feed_server.requests)
     await service.poll([MemorySink()], guild_id=GUILD_A)
     assert sorted(p for p, _ in feed_server.requests[before:]) == ["/bad.xml", "/ttl5.xml"]
+
+
+async def test_a_poll_looks_up_only_the_keys_of_the_items_in_hand(alerts_library, feed_server, clock) -> None:
+    """Seen items are kept for good, so a poll must not read them all: known_keys answers for the keys
+    asked about (in lists longer than one query's), and still finds what the feed showed before."""
+    from bot.alerts.parse import item_identity
+    from bot.store.feeds import KEYS_PER_QUERY, FeedStore, NewItem
+
+    service = make_service(alerts_library, clock)
+    feed_server.serve("/h.xml", "harbour-rss-1.xml")
+    feed, _ = await service.add_feed(0, feed_server.base + "/h.xml", check=False)
+    await service.poll([console()[0]], force=True)  # primes the feed: its items are seen
+    store = FeedStore(alerts_library.store.sessions)
+    shown = await store.newest_items(feed.id, 100)
+    assert shown
+    old = []
+    for n in range(KEYS_PER_QUERY + 20):  # more seen items than one IN (...) list holds
+        ident, key, link_key = item_identity(f"old-{n}", f"https://example.org/old/{n}", f"Old {n}", feed.url)
+        old.append(NewItem(ident, key, link_key, f"Old {n}", f"https://example.org/old/{n}", "", None, None, False))
+    for item in old:
+        assert await store.add_item(feed.id, 0, item, []) is not None
+
+    asked = [i.item_key for i in old] + [i.item_key for i in shown] + ["0" * 64]
+    links = [i.link_key for i in old[:3]] + [None, "f" * 64]
+    keys, link_keys = await store.known_keys(feed.id, asked, links)
+    assert keys == set(asked) - {"0" * 64}
+    assert link_keys == {i.link_key for i in old[:3]}
+    assert await store.known_keys(feed.id, [shown[0].item_key], []) == ({shown[0].item_key}, set())
+    assert await store.known_keys(feed.id + 1, asked, links) == (set(), set())  # another feed's items are not this one's
+    assert await store.known_keys(feed.id, [], []) == (set(), set())
