@@ -79,7 +79,8 @@ async def test_no_good_match_is_said_plainly(library, question: str) -> None:
 @pytest.mark.parametrize(
     ("question", "expect"),
     [("!who said", "Usage"), ("!frobnicate x", "don't know"), ("!" + "x" * 5000, "too long"),
-     ("!article 9999", "no article"), ("!article abc", "Usage")],
+     ("!article 9999", "no article"), ("!article abc", "Usage"), ("!", "Which command"), ("", "Which command"),
+     ("!`x`", "don't know the command `'x'`")],
 )
 async def test_bad_input_gets_a_short_message(library, question: str, expect: str) -> None:
     answer = await library.ask(question)

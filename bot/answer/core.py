@@ -69,8 +69,10 @@ class Answerer:
         parsed = parse(question, self.prefix)
         handler = getattr(self, f"_{parsed.command}", None)
         if handler is None:
-            return Answer(question, "unknown", False,
-                          f"I don't know the command `{parsed.word[:40]}`. Try `{self.prefix}help`.")
+            if not parsed.word:  # the prefix alone, or nothing
+                return Answer(question, "unknown", False, f"Which command? Try `{self.prefix}help`.")
+            word = parsed.word[:40].replace("`", "'")  # a backtick would end the code span early
+            return Answer(question, "unknown", False, f"I don't know the command `{word}`. Try `{self.prefix}help`.")
         if parsed.command in ("who", "when", "search", "quotes", "article") and not parsed.text:
             usage = HELP[parsed.command][0]
             return Answer(question, parsed.command, False, f"Usage: `{self.prefix}{usage}`.")
