@@ -25,3 +25,13 @@ def test_bench_ask_prints_figures_for_each_question_kind_with_right_answers(tmp_
         p50, p95 = float(row[1]), float(row[2])
         assert 0 < p50 <= p95
     assert (tmp_path / "bench.db").is_file() and len(list((tmp_path / "corpus").iterdir())) == 16
+
+    # Again on the same library, in two rounds: each kind also gets the range of its rounds' speed-ups.
+    assert main(argv + ["--reuse", "--rounds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "reused from an earlier run" in out and "2 rounds:" in out
+    spreads = dict(re.findall(r"^(![\w, ]+?)\s+\|.*\|\s+([\d,.]+-[\d,.]+x) \| (?:\S+)$", out, re.M))
+    assert set(spreads) == {"!search", "!who", "!when", "!who, unquoted"}
+    for spread in spreads.values():
+        low, high = (float(x.replace(",", "")) for x in spread[:-1].split("-"))
+        assert 0 < low <= high
