@@ -4,6 +4,7 @@ a change of the date rules, stored analyses of the old rules are ignored until i
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 
 import sqlalchemy as sa
 
@@ -186,17 +187,21 @@ def test_closing_the_library_stops_a_refresh_and_leaves_no_damaged_analysis(data
         finally:
             await store.close()
 
+    workers: set[int] = set()
+
     async def stop_midway() -> None:
         library = await Library.open(Settings(db=database, corpus_dir="none", index_path="none"))
         try:
             task = library.start_reanalysis()
             for _ in range(600):  # until the first batch is written (the worker process starts first)
+                workers.update(p.pid for p in multiprocessing.active_children())
                 if any(v is not None for v in (await _stored(url)).values()) or task.done():
                     break
                 await asyncio.sleep(0.1)
         finally:
             await library.close()
         assert task.done() and library._reanalysis_task is None
+        assert not multiprocessing.active_children()  # the worker process ended with the library
 
     asyncio.run(setup())
     asyncio.run(stop_midway())
@@ -204,6 +209,7 @@ def test_closing_the_library_stops_a_refresh_and_leaves_no_damaged_analysis(data
     by_id = dict(zip(sorted(stored), bodies))
     done = [i for i, v in stored.items() if v is not None]
     assert done and all(stored[i] == saved_analysis(by_id[i]) for i in done)
+    assert workers  # the rules ran in a worker process, not in a thread of this one
     left = len(bodies) - len(done)
     assert left > 0  # stopped: ten batches of ~75 ms cannot all finish in the 0.1 s before close()
     capsys.readouterr()
