@@ -232,9 +232,7 @@ class Library:
                 await asyncio.sleep(interval)
                 try:
                     await self.sync()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # the database is away for a moment: try again next time
+                except Exception:  # the database is away for a moment: try again next time (cancelling is no Exception)
                     log.warning("index sync failed; retrying in %.0fs", interval, exc_info=True)
 
         if self._sync_task is None or self._sync_task.done():
@@ -256,8 +254,6 @@ class Library:
                 # Started from a thread: starting the worker (and the fork server) blocks for ~50 ms.
                 await asyncio.to_thread(lambda: pool.submit(int).result())
                 refreshed, read = await self.store.refresh_time_analyses(REANALYSE_BATCH, executor=pool)
-            except asyncio.CancelledError:
-                raise
             except Exception:  # the database went away, a worker died: `db reanalyse` can finish the job
                 log.warning("refreshing date analyses stopped; `python -m bot db reanalyse` finishes it",
                             exc_info=True)
