@@ -80,13 +80,24 @@ async def test_no_good_match_is_said_plainly(library, question: str) -> None:
     ("question", "expect"),
     [("!who said", "Usage"), ("!frobnicate x", "don't know"), ("!" + "x" * 5000, "too long"),
      ("!article 9999", "no article"), ("!article abc", "Usage"), ("!", "Which command"), ("", "Which command"),
-     ("!`x`", "don't know the command `'x'`")],
+     ("!`x`", "don't know the command `'x'`"), ("!search the", "too common"), ("!who said it", "too common"),
+     ("!when is it", "Which event")],
 )
 async def test_bad_input_gets_a_short_message(library, question: str, expect: str) -> None:
     answer = await library.ask(question)
     assert not answer.found
     assert expect in answer.answer
     assert len(answer.answer) < 200
+
+
+async def test_common_words_are_searched_as_a_phrase(library) -> None:
+    await library.add_text("Gig", "Tickets for The Who sold out in an hour on Friday.\n\n"
+                                  "The promoter who booked the hall said the queue started at dawn.\n\n"
+                                  "Who plays next year is not known, the promoter said.")
+    answer = await library.ask("!search the who")
+    assert answer.found
+    assert [h.text for h in answer.hits] == ["Tickets for The Who sold out in an hour on Friday."]
+    assert not (await library.ask("!search who the")).found  # the words, but not in that order
 
 
 async def test_quotes_by_any_form_of_the_name(library) -> None:

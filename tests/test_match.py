@@ -4,14 +4,15 @@ Vocabulary built from the same text does; coverages gives exactly the floats cov
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.answer.core import Answerer
 from bot.answer.match import (
-    MIN_PREFIX, StoredWords, Vocabulary, Words, _inflected_in, by_prefix, coverage, coverages, same_word, term_weights,
+    MIN_PREFIX, PHRASE_CANDIDATES, StoredWords, Vocabulary, Words, _inflected_in, by_prefix, candidates_for,
+    common_words_only, coverage, coverages, same_word, term_weights,
 )
-from bot.nlp.tokens import word_list
+from bot.nlp.tokens import STOPWORDS, tokenize, word_list
 from bot.store.records import ArticleInfo, PassageRecord
 
 # Short words from a small alphabet, so prefixes, extensions and near misses are common.
@@ -142,6 +143,7 @@ def test_coverages_check_inflections_as_same_word_does(data: st.DataObject) -> N
     pairs = data.draw(st.lists(st.tuples(few, st.one_of(st.none(), few)), max_size=6))
     texts, articles = [t for t, _ in pairs], [a for _, a in pairs]
     terms = data.draw(st.lists(_term(pool), max_size=6))
+    assume(not common_words_only(terms))  # ("a", "be", "at": a phrase, below)
     contexts = [None if a is None else StoredWords(" ".join(a)) for a in articles]
     got = coverages(terms, [" ".join(t) for t in texts], contexts, [1.0] * len(terms))
 
@@ -165,6 +167,30 @@ def test_coverages_examples() -> None:
         (0.1 + 0.2 + 0.3) / (0.1 + 0.2 + 0.3 + 0.4)] != [(0.3 + 0.2 + 0.1) / (0.1 + 0.2 + 0.3 + 0.4)]
     assert coverages([], texts, [None] * 4, []) == [0.0] * 4
     assert coverages(terms, [], [], weights) == []
+
+
+COMMON = sorted(STOPWORDS)[:12]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(COMMON), min_size=1, max_size=4),
+       st.lists(st.lists(st.sampled_from(COMMON + ["Tide", "tides"]), max_size=12), max_size=6))
+def test_common_words_cover_a_text_only_as_a_phrase(terms: list[str], texts: list[list[str]]) -> None:
+    joined = [" ".join(words) for words in texts]
+    # In order and unbroken, or not at all; the article around a text does not count.
+    expected = [1.0 if any(tokenize(t)[i:i + len(terms)] == terms for i in range(len(tokenize(t)))) else 0.0
+                for t in joined]
+    contexts = [StoredWords(word_list(" ".join(COMMON)))] * len(joined)
+    assert coverages(terms, joined, contexts, [1.0] * len(terms)) == expected
+    assert [coverage(terms, t, _never, 0, c, [1.0] * len(terms)) for t, c in zip(joined, contexts)] == expected
+
+
+def test_common_words_examples() -> None:
+    texts = ["Tickets for The Who went fast", "The man who sang", "Who is the best", "the, who"]
+    assert coverages(["the", "who"], texts, [None] * 4, [1.0, 1.0]) == [1.0, 0.0, 0.0, 1.0]
+    assert not common_words_only(["the", "tide"]) and not common_words_only([])
+    assert coverages(["the", "tide"], ["the tide", "tide"], [None, None], [1.0, 1.0]) == [1.0, 0.5]
+    assert candidates_for(["the", "who"], 10) == PHRASE_CANDIDATES and candidates_for(["tide"], 10) == 10
 
 
 def test_coverages_need_a_context_per_text() -> None:

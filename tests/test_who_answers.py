@@ -85,3 +85,28 @@ async def test_the_company_named_before_is_the_speaker(library) -> None:
             "\"generous, fair and final.\"")
     answer = await _ask(library, text, "!who said generous, fair and final")
     assert answer.found and answer.answer == "Orlin Foods", answer
+
+
+REPAIRS = "\n\n".join(
+    f'"Fixing the {thing} was long overdue," said {name}.'
+    for thing, name in [("roof", "Ana Bell"), ("bridge", "Tomas Reyes"), ("clock", "Ida Moor"), ("pier", "Sam Okoro"),
+                        ("organ", "Lea Brandt"), ("road", "Yusuf Kaya"), ("well", "Nora Quist")])
+
+
+async def test_words_many_people_said_name_a_few_and_ask_for_more(library) -> None:
+    answer = await _ask(library, REPAIRS, "!who said long overdue")
+    assert answer.found
+    speakers = answer.details["speakers"]
+    assert sorted(speakers) == sorted(["Ana Bell", "Tomas Reyes", "Ida Moor", "Sam Okoro", "Lea Brandt",
+                                       "Yusuf Kaya", "Nora Quist"])
+    assert answer.answer.startswith(f"7 people said this, among them {', '.join(speakers[:5])}:"), answer.answer
+    assert not any(name in answer.answer for name in speakers[5:]) and "more of the words" in answer.answer
+
+
+async def test_common_words_must_be_said_as_a_phrase(library) -> None:
+    text = ('"Is it what we wanted? No," said Tom Bale, the club secretary.\n\n'
+            '"We lost, and that is it," said Mara Quist.')
+    # Both quotations hold "it", "is" and "what" or most of them; neither holds "it is what it is".
+    assert not (await _ask(library, text, "!who said it is what it is")).found
+    answer = await library.ask("!who said that is it")
+    assert answer.found and answer.answer == "Mara Quist", answer

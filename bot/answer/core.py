@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from bot.answer.match import THRESHOLDS, StoredWords, Vocabulary, Words, coverage, coverages, term_weights
+from bot.answer.match import (
+    THRESHOLDS, StoredWords, Vocabulary, Words, candidates_for, common_words_only, coverage, coverages,
+    term_weights,
+)
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.answer.parse import ALIASES, MAX_QUESTION_CHARS, parse
 from bot.answer.when import answer_when
@@ -76,7 +79,23 @@ class Answerer:
         if parsed.command in ("who", "when", "search", "quotes", "article") and not parsed.text:
             usage = HELP[parsed.command][0]
             return Answer(question, parsed.command, False, f"Usage: `{self.prefix}{usage}`.")
+        if parsed.command in ("who", "when", "search"):
+            too_common = self._too_common(parsed.command, query_terms(parsed.text))
+            if too_common:
+                return Answer(question, parsed.command, False, too_common)
         return await handler(question, parsed.text, guild_id)
+
+    def _too_common(self, command: str, terms: Sequence[str]) -> str | None:
+        """Why a question of common words only cannot be answered, if it cannot: one such word is in
+        nearly every sentence, and an event needs words of its own. Several are searched as a phrase."""
+        if not common_words_only(terms):
+            return None
+        if command == "when":
+            return (f"Which event? Those are all common words: name it, as in "
+                    f"`{self.prefix}when did Russia begin its air strikes`.")
+        if len(terms) == 1:
+            return f"“{terms[0][:40]}” is too common a word to look for: give more of the words."
+        return None
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -148,7 +167,7 @@ class Answerer:
 
     async def _search(self, question: str, text: str, guild_id: int | None) -> Answer:
         terms = query_terms(text)
-        candidates = await self.best_passages(terms, guild_id, k=10, context="title")
+        candidates = await self.best_passages(terms, guild_id, k=candidates_for(terms, 10), context="title")
         good = [c for c in candidates if c[1] >= THRESHOLDS["search"]][:5]
         if not good:
             return Answer(question, "search", False, "Nothing in the library matches that.")

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from bot.nlp.tokens import tokenize
+from bot.nlp.tokens import STOPWORDS, tokenize
 
 # Share of the question's weight a passage must hold to count as an answer, per command.
 THRESHOLDS = {"who": 0.6, "when": 0.5, "search": 0.5}
@@ -14,6 +14,9 @@ THRESHOLDS = {"who": 0.6, "when": 0.5, "search": 0.5}
 # users name the story ("the Belmora runoff") while the dated sentence says "the runoff".
 CONTEXT_WEIGHT = 0.5
 MIN_PREFIX = 4
+# Candidates searched for a phrase of common words: BM25 ranks them by their words, not by the
+# phrase, and most candidates hold the words apart.
+PHRASE_CANDIDATES = 100
 
 
 def same_word(a: str, b: str) -> bool:
@@ -112,6 +115,26 @@ def _found_from(term: str, probe: str, text: str, at: int) -> bool:
     return False
 
 
+def common_words_only(terms: Sequence[str]) -> bool:
+    """Whether the terms are all stop words: query_terms' fallback for a question of common words
+    ("The Who", "it is what it is"), which only the words as a phrase can match."""
+    return bool(terms) and all(t in STOPWORDS for t in terms)
+
+
+def candidates_for(terms: Sequence[str], k: int) -> int:
+    """How many candidates to search for: more for a phrase of common words (see PHRASE_CANDIDATES)."""
+    return max(k, PHRASE_CANDIDATES) if common_words_only(terms) else k
+
+
+def holds_phrase(terms: Sequence[str], words: Sequence[str]) -> bool:
+    """Whether the words hold the terms as one unbroken run, in order."""
+    n = len(terms)
+    if not n:
+        return False
+    first, run = terms[0], list(terms)
+    return any(w == first and list(words[i:i + n]) == run for i, w in enumerate(words))
+
+
 def term_weights(terms: Sequence[str], idf: Callable[[str], float], n_docs: int) -> list[float]:
     """Each term's weight: its idf; unknown terms weigh as the rarest; common ones still a little."""
     rare = math.log(n_docs + 0.5) - math.log(0.5) if n_docs else 1.0
@@ -123,9 +146,14 @@ def coverage(
     context: Words | None = None, weights: Sequence[float] | None = None,
 ) -> float:
     """Weighted fraction of terms present in text (terms only in context count CONTEXT_WEIGHT);
-    ``weights`` are term_weights(terms, idf, n_docs) when the caller has them already."""
+    ``weights`` are term_weights(terms, idf, n_docs) when the caller has them already.
+
+    Terms that are all stop words are a phrase: 1.0 if the text holds them in order and unbroken,
+    else 0.0 (words of that kind are in nearly every text, so anything less matches anything)."""
     if not terms:
         return 0.0
+    if isinstance(text, str) and common_words_only(terms):
+        return 1.0 if holds_phrase(terms, tokenize(text)) else 0.0
     vocab = text if isinstance(text, Vocabulary) else Vocabulary.of(text)
     total = got = 0.0
     for term, weight in zip(terms, weights if weights is not None else term_weights(terms, idf, n_docs)):
@@ -144,6 +172,8 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
     tokenised once into a string of its words (no Vocabulary, no set) and each term's probe made once."""
     if len(texts) != len(contexts):
         raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
+    if common_words_only(terms):
+        return [1.0 if holds_phrase(terms, tokenize(t)) else 0.0 for t in texts]
     if any(not t or " " in t for t in terms):
         # Such a term may or may not match by the order of a Vocabulary's words: take coverage's answer.
         return [coverage(terms, t, _no_idf, 0, c, weights) for t, c in zip(texts, contexts)]

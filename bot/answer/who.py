@@ -9,7 +9,8 @@ Order of evidence:
 2. Otherwise the sentence (passage) holding the words; its speaker is the attributed quotation
    overlapping that sentence that shares most of the question's words (a partial quote inside
    reported speech: `X said the deal was "tough but fair"`).
-3. When the same words were said by more than one person, all of them are named.
+3. When the same words were said by more than one person, all of them are named (past MAX_NAMED,
+   counted, and a few named).
 
 A sentence must hold enough of the words itself: words found only elsewhere in its article (a
 story about closing stores) do not make its speaker say them. A sentence holding far more of the
@@ -27,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.answer.match import MIN_PREFIX, THRESHOLDS, by_prefix, coverages, same_word
+from bot.answer.match import MIN_PREFIX, THRESHOLDS, by_prefix, candidates_for, coverages, same_word
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms, tokenize
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 CANDIDATES = 20
 PASSAGES = 5
+# Speakers named in an answer; past this many the words are too common to tell who is meant.
+MAX_NAMED = 5
 TIE = 1e-6
 # Consecutive question words may sit this many words apart and still be "the same words".
 PHRASE_GAP = 1
@@ -65,10 +68,10 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     if reader is not None and terms:
         # search, reads and judging in one worker-thread hop: each hop costs a thread switch
         return await asyncio.to_thread(_answer_blocking, ctx, reader, question, text, terms, guild_id)
-    weights = ctx.weights(terms)
-    hits = await ctx.index.search("quotes", terms, CANDIDATES, guild_id)
+    weights, k = ctx.weights(terms), candidates_for(terms, CANDIDATES)
+    hits = await ctx.index.search("quotes", terms, k, guild_id)
     scored = _scored_quotes(ctx, terms, weights, hits, await ctx.store.quotes([i for i, _ in hits]))
-    passages = [] if _settled(terms, text, scored) else await ctx.best_passages(terms, guild_id)
+    passages = [] if _settled(terms, text, scored) else await ctx.best_passages(terms, guild_id, k)
     # the articles _from_passages may look inside (it takes at most PASSAGES above the threshold)
     wanted = {r.article.id for r, cov, _ in passages[:PASSAGES] if cov >= THRESHOLDS["who"]}
     article_quotes = {aid: await ctx.store.article_quotes(aid) for aid in wanted}
@@ -78,10 +81,10 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
 def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: str, terms: list[str],
                      guild_id: int | None) -> Answer:
     """answer_who inside a worker thread, reading through the store's blocking reader."""
-    weights = ctx.weights(terms)
-    hits = ctx.index.search_blocking("quotes", terms, CANDIDATES, guild_id)
+    weights, k = ctx.weights(terms), candidates_for(terms, CANDIDATES)
+    hits = ctx.index.search_blocking("quotes", terms, k, guild_id)
     scored = _scored_quotes(ctx, terms, weights, hits, reader.quotes([i for i, _ in hits]))
-    passages = [] if _settled(terms, text, scored) else ctx.best_passages_blocking(reader, terms, guild_id)
+    passages = [] if _settled(terms, text, scored) else ctx.best_passages_blocking(reader, terms, guild_id, k)
     return _decide(ctx, question, text, terms, weights, scored, passages, reader.article_quotes)
 
 
@@ -237,8 +240,11 @@ def _who_answer(question: str, quotes: list[QuoteRecord]) -> Answer:
     first = quotes[0]
     if len(speakers) == 1:
         name = speakers[0]
-    else:
+    elif len(speakers) <= MAX_NAMED:
         name = f"More than one person said this: {', '.join(speakers[:-1])} and {speakers[-1]}"
+    else:
+        name = (f"{len(speakers)} people said this, among them {', '.join(speakers[:MAX_NAMED])}: "
+                f"quote more of the words to tell them apart")
     return Answer(
         question, "who", True, name,
         passage=first.passage_text or first.text,
