@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from bot.evaluate import is_correct
-from bot.ingest.records import ArticleDraft
 from bot.settings import PROJECT_ROOT
 
 SEED_QUESTIONS = [
