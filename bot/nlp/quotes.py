@@ -38,7 +38,8 @@ a sentence's start, after a role ("Foxes coach Ray Castellano"), an introductory
 not after a verb ("married the drummer X"); every "he"/"she" in narrative re-mentions the person it
 resolves to, so the topic of an obituary stays the referent across quotes from others; "his office" becomes
 "<person>'s office"; "the judge" / "the coach" refer back to the person introduced with that role
-("Judge Martin Hale", "the club's coach, Pavel Novak"). Non-person speakers keep their words
+("Judge Martin Hale", "the club's coach, Pavel Novak"), and "the spokeswoman" to the unnamed one
+introduced before ("A spokeswoman for Skerrylink"). Non-person speakers keep their words
 ("the statement", "the ministry", "US officials", "the railroad" before a verb only people and
 organisations do) with ``is_person`` False for organisations and documents. Name runs: "the Bishop
 of Tanbridge" is a title of a place, not a name; "Dunmere manager" modifies a role; "Jenna Ruiz of
@@ -59,9 +60,11 @@ BRANNIGAN) is part of the name and no quotation, a capitalised name opening the 
 is a person (canonical in title case), any "-ed" verb before a colon introduces a quotation ("Okoro
 fumed: "…""), a dash joins predicates that share the subject ("… last night - then told his rival:
 "…""), ", adding: "…"" keeps the sentence's speaker, and an epithet ("the veteran", "the Dutch
-star", "the 29-year-old") stands for the story's current topic as a subject and for the latest
-other person elsewhere. "The company" / "the miner" / "the council" stand for the one fitting
-organisation that spoke in the last paragraphs. A quotation right after a narrative sentence of
+star", "the 29-year-old", "the 54-year-old weaver") stands for the story's current topic as a
+subject (of its clause or of a speech verb: ""…," the veteran said") and for the latest other
+person elsewhere; an age once given for someone ("the 63-year-old") names them again. "The
+company" / "the miner" / "the council" stand for the one fitting organisation that spoke in the
+last paragraphs. A quotation right after a narrative sentence of
 the same paragraph continues its reported speech ("…, the researchers wrote. It is quieter,
 "more like …"") or, opening its sentence, is the words of that sentence's subject when a person
 ("One former minister, speaking on condition of anonymity, was blunter. "…"", "lead"). "Mr. Greer"
@@ -418,6 +421,7 @@ _TOKEN_RE = re.compile(r"(?:(?<=\d),(?=\d{3}\b)|[^\s,;:()\[\]\"\x00])+")  # "9,0
 _COMMA = r"(?:(?<!\d),|,(?!\d{3}\b))"
 _SPEAKER_NOUNS = _PERSON_NOUNS | _THING_NOUNS
 _MAX_SUBJECT_TOKENS = 12
+_AGE_RE = re.compile(r"\d+-year-old")
 _SHORT_UNATTRIBUTED = 3
 
 
@@ -581,6 +585,7 @@ class _Entity:
     plural: bool = False
     last: int = -1  # position of the latest mention
     roles: set[str] = field(default_factory=set)  # "judge", "coach": what "the judge" refers back to
+    age: str | None = None  # "63-year-old", once an epithet gave it: "the 63-year-old" is then this person
 
 
 @dataclass
@@ -695,6 +700,17 @@ class _Context:
         for at, _, entity in reversed(self.records):
             if at < pos and entity.is_person and role in entity.roles:
                 return entity
+        return None
+
+    def described(self, role: str, pos: int) -> _Entity | None:
+        """The unnamed person last introduced before pos with this role: "A spokeswoman for
+        Skerrylink" for "the spokeswoman"."""
+        for at, _, entity in reversed(self.records):
+            words = [_key(w) for w in entity.name.split()]
+            if at < pos and entity.is_person and len(words) > 1 and words[0] in ("a", "an", "one"):
+                cut = next((k for k, w in enumerate(words) if w in _PREPOSITIONS), len(words))
+                if _noun_key(words[cut - 1]) == role:
+                    return entity
         return None
 
     def known_person(self, name: str, gender: str | None = None) -> _Entity | None:
@@ -994,8 +1010,8 @@ def _valid_np(toks: list[_Tok], loose: bool = False) -> bool:
         if k and (key in _DETERMINERS or key in _POSSESSIVE_PRONOUNS) and keys[k - 1] not in _PREPOSITIONS \
                 and not (key in _NUMBERS and keys[k - 1] in _DEFINITE):  # "the two companies"
             return False
-        if _is_name_tok(tok.text) or _noun_key(key) in _SPEAKER_NOUNS:
-            has_head = True
+        if _is_name_tok(tok.text) or _noun_key(key) in _SPEAKER_NOUNS or (k and _AGE_RE.fullmatch(key)):
+            has_head = True  # (an age: "the 29-year-old", "the 63-year-old net-maker")
     if not has_head and loose and len(toks) in (2, 3) and keys[0] in _DEFINITE \
             and toks[-1].text.isalpha() and toks[-1].text.islower():
         return True  # "the railroad insisted", "the brewery said": any definite noun can speak
@@ -1636,14 +1652,15 @@ class _Extractor:
                 method = "pronoun"
             is_person = entity.is_person if entity is not None else key != "it"
             return _Attr(speaker, entity.name if entity else None, is_person, method, entity)
-        entity = self._entity_for(toks, start)
+        entity = self._entity_for(toks, start, subject=kind == "speaker")
         if entity is None:
             return None
         self.ctx.note(start, kind, entity)
         return _Attr(speaker, entity.name, entity.is_person, method, entity)
 
-    def _entity_for(self, toks: list[_Tok], start: int) -> _Entity | None:
-        """The person or thing a speaker phrase names; appositions may hold the name."""
+    def _entity_for(self, toks: list[_Tok], start: int, subject: bool = False) -> _Entity | None:
+        """The person or thing a speaker phrase names (subject: of a speech verb); appositions may
+        hold the name."""
         core = _POSTMOD_RE.sub("", self.masked[start:toks[-1].end]).rstrip(" ,")
         toks = [t for t in toks if t.end <= start + len(core)] or toks[:1]
         segments = _segments(toks)
@@ -1656,7 +1673,7 @@ class _Extractor:
                                              if (r := _role_head(seg)))
                 return self.ctx.person(self.body[person.start:person.end], person.gender, roles)
         named = self._named_by_apposition(segments)
-        return named if named is not None else self._thing(segments[0])
+        return named if named is not None else self._thing(segments[0], subject)
 
     def _named_by_apposition(self, segments: list[list[_Tok]]) -> _Entity | None:
         """A bare name beside a person role ("his wife, Carmen", "Smith, a spokesman") is a person."""
@@ -1672,8 +1689,9 @@ class _Extractor:
                 return self.ctx.person(self.body[seg[0].start:seg[-1].end], _gender_of(role_words), heads)
         return None
 
-    def _thing(self, toks: list[_Tok]) -> _Entity:
-        """A speaker without a person's name: an organisation, a document or an unnamed official."""
+    def _thing(self, toks: list[_Tok], subject: bool = False) -> _Entity:
+        """A speaker without a person's name: an organisation, a document or an unnamed official
+        (subject: the phrase is a speech verb's subject)."""
         keys = [_key(t.text) for t in toks]
         text = self.body[toks[0].start:toks[-1].end]
         cut = next((k for k, key in enumerate(keys) if key in _PREPOSITIONS and k), len(keys))
@@ -1691,31 +1709,46 @@ class _Extractor:
                 return known
         if keys[0] in ("the", "his", "her", "their") and 1 < len(toks) <= 4 and cut == len(keys) \
                 and not keys[-1].endswith("s"):
-            # "the judge" after "Judge Martin Hale"; "her daughter" after "her daughter, Celeste Ayre"
-            holder = self.ctx.holder(head, toks[0].start)
+            # "the judge" after "Judge Martin Hale"; "her daughter" after "her daughter, Celeste Ayre";
+            # "the spokeswoman" after "A spokeswoman for Skerrylink"
+            holder = self.ctx.holder(head, toks[0].start) or (
+                self.ctx.described(head, toks[0].start) if keys[0] == "the" and head in _PERSON_NOUNS else None)
             if holder is not None:
                 return holder
-        is_person = (head in _PERSON_NOUNS and head not in _THING_NOUNS) or head == "person"
+        # "the 54-year-old weaver", "the 63-year-old fisherman from Kellock": an age makes a person
+        aged = keys[0] == "the" and cut <= 4 and any(_AGE_RE.fullmatch(k) for k in keys[1:cut])
+        is_person = (head in _PERSON_NOUNS and head not in _THING_NOUNS) or head == "person" or aged
         plural = keys[cut - 1] in _PLURAL_PERSON or (keys[cut - 1] != head and keys[cut - 1].endswith("s"))
-        if keys[0] == "the" and 1 < len(toks) <= 4 and cut == len(keys) and not plural:
-            if head in _EPITHET_NOUNS or re.fullmatch(r"\d+-year-old", keys[-1]):
-                found = self._epithet(toks[0].start, _gender_of(keys))  # "the veteran", "the Dutch star"
+        if keys[0] == "the" and (aged or 1 < len(toks) <= 4 and cut == len(keys)) and not plural:
+            if aged or head in _EPITHET_NOUNS:
+                # "the veteran", "the Dutch star", "the 29-year-old"
+                age = next((k for k in keys[1:cut] if _AGE_RE.fullmatch(k)), None)
+                found = self._epithet(toks[0].start, _gender_of(keys), subject, age)
             else:
                 found = self._org_anaphor(head, toks[0].start)  # "the company", "the miner"
             if found is not None:
                 return found
         return _Entity(text, is_person, _gender_of(keys), plural)
 
-    def _epithet(self, pos: int, gender: str | None) -> _Entity | None:
-        """The person an epithet stands for: as a subject, the story's current topic; elsewhere
-        ("mocked the Spanish star, who had called her …"), the latest other person."""
+    def _epithet(self, pos: int, gender: str | None, subject: bool = False, age: str | None = None
+                 ) -> _Entity | None:
+        """The person an epithet stands for: one its age was given for before ("the 63-year-old"
+        again); else as a subject (of its clause, or of a speech verb: ""…," the veteran said"),
+        the story's current topic; elsewhere ("mocked the Spanish star, who had called her …"),
+        the latest other person."""
         people = [(kind, e) for at, kind, e in sorted(self.ctx.records, key=lambda r: r[0])
                   if at < pos and e.is_person and not e.plural and e.name[:1].isupper()
-                  and not (gender and e.gender and e.gender != gender)]
-        topic = next((e for kind, e in reversed(people) if kind in ("speaker", "subject")), None)
-        if _subject_position(self.masked[self.cur_s:pos]):
-            return topic
-        return next((e for _, e in reversed(people) if e is not topic), None)
+                  and not (gender and e.gender and e.gender != gender) and not (age and e.age and e.age != age)]
+        found = next((e for _, e in reversed(people) if age and e.age == age), None)
+        if found is None:
+            topic = next((e for kind, e in reversed(people) if kind in ("speaker", "subject")), None)
+            if subject or _subject_position(self.masked[self.cur_s:pos]):
+                found = topic
+            else:
+                found = next((e for _, e in reversed(people) if e is not topic), None)
+        if found is not None and age and found.age is None:
+            found.age = age
+        return found
 
     def _org_anaphor(self, head: str, pos: int) -> _Entity | None:
         """The one organisation named in the last paragraphs that "the <head>" can refer to."""

@@ -572,6 +572,32 @@ def test_the_role_refers_to_person_introduced_with_that_role():
     check(quote_with(extract_quotes(body), "not good enough"), "Pavel Novak", "after")
 
 
+def test_the_role_refers_to_the_unnamed_one_introduced_before():
+    body = ('A spokesman for Fenlow Water said crews had found the burst main shortly after midnight.\n\n'
+            '"We expect supplies to return to every home by this evening," the spokesman said.')
+    q = quote_with(extract_quotes(body), "supplies to return")
+    assert (q.canonical, q.method) == ("A spokesman for Fenlow Water", "after"), q
+
+
+def test_the_role_takes_the_latest_unnamed_one_with_that_role():
+    body = ('A spokeswoman for the council said the road would stay shut. A spokesman for the police '
+            'said officers were directing traffic.\n\n'
+            '"Please avoid the area until further notice," the spokeswoman said.')
+    q = quote_with(extract_quotes(body), "avoid the area")
+    assert q.canonical == "A spokeswoman for the council", q
+
+
+def test_an_age_epithet_with_a_noun_is_the_person_named_before():
+    body = ('Tomasz Berec has mended nets on the quay at Kellock for forty years.\n\n'
+            '"The boats are bigger now, but the knots are the same," the 63-year-old net-maker said, '
+            'pulling a length of twine tight.\n\n'
+            'The harbour master, Ruth Ainslie, said the quay would be rebuilt next year.\n\n'
+            '"I will believe it when I see it," the 63-year-old fisherman from Kellock told us.')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "knots are the same").canonical == "Tomasz Berec"
+    assert quote_with(quotes, "believe it when").canonical == "Tomasz Berec"
+
+
 def test_the_role_without_a_named_holder_stays_a_description():
     q = only('"We were simply not good enough today," the coach said.')
     assert q.canonical == "the coach" and q.method == "after"
