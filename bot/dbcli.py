@@ -1,5 +1,5 @@
 """`python -m bot db …`: the database's schema revision, migrations, copying a library elsewhere, and
-refreshing stored date analyses."""
+refreshing stored date analyses and quotations."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ def shown(url: str) -> str:
 
 
 def add_subparsers(sub) -> None:  # noqa: ANN001 - argparse's private _SubParsersAction
-    db = sub.add_parser("db", help="the database: schema migrations (upgrade, downgrade, current), copy, reanalyse")
+    db = sub.add_parser("db", help="the database: schema migrations (upgrade, downgrade, current), copy, "
+                                   "reanalyse, requote")
     action = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     up = action.add_parser("upgrade", help="migrate the schema to the newest revision (or to REVISION)")
     up.add_argument("revision", nargs="?", default="head")
@@ -39,6 +40,9 @@ def add_subparsers(sub) -> None:  # noqa: ANN001 - argparse's private _SubParser
     ra = action.add_parser("reanalyse", help="store the date analysis of articles missing one or analysed "
                                              "by older rules (after an upgrade that changed them)")
     ra.add_argument("--batch", type=int, default=500, help="articles per write (default 500)")
+    rq = action.add_parser("requote", help="find every article's quotations and speakers again with these "
+                                           "rules (after an upgrade that changed them)")
+    rq.add_argument("--batch", type=int, default=200, help="articles per transaction (default 200)")
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -73,6 +77,23 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             await store.close()
         print(f"reanalysed {refreshed} of {read} articles (rules {ANALYSIS_VERSION})")
+        return 0
+
+    if command == "requote":
+        from bot.library import Library
+
+        library = await Library.open(settings)  # (the index changes with the quotations, and is saved)
+        try:
+            report = await library.requote(
+                max(1, args.batch), on_batch=lambda r: print(
+                    f"{r.read} articles read, {r.speakers_changed} speakers changed, {len(r.replaced)} articles' "
+                    f"quotations replaced", file=sys.stderr))
+        finally:
+            await library.close()
+        print(f"requoted {report.read} articles: {report.speakers_changed} quotations have another speaker, "
+              f"{len(report.replaced)} articles' quotations changed"
+              + (f", {report.failed} articles kept theirs (the rules failed on them; see the log)"
+                 if report.failed else ""))
         return 0
 
     engine = make_engine(settings.db_url)

@@ -25,6 +25,7 @@ from bot.settings import Settings
 from bot.store.models import SHARED_GUILD
 from bot.store.records import AddResult, ArticleInfo, IndexRow
 from bot.store.repo import Store
+from bot.store.requote import RequoteBatch, requote_batch
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ PROCESS_POOL_MIN_FILES = 50  # below this, starting worker processes costs more 
 PREPARE_CHUNK = 10  # files per worker task: fewer round trips between processes
 PREPARED_AHEAD = 2 * IMPORT_BATCH  # files prepared (or being prepared) ahead of the store: bounds memory
 ASK_CONCURRENCY = 4  # questions answered at once; the rest queue, so a burst cannot stall the event loop
+REQUOTE_BATCH = 200  # articles per `db requote` step (one transaction)
 REANALYSE_BATCH = 50  # articles per background refresh step (~75 ms of the worker's CPU, one write)
 
 
@@ -266,6 +268,29 @@ class Library:
         if self._reanalysis_task is None or self._reanalysis_task.done():
             self._reanalysis_task = asyncio.create_task(run(), name="newsbot-reanalysis")
         return self._reanalysis_task
+
+    async def requote(self, batch: int = REQUOTE_BATCH,
+                      on_batch: Callable[[RequoteBatch], None] | None = None) -> RequoteBatch:
+        """Find every article's quotations again with the current rules (after an upgrade changed
+        them) and re-index the articles whose quotations changed; returns the totals."""
+        total, after = RequoteBatch(), 0
+        while True:
+            async with self._write_lock:  # (the index changes with the store, batch by batch)
+                step = await requote_batch(self.store, after, batch)
+                if not step.read:
+                    return total
+                if step.replaced and self.store.reader is not None:
+                    self.store.reader.forget(step.replaced)  # (their quotation counts changed)
+                for article_id in step.replaced:
+                    await self.index.remove_article(article_id)
+                    await self.index.add_article(self.store, article_id)
+            after = step.last_id
+            total.last_id, total.read = step.last_id, total.read + step.read
+            total.speakers_changed += step.speakers_changed
+            total.replaced += step.replaced
+            total.failed += step.failed
+            if on_batch is not None:
+                on_batch(total)
 
     async def save_index(self) -> None:
         """Save the index beside the database if the library changed since the last save."""

@@ -72,7 +72,7 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _find_quotes(body: str, passages: list[Span]) -> list[Quote]:
+def find_quotes(body: str, passages: list[Span]) -> list[Quote]:
     """Quotations of the body, with run-on text kept from the attribution rules.
 
     The rules look around each speech verb within a paragraph, so a hostile paragraph of
@@ -116,7 +116,7 @@ def prepare(draft: ArticleDraft) -> PreparedArticle:
         raise IngestError(f"too large ({len(draft.body):,} characters; the limit is {MAX_BODY_CHARS:,})")
     passages = split_passages(draft.body)
     try:
-        quotes = _find_quotes(draft.body, passages)
+        quotes = find_quotes(draft.body, passages)
     except Exception:  # a rule bug must not cost the user the article itself
         log.exception("quotation extraction failed for %r", draft.title)
         quotes = []

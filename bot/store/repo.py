@@ -42,7 +42,7 @@ def _visible(guild_id: int | None):  # noqa: ANN202 - SQL expression
     return Article.guild_id.in_({SHARED_GUILD, guild_id})
 
 
-async def _bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] = ()) -> int:  # noqa: ANN001
+async def bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] = ()) -> int:  # noqa: ANN001
     """Count a change to the library and log the articles it added and removed; returns the new generation.
 
     A saved index is valid only for the generation it saw; other processes sharing the database
@@ -146,7 +146,7 @@ class Store:
                 if prepared.content_hash not in known:
                     fresh.setdefault(prepared.content_hash, prepared)
             stored = await self._insert(s, list(fresh.values()), guild_id) if fresh else {}
-            generation = await _bump_generation(s, added=[r.article.id for r in stored.values()]) if fresh else None
+            generation = await bump_generation(s, added=[r.article.id for r in stored.values()]) if fresh else None
         if generation is not None:
             self.own_generations.add(generation)
         results: list[AddResult] = []
@@ -242,7 +242,7 @@ class Store:
             await s.execute(delete(QuoteRow).where(QuoteRow.article_id == article_id))
             await s.execute(delete(Passage).where(Passage.article_id == article_id))
             await s.delete(article)
-            generation = await _bump_generation(s, removed=[article_id])
+            generation = await bump_generation(s, removed=[article_id])
         self.own_generations.add(generation)
         if self.reader is not None:
             self.reader.forget([article_id])
