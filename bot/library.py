@@ -8,7 +8,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -242,48 +242,60 @@ class Library:
         return self._sync_task
 
     def start_reanalysis(self) -> asyncio.Task:
-        """Refresh stale date analyses in the background (after an upgrade changed the date rules), so
-        `when` is fast again without `db reanalyse`; the task's result is how many it refreshed."""
+        """Refresh in the background what older rules stored (after an upgrade changed them): stale
+        date analyses, so `when` is fast again without `db reanalyse`, then quotations, so speakers
+        follow the new rules without `db requote`. The task's result is how many date analyses it
+        refreshed."""
         async def run() -> int:
-            if not await self.store.time_analyses_stale():
+            dates, quotes = await self.store.time_analyses_stale(), await self.store.quotes_stale()
+            if not (dates or quotes):
                 return 0
-            log.info("refreshing stale date analyses in the background")
             # A process of its own at low priority: the rules are pure-Python CPU, and a thread running
             # them would hold the GIL that the event loop and the questions' threads need.
             pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
                                        initializer=_lower_priority)
+            refreshed = 0
             try:
                 # Started from a thread: starting the worker (and the fork server) blocks for ~50 ms.
                 await asyncio.to_thread(lambda: pool.submit(int).result())
-                refreshed, read = await self.store.refresh_time_analyses(REANALYSE_BATCH, executor=pool)
-            except Exception:  # the database went away, a worker died: `db reanalyse` can finish the job
-                log.warning("refreshing date analyses stopped; `python -m bot db reanalyse` finishes it",
-                            exc_info=True)
-                return 0
+                if dates:
+                    log.info("refreshing stale date analyses in the background")
+                    refreshed, read = await self.store.refresh_time_analyses(REANALYSE_BATCH, executor=pool)
+                    log.info("refreshed the date analyses of %d of %d articles", refreshed, read)
+                if quotes:
+                    log.info("finding quotations again with the current rules, in the background")
+                    report = await self.requote(REANALYSE_BATCH, executor=pool)
+                    log.info("requoted %d articles: %d quotations have another speaker, %d articles' "
+                             "quotations changed", report.read, report.speakers_changed, len(report.replaced))
+            except Exception:  # the database went away, a worker died: the commands can finish the job
+                log.warning("refreshing what older rules stored stopped; `python -m bot db reanalyse` and "
+                            "`db requote` finish it", exc_info=True)
             finally:
                 await asyncio.shield(asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True))
-            log.info("refreshed the date analyses of %d of %d articles", refreshed, read)
             return refreshed
 
         if self._reanalysis_task is None or self._reanalysis_task.done():
             self._reanalysis_task = asyncio.create_task(run(), name="newsbot-reanalysis")
         return self._reanalysis_task
 
-    async def requote(self, batch: int = REQUOTE_BATCH,
-                      on_batch: Callable[[RequoteBatch], None] | None = None) -> RequoteBatch:
+    async def requote(self, batch: int = REQUOTE_BATCH, on_batch: Callable[[RequoteBatch], None] | None = None,
+                      executor: Executor | None = None) -> RequoteBatch:
         """Find every article's quotations again with the current rules (after an upgrade changed
-        them) and re-index the articles whose quotations changed; returns the totals."""
+        them; the rules run in `executor`) and re-index the articles whose quotations changed;
+        returns the totals."""
         total, after = RequoteBatch(), 0
         while True:
-            async with self._write_lock:  # (the index changes with the store, batch by batch)
-                step = await requote_batch(self.store, after, batch)
-                if not step.read:
-                    return total
-                if step.replaced and self.store.reader is not None:
-                    self.store.reader.forget(step.replaced)  # (their quotation counts changed)
-                for article_id in step.replaced:
-                    await self.index.remove_article(article_id)
-                    await self.index.add_article(self.store, article_id)
+            step = await requote_batch(self.store, after, batch, executor)
+            if not step.read:
+                await self.store.mark_quotes_current()
+                return total
+            if step.replaced:
+                async with self._write_lock:  # (as every change of the index)
+                    if self.store.reader is not None:
+                        self.store.reader.forget(step.replaced)  # (their quotation counts changed)
+                    for article_id in step.replaced:
+                        await self.index.remove_article(article_id)
+                        await self.index.add_article(self.store, article_id)
             after = step.last_id
             total.last_id, total.read = step.last_id, total.read + step.read
             total.speakers_changed += step.speakers_changed

@@ -46,7 +46,7 @@ class Settings:
     shard_ids: tuple[int, ...] | None = None  # the Discord shards this process runs (None: all, or unsharded)
     shard_count: int | None = None  # total shards over every process (None: unsharded, unless shard_ids says)
     sync_seconds: float = 5.0  # how often a running bot picks up articles other processes added or removed
-    reanalyse: bool = True  # a running bot refreshes stale date analyses in the background (see Library.start_reanalysis)
+    reanalyse: bool = True  # a running bot refreshes stale date analyses and quotations (Library.start_reanalysis)
 
     @property
     def sharded(self) -> bool:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
+import unicodedata
+import zlib
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
+from bot.nlp import passages as _passages_module
+from bot.nlp import quotes as _quotes_module
 from bot.nlp.passages import Span, split_passages
 from bot.nlp.quotes import Quote, extract_quotes
 from bot.nlp.timex import stored_analysis
@@ -104,6 +110,24 @@ def find_quotes(body: str, passages: list[Span]) -> list[Quote]:
                        for q in extract_quotes(text[chunk_start:chunk_end])]
             chunk_start = inside[0].start if inside else chunk_end
     return sorted(quotes, key=lambda q: q.start)
+
+
+def _quote_rules_version() -> int | None:
+    """A checksum of what stored quotations depend on: the source of the quotation and sentence
+    modules and of this one (which runs them over a body), and the Python version behind the regexes;
+    None without the source (nothing can then tell whether stored quotations are current)."""
+    digest = zlib.crc32(f"{sys.version_info[:2]} {unicodedata.unidata_version}".encode())
+    for path in (_quotes_module.__file__, _passages_module.__file__, __file__):
+        try:
+            digest = zlib.crc32(Path(path).read_bytes(), digest)
+        except (OSError, TypeError):
+            return None
+    return digest
+
+
+# Stored with the library once its quotations are known to be what these rules find: another value
+# means an upgrade changed the rules, and `db requote` (or a running bot) finds them again.
+QUOTE_RULES_VERSION = _quote_rules_version()
 
 
 def prepare(draft: ArticleDraft) -> PreparedArticle:

@@ -10,7 +10,7 @@ from sqlalchemy import String, bindparam, cast, delete, func, insert, or_, selec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from bot.ingest.records import PreparedArticle
+from bot.ingest.records import QUOTE_RULES_VERSION, PreparedArticle
 from bot.nlp.timex import analysed_by_these_rules, analysis_is_current, stored_analysis
 from bot.nlp.tokens import article_text, word_list
 from bot.store.db import create_schema, make_engine, make_sessionmaker
@@ -42,6 +42,10 @@ def _visible(guild_id: int | None):  # noqa: ANN202 - SQL expression
     return Article.guild_id.in_({SHARED_GUILD, guild_id})
 
 
+# library_meta key: the quotation rules every stored quotation is known to be current with.
+QUOTE_RULES = "quote_rules"
+
+
 async def bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] = ()) -> int:  # noqa: ANN001
     """Count a change to the library and log the articles it added and removed; returns the new generation.
 
@@ -49,6 +53,12 @@ async def bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] =
     read the log to bring their indexes up to date. The generation row is locked (FOR UPDATE on a
     server database) until the transaction commits, so generations follow commit order."""
     row = await s.get(LibraryMeta, "generation", with_for_update=True)
+    if row is None or row.value == 0:
+        # The library's first change: if it adds the first articles, every stored quotation is these rules'.
+        added = list(added)
+        if QUOTE_RULES_VERSION is not None and await s.get(LibraryMeta, QUOTE_RULES) is None and await s.scalar(
+                select(Article.id).where(Article.id.not_in(added)).limit(1)) is None:
+            s.add(LibraryMeta(key=QUOTE_RULES, value=QUOTE_RULES_VERSION))
     if row is None:
         row = LibraryMeta(key="generation", value=1)
         s.add(row)
@@ -406,6 +416,28 @@ class Store:
             ends = [(await conn.execute(select(Article.time_analysis).order_by(order).limit(1))).first()
                     for order in (Article.id, Article.id.desc())]
         return any(row is not None and not analysed_by_these_rules(row[0]) for row in ends)
+
+    async def quotes_stale(self) -> bool:
+        """Whether stored quotations may be another version of the quotation rules' (after an upgrade
+        changed them): `db requote` would find them again. False when the rules' version is unknown."""
+        if QUOTE_RULES_VERSION is None:
+            return False
+        async with self.sessions() as s:
+            row = await s.get(LibraryMeta, QUOTE_RULES)
+            if row is not None:
+                return row.value != QUOTE_RULES_VERSION
+            return await s.scalar(select(Article.id).limit(1)) is not None  # stored before versions were
+
+    async def mark_quotes_current(self) -> None:
+        """Record that every stored quotation is what these rules find (after a whole requote)."""
+        if QUOTE_RULES_VERSION is None:
+            return
+        async with self.sessions() as s, s.begin():
+            row = await s.get(LibraryMeta, QUOTE_RULES, with_for_update=True)
+            if row is None:
+                s.add(LibraryMeta(key=QUOTE_RULES, value=QUOTE_RULES_VERSION))
+            else:
+                row.value = QUOTE_RULES_VERSION
 
     async def refresh_time_analyses(self, batch: int = 500,
                                     on_batch: Callable[[int, int], None] | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli import main
+from bot.ingest.records import QUOTE_RULES_VERSION
 from bot.library import Library
 from bot.settings import Settings
 from bot.store.copy import CopyError, copy_library, tables
@@ -113,7 +114,8 @@ async def test_sqlite_to_postgres_and_back_loses_nothing(source, tmp_path) -> No
             if name != "library_meta":
                 assert rows == [r for r in returned[name] if r in rows], name
         assert len(returned["articles"]) == len(original["articles"]) + 1
-        assert returned["library_meta"] == [{"key": "generation", "value": generation + 1}]
+        assert returned["library_meta"] == [{"key": "generation", "value": generation + 1},
+                                            {"key": "quote_rules", "value": QUOTE_RULES_VERSION}]
         answer, article_id, _ = await _answers(back)
         assert (answer, article_id) == ("Mara Lind", facts["own"])
     finally:

@@ -16,7 +16,8 @@ from bot.nlp.tokens import query_terms
 from bot.settings import Settings
 from bot.store import requote
 from bot.store.db import make_engine
-from bot.store.models import QuoteRow
+from bot.store.models import LibraryMeta, QuoteRow
+from bot.store.repo import QUOTE_RULES
 
 WEAVER = ("Zahra Oumesk hangs her washing on a rope strung between a walnut tree and a tent pole.\n\n"
           "\u201cWe sleep under plastic and we wake up under plastic,\u201d the 54-year-old weaver told AFP.")
@@ -137,3 +138,24 @@ async def test_articles_the_rules_fail_on_keep_their_quotations(database: str, t
     assert (report.read, report.failed, report.replaced, report.speakers_changed) == (3, 1, [], 1)
     after = await _stored(database)
     assert [q for q in after if q["article_id"] == ids[1]] == [q for q in before if q["article_id"] == ids[1]]
+
+
+async def test_a_running_bot_finds_quotations_again_after_the_rules_changed(database: str, tmp_path: Path) -> None:
+    ids, now = await _library(database, tmp_path)
+    lib = await Library.open(_settings(database, tmp_path))
+    try:
+        # Imported by these rules: current, whatever was done to the rows behind the rules' back.
+        assert not await lib.store.quotes_stale()
+        async with lib.store.engine.begin() as conn:
+            await conn.execute(sa.delete(LibraryMeta).where(LibraryMeta.key == QUOTE_RULES))
+        assert await lib.store.quotes_stale()  # stored before rules had versions
+        async with lib.store.engine.begin() as conn:
+            await conn.execute(sa.insert(LibraryMeta).values(key=QUOTE_RULES, value=1))
+        assert await lib.store.quotes_stale()  # stored by other rules
+        await lib.start_reanalysis()
+        assert not await lib.store.quotes_stale()
+        assert await _quotes(lib.store.engine) == now
+        assert (await lib.ask("!who said we have waited two winters for this")).answer == "Ola Brekke"
+        assert (await lib.ask("!who said we sleep under plastic")).answer == "Zahra Oumesk"
+    finally:
+        await lib.close()
