@@ -19,6 +19,7 @@ search, the speakers in those sentences) and is right when it names nobody.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import random
@@ -128,6 +129,20 @@ def okapi_per_question(okapi: Any, sentences: list[str], questions: list[str]) -
     return times
 
 
+def thread_hop(n: int = 300) -> float:
+    """Median seconds of one `asyncio.to_thread` round trip of nothing on this machine now: each
+    question through the bot makes one (its search, reads and judging run in a worker thread)."""
+    async def hops() -> list[float]:
+        times = []
+        for _ in range(n):
+            started = time.perf_counter()
+            await asyncio.to_thread(int)
+            times.append(time.perf_counter() - started)
+        return times
+
+    return statistics.median(asyncio.run(hops()))
+
+
 def _times(ratio: float) -> str:
     """A speed-up as printed: whole numbers, two digits below 10 (a tiny library is no faster)."""
     return f"{ratio:,.0f}x" if ratio >= 10 else f"{ratio:.2g}x"
@@ -205,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             r["times"] += times
             r["okapi"] += okapi_times
 
+    hop = thread_hop()  # (after the batches: the machine as they found it)
     line = "-" * 91
     print(f"{passages:,} passages, {args.articles:,} articles; questions through `python -m bot ask --json --timings`")
     print(line)
@@ -214,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         print("import (python -m bot import)      reused from an earlier run")
     print(f"bot start-up (open + load index)   {startups[1]:8.2f} s   (median of 3, whole process)")
     print(f"BM25Okapi build                    {okapi_build:8.2f} s")
+    print(f"thread hop (to_thread of nothing)  {hop * 1e3:8.3f} ms  (p50; in each bot figure below: one a question)")
     print(line)
     spread = args.rounds > 1
     print(f"{'question':<15} | {'bot p50 / p95 / mean ms':>25} | {'BM25Okapi p50 / mean ms':>24} | {'speed-up p50/mean':>17} | "

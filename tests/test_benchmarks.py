@@ -15,6 +15,7 @@ def test_bench_ask_prints_figures_for_each_question_kind_with_right_answers(tmp_
     assert "128 passages" in out
     assert re.search(r"import \(python -m bot import\)\s+[\d.]+ s\s+[\d,]+ passages/s", out)
     assert re.search(r"bot start-up .*\s[\d.]+ s", out)
+    assert 0 < float(re.search(r"thread hop \(to_thread of nothing\)\s+([\d.]+) ms", out)[1]) < 1000
     rows = {m[0]: m for m in re.findall(
         r"^(![\w, ]+?)\s+\|\s+([\d.]+) /\s+([\d.]+) /\s+([\d.]+) \|\s+([\d.]+) /\s+([\d.]+) \|\s+(\S+x) / (\S+x) \| (\S+)$",
         out, re.M)}
