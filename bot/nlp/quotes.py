@@ -44,7 +44,10 @@ introduced before ("A spokeswoman for Skerrylink"). Non-person speakers keep the
 organisations do) with ``is_person`` False for organisations and documents. Name runs: "the Bishop
 of Tanbridge" is a title of a place, not a name; "Dunmere manager" modifies a role; "Jenna Ruiz of
 the advocacy group Walk Port Marren" names Ruiz; "Fire and Rescue" / "Harlow & Finch" are one
-organisation. Not persons: "Born Odile Fontaine" (a participle), "her album, Low Tide Hours" (a
+organisation, and so are "the Department for Farming and Rural Affairs" and "the Food and Drug
+Administration" (an institution word in the run; not "Rovers Park and Mayor Ana Ruiz"). A person
+fronted as the topic ("For Nakamura-Dunn, the first months were the worst. She …") is who the
+pronouns after it name. Not persons: "Born Odile Fontaine" (a participle), "her album, Low Tide Hours" (a
 title), "Murmur Boost" after "Murmur" alone (a product of a brand), "HARLAN BAY" (a dateline),
 "in Tollcross Bay" (a place); "9,000" is one word. Captions ("posted a photo captioned "…"") belong to the poster; "According to X,
 who …," covers the sentence; a commitment ("had agreed to "…"") inside a reported clause keeps
@@ -422,6 +425,7 @@ _COMMA = r"(?:(?<!\d),|,(?!\d{3}\b))"
 _SPEAKER_NOUNS = _PERSON_NOUNS | _THING_NOUNS
 _MAX_SUBJECT_TOKENS = 12
 _AGE_RE = re.compile(r"\d+-year-old")
+_FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
 _SHORT_UNATTRIBUTED = 3
 
 
@@ -826,9 +830,10 @@ def _runs(toks: list[_Tok]) -> list[tuple[int, int]]:
             word = toks[j].text
             if _is_name_tok(word) or (word[:1].isupper() and _key(word) in _BLOCKERS):
                 j += 1
-            elif (word.lower() in _PARTICLES or word == "of") and j + 1 < n \
+            elif (word.lower() in _PARTICLES or word == "of" or (word == "for" and any(
+                    _key(t.text) in _INSTITUTION_WORDS for t in toks[i:j]))) and j + 1 < n \
                     and toks[j + 1].glued and _is_name_tok(toks[j + 1].text):
-                j += 2
+                j += 2  # "University of Port Ellery", "the Department for Farming and Rural Affairs"
             elif word.lower() in _PARTICLES and j + 2 < n and toks[j + 1].text.lower() in _PARTICLES \
                     and toks[j + 2].glued and _is_name_tok(toks[j + 2].text):
                 j += 3  # "Luuk van der Steen", "Pedro de la Vega"
@@ -1037,6 +1042,10 @@ def _np_start(toks: list[_Tok], person: bool = False) -> int | None:
                 i -= 1  # "the member for Harrowmere", "University of Port Ellery"
                 continue
             break
+        if tok.text == "and" and i < len(toks) and tok.glued and toks[i].glued and _joins_organisation(
+                " ".join(t.text for t in toks[:i - 1]), " ".join(t.text for t in toks[i:])):
+            i -= 1  # "the Department for Farming and Rural Affairs said"
+            continue
         if key in _BLOCKERS or key in _FINITE or key in _VERB_WORDS or key in _PRONOUNS or \
                 key in ("and", "or", "according") or (tok.text.islower() and len(key) > 4 and key.endswith("ed")):
             break
@@ -1044,6 +1053,25 @@ def _np_start(toks: list[_Tok], person: bool = False) -> int | None:
     if i == len(toks) or not _valid_np(toks[i:], loose=True):
         return None
     return i
+
+
+# Words naming an institution whose name may hold "and" (not teams, places or companies' names).
+_INSTITUTION_WORDS = _words("""ministry department office commission council committee agency authority board
+bureau service institute centre center foundation association society federation union trust school
+college academy university hospital administration fire rescue coastguard ambulance""")
+_NAME_RUN_BEFORE_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+(?:of|for|the|[A-Z][\w'\u2019.-]*))*\s*$")
+_NAME_RUN_AFTER_RE = re.compile(r"\s*[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*")
+
+
+def _joins_organisation(before: str, after: str) -> bool:
+    """Whether "and" between these texts joins two halves of one institution's name: capitalised words
+    on both sides, the right ones no title, and an institution word among them ("Farming and Rural
+    Affairs" after "Department for", "Fire and Rescue", "Food and Drug Administration")."""
+    left, right = _NAME_RUN_BEFORE_RE.search(before), _NAME_RUN_AFTER_RE.match(after)
+    if left is None or right is None or _is_title(_key(right.group().split()[0])):
+        return False
+    words = (left.group() + " " + right.group()).split()
+    return any(_key(w) in _INSTITUTION_WORDS for w in words if w[:1].isupper())
 
 
 def _longest_np_suffix(toks: list[_Tok], loose: bool = False) -> int | None:
@@ -1254,7 +1282,11 @@ class _Extractor:
                 continue  # "Murmur … Murmur Boost": a brand's product, not a person named Murmur
             entity = self.ctx.person(self.body[person.start:person.end], person.gender,
                                      person.roles + self._apposed_roles(s, e, toks[i].start, toks[j - 1].end))
-            subject = _subject_position(self.masked[s:toks[i].start])
+            before = self.masked[s:toks[i].start]
+            # "For Nakamura-Dunn, the first months were the worst. She …": a fronted topic is who the
+            # sentence, and the pronouns after it, are about.
+            subject = _subject_position(before) or (
+                _FRONTED_TOPIC_RE.fullmatch(before) is not None and self.masked.startswith(",", toks[j - 1].end))
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
         for tok in pronouns:
             self._note_pronoun(tok)
@@ -1405,6 +1437,8 @@ class _Extractor:
             if match.group(1) in ("and", "or") and re.search(rf"\b(?:{_MONTHS}|{_DAYS}|\d+)\s+$",
                                                            text[start:match.start()]):
                 continue  # "between March and June", "in 2016 and 2021": a range, not a new clause
+            if match.group(1) == "and" and _joins_organisation(text[start:match.start()], text[match.end():]):
+                continue  # "the Department for Farming and Rural Affairs", "Wessex Fire and Rescue"
             if text[match.end():].strip():
                 start = match.end()
         return lo + start

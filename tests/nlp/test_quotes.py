@@ -598,6 +598,24 @@ def test_an_age_epithet_with_a_noun_is_the_person_named_before():
     assert quote_with(quotes, "believe it when").canonical == "Tomasz Berec"
 
 
+def test_a_person_fronted_with_for_is_the_topic_her_pronouns_name():
+    body = ('Pia Lund was 19 when she first heard the ringing.\n\n'
+            'Dr. Hanna Reyes, an audiologist, said such cases were rising. "We see it every week," she said.\n\n'
+            'For Lund, the first year was the hardest. She stopped going to concerts and, by her own account, '
+            'became "afraid of quiet rooms."\n\n'
+            '"I thought it would never stop," she said.')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "every week").canonical == "Hanna Reyes"
+    assert quote_with(quotes, "never stop").canonical == "Pia Lund"
+
+
+def test_a_person_after_for_inside_a_sentence_is_no_topic():
+    body = ('Dr. Hanna Reyes said the clinic had a long waiting list. She has asked the board for more staff.\n\n'
+            'The board said it would find money for Pia Lund, the new nurse, next year.\n\n'
+            '"We cannot wait that long," she said.')
+    assert quote_with(extract_quotes(body), "cannot wait").canonical == "Hanna Reyes"
+
+
 def test_the_role_without_a_named_holder_stays_a_description():
     q = only('"We were simply not good enough today," the coach said.')
     assert q.canonical == "the coach" and q.method == "after"
@@ -617,6 +635,23 @@ def test_organisation_name_containing_and():
     q = only('"Keep away from the cliffs this weekend." \u2014 Northshore Coastguard and Rescue, on Facebook')
     check(q, "Northshore Coastguard and Rescue", "dash", False)
     assert q.speaker == "Northshore Coastguard and Rescue"
+
+
+@pytest.mark.parametrize(("sentence", "speaker", "is_person"), [
+    ("A spokesman for the Department for Transport and Roads said the bridge was safe.",
+     "A spokesman for the Department for Transport and Roads", True),
+    ("The Department for Transport and Roads said the bridge was safe.", "The Department for Transport and Roads", False),
+    ('"The bridge is safe," said a spokeswoman for Kelby Fire and Rescue.', "a spokeswoman for Kelby Fire and Rescue", True),
+    ("The Food and Drug Administration said the drug was safe.", "The Food and Drug Administration", False),
+])
+def test_an_institution_named_with_and_is_one_speaker(sentence: str, speaker: str, is_person: bool) -> None:
+    q = only(sentence)
+    assert (q.canonical, q.is_person) == (speaker, is_person), q
+
+
+def test_and_between_a_place_and_a_titled_person_joins_nothing():
+    q = only("The fans sang in the stands of Rovers Park and Mayor Ana Ruiz said the club had earned it.")
+    assert q.canonical == "Ana Ruiz", q
 
 
 def test_organisation_name_with_ampersand_is_not_a_person():
