@@ -707,6 +707,25 @@ def _atoms(text: str) -> list[_Atom]:
     return sorted(taken, key=lambda a: a.start)
 
 
+# A clock time right before a day ("6pm on Wednesday", "00:01 on Thursday", "noon on Thursday",
+# "11am today"): part of the expression, so "from 6pm on Wednesday until noon on Thursday" is a range.
+_CLOCK_BEFORE = re.compile(r"(?<![\w:.])(?:(?:[01]?\d|2[0-3])(?:[:.][0-5]\d)?\s?(?i:am|pm|a\.m\.|p\.m\.)"
+                           r"|(?:[01]?\d|2[0-3]):[0-5]\d|(?i:noon|midday|midnight))"
+                           r"(?:\s+(?i:on|this|next))?\s+$")
+_CLOCK_DAYS = ("weekday", "ddelta", "date", "holiday")
+
+
+def _with_clock_times(atoms: list[_Atom], text: str) -> list[_Atom]:
+    """Each day's atom with the clock time written right before it."""
+    out = []
+    for a in atoms:
+        m = _CLOCK_BEFORE.search(text, max(0, a.start - 24), a.start) if a.tag in _CLOCK_DAYS else None
+        if m is not None and not (out and out[-1].end > m.start()):
+            a = _Atom(m.start(), a.end, a.tag, a.p)
+        out.append(a)
+    return out
+
+
 def _merge_relative_years(atoms: list[_Atom], text: str) -> list[_Atom]:
     """"Sept. 30 last year" is one date: the period names the year the month/day falls in."""
     out: list[_Atom] = []
@@ -1657,7 +1676,7 @@ class _Text:
         # Case-insensitive patterns match dotless "ı" and long "ſ" as "i" and "s", which .lower()
         # keeps as they are: the rules' word lookups see them folded (same length, same offsets).
         dates = norm.translate(_FOLD_FOR_DATES) if "ı" in norm or "ſ" in norm else norm
-        atoms = _combine_ranges(_merge_relative_years(_atoms(dates), dates), dates)
+        atoms = _combine_ranges(_merge_relative_years(_with_clock_times(_atoms(dates), dates), dates), dates)
         parsed, si = [], 0
         for a in atoms:
             while si + 1 < len(sentences) and sentences[si][1] <= a.start:

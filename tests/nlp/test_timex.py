@@ -311,6 +311,25 @@ def test_from_day_is_open_range_starting_that_day():
     assert (e.kind, e.granularity) == ("range", "range")
 
 
+def test_a_clock_time_before_a_day_is_part_of_it():
+    # Published Wednesday 16 March 2016.
+    check("The bureau issued the warning at 11am today.", "11am today", "2016-03-16", "2016-03-16")
+    check("An updated forecast follows at 5pm tomorrow.", "5pm tomorrow", "2016-03-17", "2016-03-17")
+    check("Trains will run again from 00:01 on Thursday.", "from 00:01 on Thursday", "2016-03-17", "2016-03-17/..")
+    check("The fair opens at 10.30am on April 2, 2016.", "10.30am on April 2, 2016", "2016-04-02", "2016-04-02")
+    e = check("The warning runs from 6pm on Friday until noon on Saturday.",
+              "from 6pm on Friday until noon on Saturday", None, "2016-03-18/2016-03-19")
+    assert e.kind == "range"
+    body = "The warning runs from 6pm on Friday until noon on Saturday."
+    assert pick(body, "when does the warning start") == ("from 6pm on Friday until noon on Saturday", "2016-03-18")
+
+
+def test_numbers_before_a_day_are_no_clock_time():
+    check("Rovers scored 3 goals on Sunday.", "Sunday", "2016-03-13", "2016-03-13")
+    check("The score was 2-1 on Sunday.", "Sunday", "2016-03-13", "2016-03-13")
+    check("Platform 9 on Monday was closed.", "Monday", "2016-03-14", "2016-03-14")
+
+
 def test_between_years():
     e = check("Prices doubled between 2011 and 2014.", "between 2011 and 2014", None, "2011/2014")
     assert (e.kind, e.granularity) == ("range", "range")
