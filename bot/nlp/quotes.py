@@ -55,7 +55,8 @@ the reporting speaker.
 
 Layouts: a Q&A interview (three or more short question paragraphs, mostly to "you", each followed
 by first-person answer paragraphs) gives every answer sentence to the person the introduction is
-about ("interview"); a transcript ("MORROW: I do, your honour.", two lines or more with the same
+about, not one the questions name ("Ansel says you …"), except sentences holding someone else's
+quotation ("interview"); a transcript ("MORROW: I do, your honour.", two lines or more with the same
 label, or three, mostly in the first or second person) to the labelled speaker; a reaction box or
 live-blog line ("Okafor: "…"", "14:05 - Fire chief Dana Ruiz: "…"", ""…" - referee Tom Hale") to
 its name. Tabloid style: a quoted nickname between the words of a name (KYLE "THE HAMMER"
@@ -1980,23 +1981,29 @@ class _Extractor:
         if answered < 0.8 * len(questions) or 2 * you < len(questions) or 2 * first < len(answers):
             return
         intro_end = self.paras[questions[0]][0]
+        # Someone a question names ("Ansel says you write like … Is that fair?") is talked about, not to.
+        asked_about = {w for k in questions for w in re.findall(r"[A-Z][\w'\u2019-]+", texts[k])}
         counts: dict[int, tuple[int, int, _Entity]] = {}
         for at, kind, entity in self.ctx.records:
-            if at < intro_end and kind in ("speaker", "subject") and entity.is_person and not entity.plural:
+            if at < intro_end and kind in ("speaker", "subject") and entity.is_person and not entity.plural \
+                    and not asked_about & set(entity.name.split()):
                 n, first_at, _ = counts.get(id(entity), (0, at, entity))
                 counts[id(entity)] = (n + 1, first_at, entity)
         if not counts:
             return
         _, _, person = max(counts.values(), key=lambda c: (c[0], -c[1]))
         attr = _Attr(person.name, person.name, True, "interview", person)
+        # Quotations longer than scare quotes: someone else's words ("our drummer said, "…"").
+        quoted = [(it.start, it.end) for it in self.items
+                  if len(self.body[it.start:it.end].split()) > _SHORT_UNATTRIBUTED]
         for k in answers:
             lo, hi = self.paras[k]
             lo += len(re.match(r"\W*(?:A|Answer)\s*[:.]\s*|", self.body[lo:hi]).group()) \
                 if re.match(r"\W*(?:A|Answer)\s*[:.]", self.body[lo:hi]) else 0
             for s, e in _sentences(self.masked, lo, hi):
                 text = self.body[s:e].rstrip()
-                if len(text.split()) < 3 or self.masked[s] == '"':
-                    continue  # "Twice."; a quotation opening the sentence has its own speaker
+                if len(text.split()) < 3 or self.masked[s] == '"' or any(s <= a < e for a, _ in quoted):
+                    continue  # "Twice."; a quotation in the sentence ("our drummer said, "…"") has its own speaker
                 self.items.append(_Item(s, s + len(text), k, attr))
 
     def _transcript(self) -> None:

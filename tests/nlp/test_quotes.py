@@ -982,6 +982,26 @@ def test_interview_quote_inside_an_answer_keeps_its_own_speaker(interview):
     assert q.canonical != "Nadia Oduya"
 
 
+def test_the_interviewee_is_not_someone_the_questions_talk_about():
+    body = ("Two years ago Mara Quell was playing cellos in a hotel lobby. Her debut album is out on Friday. "
+            "Her producer, Jonas Ebbe, who recorded it in a boathouse, says she \"plays like the tide is "
+            "coming in\".\n\n"
+            "**Why a boathouse?**\n\n"
+            "It was free, and nobody could hear us. I slept on the jetty most nights.\n\n"
+            "**Jonas says you play like the tide is coming in. Do you agree?**\n\n"
+            "Jonas says a lot of things. But I did grow up by the sea, so maybe he's right.\n\n"
+            "**Were you nervous about the first show?**\n\n"
+            "Very. Our drummer, Piet Hol, grinned at me and said, \"If they leave, we play louder.\" "
+            "They stayed until the very end.")
+    quotes = extract_quotes(body)
+    for words in ("slept on the jetty", "Jonas says a lot of things", "They stayed"):
+        q = quote_with(quotes, words)
+        assert (q.canonical, q.method) == ("Mara Quell", "interview"), q
+    # The sentence quoting someone else is not hers; its quotation is not hers either.
+    assert not [q for q in quotes if "grinned at me" in q.text]
+    assert quote_with(quotes, "we play louder").canonical != "Mara Quell"
+
+
 def test_question_paragraphs_in_an_ordinary_story_are_not_an_interview():
     body = ("Will the bridge reopen by summer?\n\n"
             "Engineers have not said. The council expects a report in May.\n\n"
