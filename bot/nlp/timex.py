@@ -161,14 +161,16 @@ class _Atom:
     p: dict
 
 
+# Between the two days of a range in one month: "15-17 July", "from 14 to 16 October", "3 and 9 May".
+_DAY_TO = r"(?:\s*[-–]\s*|\s+(?i:to|and|until|till|through)\s+)"
 _FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"{_B}(?:(?P<wd>{_WD}),?\s+)?(?P<mon>{_MONTH})\s+(?P<day>{_DAY})"
                        rf"(?:,?\s+(?P<year>{_YEAR}))?")),
     ("dmy", re.compile(rf"{_B}(?:(?P<wd>{_WD}),?\s+)?(?:[Tt]he\s+)?(?P<day>{_DAY})(?:\s+of)?\s+"
                        rf"(?P<mon>{_MONTH})(?:,?\s+(?P<year>{_YEAR}))?")),
-    ("md_range", re.compile(rf"{_B}(?P<mon>{_MONTH})\s+(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})"
+    ("md_range", re.compile(rf"{_B}(?P<mon>{_MONTH})\s+(?P<d1>{_DAY}){_DAY_TO}(?P<d2>{_DAY})"
                             rf"(?:,?\s+(?P<year>{_YEAR}))?")),
-    ("dm_range", re.compile(rf"{_B}(?P<d1>{_DAY})\s*[-–]\s*(?P<d2>{_DAY})\s+(?P<mon>{_MONTH})"
+    ("dm_range", re.compile(rf"{_B}(?P<d1>{_DAY}){_DAY_TO}(?P<d2>{_DAY})\s+(?P<mon>{_MONTH})"
                             rf"(?:,?\s+(?P<year>{_YEAR}))?")),
     ("my", re.compile(rf"{_B}(?:(?P<mod>{_MOD_WORDS})\s+|(?P<mod2>(?i:mid|end|start))-)?"
                       rf"(?P<mon>{_MONTH}),?\s+(?:of\s+)?(?P<year>{_YEAR})")),
@@ -732,10 +734,16 @@ def _merge_relative_years(atoms: list[_Atom], text: str) -> list[_Atom]:
     for a in atoms:
         prev = out[-1] if out else None
         if (a.tag == "period" and a.p["u"] == "year" and prev is not None
-                and prev.tag in ("date", "month") and prev.p.get("y") is None
                 and re.fullmatch(r",?\s+", text[prev.end:a.start])):
-            out[-1] = _Atom(prev.start, a.end, prev.tag, {**prev.p, "year_offset": a.p["offset"]})
-            continue
+            if prev.tag in ("date", "month") and prev.p.get("y") is None:
+                out[-1] = _Atom(prev.start, a.end, prev.tag, {**prev.p, "year_offset": a.p["offset"]})
+                continue
+            ends = (prev.p.get("a"), prev.p.get("b")) if prev.tag == "range" else ()
+            if ends and all(e is not None and e.tag in ("date", "month") and e.p.get("y") is None for e in ends):
+                # "from 2 to 30 September last year": both ends in that year
+                a_, b_ = (_Atom(e.start, e.end, e.tag, {**e.p, "year_offset": a.p["offset"]}) for e in ends)
+                out[-1] = _Atom(prev.start, a.end, "range", {**prev.p, "a": a_, "b": b_})
+                continue
         out.append(a)
     return out
 
@@ -777,8 +785,9 @@ def _combine_ranges(atoms: list[_Atom], text: str) -> list[_Atom]:
                 out.append(_Atom(a.start - len(m.group(0)), a.end, "range", {"a": None, "b": a}))
                 i += 1
                 continue
-        elif a.tag == "range" and (m := _BETWEEN.search(before)) and m.group(1).lower() == "from":
-            a = _Atom(a.start - len(m.group(0)), a.end, "range", a.p)
+        elif a.tag == "range" and (m := _BETWEEN.search(before)) and (
+                m.group(1).lower() == "from" or " and " in text[a.start:a.end]):
+            a = _Atom(a.start - len(m.group(0)), a.end, "range", a.p)  # "from 14 to 16 October", "between 3 and 9 May"
         out.append(a)
         i += 1
     return out

@@ -341,6 +341,20 @@ def test_from_to_dates_share_year():
           None, "2017-03-15/2017-04-02")
 
 
+def test_day_range_in_one_month_written_with_words():
+    check("The next round of talks runs from 14 to 16 October.", "from 14 to 16 October", None,
+          "2016-10-14/2016-10-16")
+    check("The loaves were baked between 3 and 9 February.", "between 3 and 9 February", None,
+          "2016-02-03/2016-02-09")
+    check("Talks run from March 3 to 5.", "from March 3 to 5", None, "2016-03-03/2016-03-05")
+    # The year named after the range is both ends' year.
+    check("The consultation ran from 2 to 30 September last year.", "from 2 to 30 September last year", None,
+          "2015-09-02/2015-09-30")
+    body = "The album was recorded from 3 to 13 March last year in a chapel."
+    assert pick(body, "when was the album recorded") == ("from 3 to 13 March last year", None)
+    assert only("Crews worked 16 to 14 March.").text == "14 March"  # no range runs backwards
+
+
 def test_hyphenated_year_range():
     check("Oil was cheap in 2014-15.", "2014-15", None, "2014/2015")
 
