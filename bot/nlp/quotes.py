@@ -68,7 +68,9 @@ star", "the 29-year-old", "the 54-year-old weaver") stands for the story's curre
 subject (of its clause or of a speech verb: ""…," the veteran said") and for the latest other
 person elsewhere; an age once given for someone ("the 63-year-old") names them again. "The
 company" / "the miner" / "the council" stand for the one fitting organisation that spoke in the
-last paragraphs. A quotation right after a narrative sentence of
+last paragraphs, or the one named in the sentence before ("Brevik Ferries has cancelled … the
+company said"); a live blog's time stamp ("10:20 - ") is no part of a line's sentence. A quotation
+right after a narrative sentence of
 the same paragraph continues its reported speech ("…, the researchers wrote. It is quieter,
 "more like …"") or, opening its sentence, is the words of that sentence's subject when a person
 ("One former minister, speaking on condition of anonymity, was blunter. "…"", "lead"). "Mr. Greer"
@@ -235,7 +237,8 @@ rovers athletic wanderers albion rangers fc afc
 road avenue creek falls sound harbour harbor beach heights springs baths foods systems
 heating mobility minerals mining mines metals resources energy petroleum oil steel steelworks
 chemicals pharmaceuticals logistics shipping securities investments insurance brewery brewing
-industries enterprises technologies labs software telecom airline""")
+industries enterprises technologies labs software telecom airline rail railway railways trains ferries buses
+coaches""")
 # Lower-case heads of speaker phrases; persons and non-persons.
 _PERSON_NOUNS = _words("""spokesman spokeswoman spokesperson spokespeople official minister president
 leader officer analyst expert witness resident source diplomat lawmaker senator representative
@@ -250,7 +253,7 @@ secretary counsel lobbyist strategist pollster coach player fan organiser organi
 paramedic rescuer firefighter farmer trader investor banker dealer consultant partner delegate
 premier chancellor king queen prince princess pope cleric imam priest bishop archbishop duke
 duchess earl baroness baron dean rabbi vicar pastor police-officer
-policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief""")
+policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief commissioner""")
 # Epithets that stand for a person named before ("the veteran", "the Dutch star", "the 29-year-old").
 _EPITHET_NOUNS = _words("""veteran star superstar champion pundit rookie youngster teenager newcomer legend
 striker midfielder defender goalkeeper keeper winger forward skipper boss gaffer jockey boxer
@@ -426,6 +429,8 @@ _COMMA = r"(?:(?<!\d),|,(?!\d{3}\b))"
 _SPEAKER_NOUNS = _PERSON_NOUNS | _THING_NOUNS
 _MAX_SUBJECT_TOKENS = 12
 _AGE_RE = re.compile(r"\d+-year-old")
+# A live blog's time stamp opening a line ("10:20 - Skerrow Ferries has …"): no part of the sentence.
+_TIMESTAMP_LEAD = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[-\u2013\u2014:]\s*")
 _FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
 _SHORT_UNATTRIBUTED = 3
 
@@ -1270,6 +1275,10 @@ class _Extractor:
                     and not _is_possessive(toks[i].text) and _key(toks[i].text) not in _ORG_WORDS:
                 person = _Person(toks[i].start, toks[i].end, None)  # "Szalay, 44, was born": an age makes a person
             if person is None:
+                if j - i >= 2 and any(_key(t.text) in _ORG_WORDS for t in toks[i:j]) and not _is_possessive(
+                        toks[j - 1].text) and _subject_position(_TIMESTAMP_LEAD.sub("", self.masked[s:toks[i].start])):
+                    # "Skerrow Ferries has cancelled …": what "the company" may stand for next
+                    self.ctx.note(toks[i].start, "subject", _Entity(self.body[toks[i].start:toks[j - 1].end], False))
                 if j - i == 1:
                     self.solo.add(_key(toks[i].text))
                 elif j - i >= 2 and _is_possessive(toks[j - 1].text):
@@ -1283,7 +1292,7 @@ class _Extractor:
                 continue  # "Murmur … Murmur Boost": a brand's product, not a person named Murmur
             entity = self.ctx.person(self.body[person.start:person.end], person.gender,
                                      person.roles + self._apposed_roles(s, e, toks[i].start, toks[j - 1].end))
-            before = self.masked[s:toks[i].start]
+            before = _TIMESTAMP_LEAD.sub("", self.masked[s:toks[i].start])
             # "For Nakamura-Dunn, the first months were the worst. She …": a fronted topic is who the
             # sentence, and the pronouns after it, are about.
             subject = _subject_position(before) or (
@@ -1803,6 +1812,12 @@ class _Extractor:
         named = [e for e in found if head in {_noun_key(_key(w)) for w in e.name.split()}]
         if len(named) == 1:
             return named[0]
+        if len(found) > 1 and head in _BUSINESS_ANAPHORS and self.prev_sentence is not None:
+            # "Skerrow Ferries has cancelled all crossings. In a statement, the company said …": the
+            # one named in the sentence before, when only one was.
+            recent = {id(e): e for at, _, e in self.ctx.records if self.prev_sentence[1] <= at < pos and e in found}
+            if len(recent) == 1:
+                return next(iter(recent.values()))
         return found[0] if len(found) == 1 and head in _BUSINESS_ANAPHORS else None
 
     # -- reported speech -----------------------------------------------------------------------

@@ -1065,6 +1065,24 @@ def test_the_company_is_the_company_named_before():
     assert (q.canonical, q.is_person) == ("Harlan Steelworks", False)
 
 
+def test_the_company_is_the_one_named_in_the_sentence_before():
+    body = ('Halden Rail said the line would stay shut until noon.\n\n'
+            'Brevik Ferries has cancelled all sailings to the islands. In a statement, the company said the '
+            'decision had been taken "with the heaviest of hearts".')
+    q = quote_with(extract_quotes(body), "heaviest of hearts")
+    assert (q.canonical, q.is_person) == ("Brevik Ferries", False), q
+
+
+def test_live_blog_lines_name_their_subjects_past_the_time_stamp():
+    body = ('10:05 - Transport Commissioner Ruth Amadi has spoken to reporters at the depot.\n\n'
+            '"Passengers deserve far better than this," the commissioner said.\n\n'
+            '10:40 - Union organiser Dev Patel arrived at the depot an hour later.\n\n'
+            '"Our members have been out since dawn," he said.')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "deserve far better").canonical == "Ruth Amadi"
+    assert quote_with(quotes, "out since dawn").canonical == "Dev Patel"
+
+
 def test_the_company_stays_unresolved_when_two_companies_spoke():
     body = ("Harlan Steelworks said the strike was unlawful. Brodie Metals said it would not take sides. "
             "The company described the talks as \"going nowhere fast.\"")
