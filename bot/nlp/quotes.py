@@ -19,7 +19,8 @@ sentences a second). Steps:
    speaker of the previous paragraph for a paragraph that opens with a quote ("continuation").
 4. Sentences without quote marks yield reported speech ("X said (that) <clause>",
    "<clause>, X said", "according to X, <clause>", "<clause>, according to X, the …") when the
-   clause has a finite verb; findings ("…, the report found", "a survey found that …") and
+   clause has a finite verb ("according to <role>, <Name>, …" and "…, according to her label,
+   <Name>" name the name); findings ("…, the report found", "a survey found that …") and
    reported questions ("asked whether …") count too, "police found the van" does not.
 
 Subjects not right before the verb: a relative pronoun's antecedent ("her son, Luc Rimbaud, who
@@ -396,6 +397,8 @@ _TOLD_OBJECT_RE = re.compile(
     r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:conference|briefing|meeting|news\s+agency|newspaper|"
     r"broadcaster|audience|crowd|panel|committee|hearing|court|gathering|summit))\b")
 # "According to X," or "According to X, who leads the union," opening a sentence.
+# A name in apposition after a role, closed by a comma: "the chief operating officer, Tomasz Wielgus, …".
+_APPOSED_NAME_RE = re.compile(r"([A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3})\s*,\s*")
 _ACCORDING_LEAD_RE = re.compile(
     r"\s*according\s+to\s+([^,\"\x00]+?)"
     r"(\s*,\s*(?:who|whose|a|an|the|its|his|her|their)\b[^,\"\x00]*)?\s*,\s*", re.I)
@@ -1833,12 +1836,16 @@ class _Extractor:
             return
         lead = _ACCORDING_LEAD_RE.match(self.masked[s:e])
         if lead:
-            start = s + lead.end()
+            start, who_end = s + lead.end(), s + lead.end(1)
             if lead.group(2) and not self._clause_ok(start, end, None):
                 # "According to the institute, the density fell …": the comma opens the clause, not an apposition
                 start = s + lead.end(1) + re.match(r"\s*,\s*", self.masked[s + lead.end(1):e]).end()
+            named = _APPOSED_NAME_RE.match(self.masked, start, end)
+            if named and not lead.group(2) and _noun_key(_key(lead.group(1).split()[-1])) in _SPEAKER_NOUNS:
+                # "According to the airport's chief operating officer, Tomasz Wielgus, 31 flights …"
+                start, who_end = s + lead.end() + named.end() - named.start(), start + len(named.group(1))
             if self._clause_ok(start, end, None):
-                attr = self._np_attr(s + lead.start(1), s + lead.end(1), "reported")
+                attr = self._np_attr(s + lead.start(1), who_end, "reported")
                 self._emit(para, start, end, attr)
                 return
         found, covered = False, s
@@ -1879,11 +1886,13 @@ class _Extractor:
 
     def _reported_tail(self, para: int, s: int, end: int, frames: list[_Frame]) -> None:
         """ "<clause>, officials said." and "<clause>, according to the ministry." """
-        according = re.search(r",\s*according\s+to\s+([^,]+?)(?:\s*" + _COMMA + r"\s*(?:a|an|the|its|his|her|"
-                              r"their|who|which|whose)\s[^;]*)?\s*$", self.masked[s:end])
+        according = re.search(r",\s*according\s+to\s+([^,]+?)(?:\s*" + _COMMA + r"\s*(?:(?:a|an|the|its|his|her|"
+                              r"their|who|which|whose)\s[^;]*|(?P<name>[A-Z][^,;]*?)))?\s*[.!?]?\s*$", self.masked[s:end])
         if according:
             if self._clause_ok(s, s + according.start(), None, finite=False):
-                attr = self._np_attr(s + according.start(1), s + according.end(1), "reported")
+                # "…, according to her label, Greyhaven Records.": the name, not "her label"
+                who = "name" if according.group("name") else 1
+                attr = self._np_attr(s + according.start(who), s + according.end(who), "reported")
                 self._emit(para, s, s + according.start(), attr)
             return
         for frame in reversed(frames):

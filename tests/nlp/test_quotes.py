@@ -1065,6 +1065,18 @@ def test_the_company_is_the_company_named_before():
     assert (q.canonical, q.is_person) == ("Harlan Steelworks", False)
 
 
+@pytest.mark.parametrize(("sentence", "speaker", "clause"), [
+    ("According to the port's operations manager, Ilse Varga, 14 sailings have been cancelled.",
+     "Ilse Varga", "14 sailings have been cancelled"),
+    ("The tour sold out within an hour, according to her label, Harrow Lane Records.",
+     "Harrow Lane Records", "The tour sold out within an hour"),
+    ("According to police, Tom Hale was arrested on Monday.", "police", "Tom Hale was arrested on Monday"),
+])
+def test_according_to_a_role_and_its_name_is_the_named_one(sentence: str, speaker: str, clause: str) -> None:
+    q = only(sentence)
+    assert (q.canonical, q.text) == (speaker, clause), q
+
+
 def test_the_company_is_the_one_named_in_the_sentence_before():
     body = ('Halden Rail said the line would stay shut until noon.\n\n'
             'Brevik Ferries has cancelled all sailings to the islands. In a statement, the company said the '
