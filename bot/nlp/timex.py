@@ -1687,9 +1687,15 @@ class _Text:
         dates = norm.translate(_FOLD_FOR_DATES) if "ı" in norm or "ſ" in norm else norm
         atoms = _combine_ranges(_merge_relative_years(_with_clock_times(_atoms(dates), dates), dates), dates)
         parsed, si = [], 0
+        period: tuple[int, frozenset[int], int] | None = None  # (sentence, its months, year) of the last period
         for a in atoms:
             while si + 1 < len(sentences) and sentences[si][1] <= a.start:
                 si += 1
+            if a.tag == "date" and a.p["y"] is None and "year_offset" not in a.p and period is not None \
+                    and period[0] == si and a.p["m"] in period[1]:
+                a = _Atom(a.start, a.end, a.tag, {**a.p, "y": period[2]})  # "in the autumn of 2023 …, on 2 October"
+            if a.tag in ("season", "month") and a.p.get("y") is not None and (a.tag == "month" or a.p["s"] != "winter"):
+                period = (si, frozenset([a.p["m"]]) if a.tag == "month" else _SEASON_MONTHS[a.p["s"]], a.p["y"])
             parsed.append((a, _tense(norm, sentences[si], a.start, a.end)))
         return parsed
 
@@ -1965,6 +1971,9 @@ class _Text:
         return out
 
 
+# The months of a season named with its year (winter straddles two years: left out).
+_SEASON_MONTHS = {"spring": frozenset({3, 4, 5}), "summer": frozenset({6, 7, 8}), "autumn": frozenset({9, 10, 11}),
+                  "fall": frozenset({9, 10, 11})}
 _FOLD_FOR_DATES = str.maketrans({"ı": "i", "ſ": "s"})
 
 # Keyed by the text itself: its hash is kept on the str, and an equal key is compared by identity
@@ -2693,7 +2702,7 @@ def choose_from_ranked(body: str, ranked: list[tuple[float, TimeExpression]],
     "when does X end"), only the end part of a range ("until June")."""
     if not ranked:
         return None
-    best = ranked[0][1]
+    best = _refined(body, ranked)
     if question is not None and question.aspect == "end" and best.kind == "range":
         best = range_end(body, best, published) or best
     elif question is not None and question.aspect == "start" and best.kind == "range" and best.iso is None:
@@ -2701,6 +2710,31 @@ def choose_from_ranked(body: str, ranked: list[tuple[float, TimeExpression]],
         if start is not None and start.iso:
             best = replace(best, iso=start.iso)
     return best
+
+
+def _refined(body: str, ranked: list[tuple[float, TimeExpression]]) -> TimeExpression:
+    """The best expression, or a day its sentence names inside it: "In the autumn of 2023 I had
+    surgery on my vocal cords, on 2 October" is dated 2 October 2023, not the autumn."""
+    best = ranked[0][1]
+    if best.granularity not in ("season", "month") or not best.value:
+        return best
+    sentences = _text(body).sentences
+    here = next(((a, b) for a, b in sentences if a <= best.start < b), None)
+    for _, e in ranked[1:]:
+        if here and here[0] <= e.start < here[1] and e.granularity == "day" and e.iso and e.kind != "range" \
+                and _within(e.iso, best):
+            return e
+    return best
+
+
+def _within(iso: str, period: TimeExpression) -> bool:
+    """Whether the day falls in the season or month the expression names ("2023-FA", "2023-10")."""
+    year, month = int(iso[:4]), int(iso[5:7])
+    value = period.value or ""
+    if period.granularity == "month":
+        return value == iso[:7]
+    season = {"SP": "spring", "SU": "summer", "FA": "autumn"}.get(value[5:])
+    return value[:4] == str(year) and season is not None and month in _SEASON_MONTHS[season]
 
 
 def choose_time_expression(

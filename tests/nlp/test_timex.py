@@ -355,6 +355,20 @@ def test_day_range_in_one_month_written_with_words():
     assert only("Crews worked 16 to 14 March.").text == "14 March"  # no range runs backwards
 
 
+def test_a_day_inside_a_period_named_before_it_in_the_sentence_takes_its_year():
+    found = find_time_expressions("In the autumn of 2013 she had surgery on her knee, on 2 October, in Leeds.", PUB)
+    assert [(e.text, e.iso) for e in found] == [("the autumn of 2013", None), ("2 October", "2013-10-02")]
+    found = find_time_expressions("In March 2014 the mill closed, on 14 March.", PUB)
+    assert [(e.text, e.iso) for e in found][1] == ("14 March", "2014-03-14")
+    # Outside the period, or in another sentence, the day keeps the published year.
+    found = find_time_expressions("The company, founded in spring 2009, will close on 2 October.", PUB)
+    assert found[1].iso == "2016-10-02"
+    found = find_time_expressions("It ran in the summer of 2011. On 2 July it closed.", PUB)
+    assert found[1].iso != "2011-07-02"
+    body = "In the autumn of 2013 she had surgery on her knee, on 2 October, in Leeds."
+    assert pick(body, "when did she have surgery on her knee") == ("2 October", "2013-10-02")
+
+
 def test_hyphenated_year_range():
     check("Oil was cheap in 2014-15.", "2014-15", None, "2014/2015")
 
