@@ -397,6 +397,9 @@ _TOLD_OBJECT_RE = re.compile(
     r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:conference|briefing|meeting|news\s+agency|newspaper|"
     r"broadcaster|audience|crowd|panel|committee|hearing|court|gathering|summit))\b")
 # "According to X," or "According to X, who leads the union," opening a sentence.
+# An apposition after a name, then the verb: ", our drummer, leaned" (the verb in group 1).
+_APPOSITION_THEN_VERB_RE = re.compile(r"\s*,\s*(?:a|an|the|our|my|his|her|their|its)\s[^,\x00\"]{1,60}?,\s*"
+                                      r"(?:(?:also|then|later|just|quickly|simply)\s+)?([a-z]+)\b")
 # A name in apposition after a role, closed by a comma: "the chief operating officer, Tomasz Wielgus, …".
 _APPOSED_NAME_RE = re.compile(r"([A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3})\s*,\s*")
 _ACCORDING_LEAD_RE = re.compile(
@@ -434,6 +437,9 @@ _MAX_SUBJECT_TOKENS = 12
 _AGE_RE = re.compile(r"\d+-year-old")
 # A live blog's time stamp opening a line ("10:20 - Skerrow Ferries has …"): no part of the sentence.
 _TIMESTAMP_LEAD = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[-\u2013\u2014:]\s*")
+# The subject's apposition naming it: "The chapel's owner, a retired organist called Hilary Penhallow, would …".
+_NAMED_SUBJECT_RE = re.compile(r"\s*(?:The|A|An|Her|His|Their|Its|Our|My|[A-Z][\w'\u2019-]*['\u2019]s)\s[^,\x00\"]{0,60},"
+                               r"\s*(?:a|an|the)\s[^,\x00\"]{0,60}?\b(?:called|named)\s+")
 _FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
 _SHORT_UNATTRIBUTED = 3
 
@@ -1010,8 +1016,9 @@ def _valid_np(toks: list[_Tok], loose: bool = False) -> bool:
     if len(toks) == 1 and keys[0] in _PRONOUNS:
         return True
     first = toks[0].text
-    if keys[0] in _PREPOSITIONS or keys[-1] in _PREPOSITIONS or keys[-1] in _DETERMINERS:
-        return False
+    if keys[0] in _PREPOSITIONS or keys[-1] in _PREPOSITIONS or keys[-1] in _DETERMINERS or \
+            keys[-1] in ("and", "or", "but", "nor"):
+        return False  # ("before the show and said": no phrase ends with a conjunction)
     if first[:1].isupper() and not _is_cap(first) and keys[0] not in _DETERMINERS:
         return False  # "However", "Speaking"
     if first[:1].islower() and keys[0].endswith("ly"):
@@ -1299,7 +1306,8 @@ class _Extractor:
             # "For Nakamura-Dunn, the first months were the worst. She …": a fronted topic is who the
             # sentence, and the pronouns after it, are about.
             subject = _subject_position(before) or (
-                _FRONTED_TOPIC_RE.fullmatch(before) is not None and self.masked.startswith(",", toks[j - 1].end))
+                _FRONTED_TOPIC_RE.fullmatch(before) is not None and self.masked.startswith(",", toks[j - 1].end)
+            ) or _NAMED_SUBJECT_RE.fullmatch(before) is not None
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
         for tok in pronouns:
             self._note_pronoun(tok)
@@ -1411,6 +1419,10 @@ class _Extractor:
         for k, tok in enumerate(toks[1:], 1):
             key = tok.text.lower()
             if not tok.glued:
+                # "Oskar Lindqvist, our drummer, leaned over … and said": a name and its apposition
+                apposed = _APPOSITION_THEN_VERB_RE.match(self.masked, toks[k - 1].end, limit)
+                if apposed and all(_is_name_tok(t.text) for t in toks[:k]) and _verbish(apposed.group(1).lower()):
+                    return toks[0].start, toks[k - 1].end
                 return None
             if tok.text[:1].isupper():
                 continue
@@ -1889,11 +1901,15 @@ class _Extractor:
         according = re.search(r",\s*according\s+to\s+([^,]+?)(?:\s*" + _COMMA + r"\s*(?:(?:a|an|the|its|his|her|"
                               r"their|who|which|whose)\s[^;]*|(?P<name>[A-Z][^,;]*?)))?\s*[.!?]?\s*$", self.masked[s:end])
         if according:
-            if self._clause_ok(s, s + according.start(), None, finite=False):
+            # "She releases it on Friday, and the tour sold out, according to her label": the last clause
+            joined = list(re.finditer(r",\s+(?:and|but)\s+", self.masked[s:s + according.start()]))
+            start = s + joined[-1].end() if joined and self._clause_ok(
+                s + joined[-1].end(), s + according.start(), None) else s
+            if self._clause_ok(start, s + according.start(), None, finite=False):
                 # "…, according to her label, Greyhaven Records.": the name, not "her label"
                 who = "name" if according.group("name") else 1
                 attr = self._np_attr(s + according.start(who), s + according.end(who), "reported")
-                self._emit(para, s, s + according.start(), attr)
+                self._emit(para, start, s + according.start(), attr)
             return
         for frame in reversed(frames):
             comma = re.search(r",\s*$", self.masked[s:frame.subj_start])

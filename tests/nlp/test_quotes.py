@@ -1077,6 +1077,23 @@ def test_according_to_a_role_and_its_name_is_the_named_one(sentence: str, speake
     assert (q.canonical, q.text) == (speaker, clause), q
 
 
+def test_a_name_with_its_apposition_is_the_subject_of_coordinated_verbs():
+    q = only('Piet Hol, our drummer, grinned at me before the show and said, "If they leave, we play louder."')
+    assert (q.canonical, q.method) == ("Piet Hol", "before"), q
+
+
+def test_the_name_a_subject_is_called_by_is_who_she_is():
+    body = ('"We slept in the vestry," said Mara Quell.\n\n'
+            'The chapel\'s owner, a retired organist called Hilda Marr, brought us soup at lunchtime. '
+            'She told me one of the takes was "a bit too pleased with itself".')
+    assert quote_with(extract_quotes(body), "too pleased").canonical == "Hilda Marr"
+
+
+def test_according_to_at_the_end_covers_the_last_coordinated_clause():
+    q = only("Her album is out on Friday, and the tour that follows it sold out in an hour, according to her label.")
+    assert (q.canonical, q.text) == ("her label", "the tour that follows it sold out in an hour"), q
+
+
 def test_the_company_is_the_one_named_in_the_sentence_before():
     body = ('Halden Rail said the line would stay shut until noon.\n\n'
             'Brevik Ferries has cancelled all sailings to the islands. In a statement, the company said the '
