@@ -2021,17 +2021,24 @@ class _Extractor:
         if answered < 0.8 * len(questions) or 2 * you < len(questions) or 2 * first < len(answers):
             return
         intro_end = self.paras[questions[0]][0]
-        # Someone a question names ("Ansel says you write like … Is that fair?") is talked about, not to.
-        asked_about = {w for k in questions for w in re.findall(r"[A-Z][\w'\u2019-]+", texts[k])}
+        # Someone a question names ("Ansel says you write like … Is that fair?") is talked about, not to;
+        # one it addresses ("Mara, why a boathouse?", "… then, Mara?") is the interviewee.
+        addressed = {w for k in questions for pair in re.findall(
+            r"^\W*([A-Z][\w'\u2019-]+),|,\s*([A-Z][\w'\u2019-]+)\W*$", texts[k]) for w in pair if w}
+        asked_about = {w for k in questions for w in re.findall(r"[A-Z][\w'\u2019-]+", texts[k])} - addressed
         counts: dict[int, tuple[int, int, _Entity]] = {}
         for at, kind, entity in self.ctx.records:
             if at < intro_end and kind in ("speaker", "subject") and entity.is_person and not entity.plural \
                     and not asked_about & set(entity.name.split()):
                 n, first_at, _ = counts.get(id(entity), (0, at, entity))
                 counts[id(entity)] = (n + 1, first_at, entity)
-        if not counts:
+        met = [e for w in sorted(addressed) if (e := self.ctx.known_person(w)) is not None]
+        if met:
+            person = met[0]  # the one the questions call by name
+        elif counts:
+            _, _, person = max(counts.values(), key=lambda c: (c[0], -c[1]))
+        else:
             return
-        _, _, person = max(counts.values(), key=lambda c: (c[0], -c[1]))
         attr = _Attr(person.name, person.name, True, "interview", person)
         # Quotations longer than scare quotes: someone else's words ("our drummer said, "…"").
         quoted = [(it.start, it.end) for it in self.items

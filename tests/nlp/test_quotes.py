@@ -1002,6 +1002,21 @@ def test_the_interviewee_is_not_someone_the_questions_talk_about():
     assert quote_with(quotes, "we play louder").canonical != "Mara Quell"
 
 
+def test_the_interviewee_may_be_addressed_by_name_in_the_questions():
+    body = ("Mara Quell's debut album is out on Friday. Her producer, Jonas Ebbe, says she \"plays like the tide "
+            "is coming in\".\n\n"
+            "Mara, why a boathouse?\n\n"
+            "It was free, and nobody could hear us. I slept on the jetty most nights.\n\n"
+            "Were you nervous about the first show?\n\n"
+            "Very. I could not eat for two days before it.\n\n"
+            "And what comes next for you, Mara?\n\n"
+            "A long sleep, and then I will write again.")
+    quotes = extract_quotes(body)
+    for words in ("slept on the jetty", "could not eat", "long sleep"):
+        q = quote_with(quotes, words)
+        assert (q.canonical, q.method) == ("Mara Quell", "interview"), q
+
+
 def test_question_paragraphs_in_an_ordinary_story_are_not_an_interview():
     body = ("Will the bridge reopen by summer?\n\n"
             "Engineers have not said. The council expects a report in May.\n\n"
