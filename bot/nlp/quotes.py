@@ -56,8 +56,8 @@ the reporting speaker.
 
 Layouts: a Q&A interview (three or more short question paragraphs, mostly to "you", each followed
 by first-person answer paragraphs) gives every answer sentence to the person the introduction is
-about, not one the questions name ("Ansel says you …"), except sentences holding someone else's
-quotation ("interview"); a transcript ("MORROW: I do, your honour.", two lines or more with the same
+about, or whom the questions address ("Mara, why …?"), never one they only name ("Ansel says you
+…"); sentences holding someone else's quotation are not the interviewee's ("interview"); a transcript ("MORROW: I do, your honour.", two lines or more with the same
 label, or three, mostly in the first or second person) to the labelled speaker; a reaction box or
 live-blog line ("Okafor: "…"", "14:05 - Fire chief Dana Ruiz: "…"", ""…" - referee Tom Hale") to
 its name. Tabloid style: a quoted nickname between the words of a name (KYLE "THE HAMMER"
