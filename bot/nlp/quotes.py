@@ -397,6 +397,8 @@ _TOLD_OBJECT_RE = re.compile(
     r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:conference|briefing|meeting|news\s+agency|newspaper|"
     r"broadcaster|audience|crowd|panel|committee|hearing|court|gathering|summit))\b")
 # "According to X," or "According to X, who leads the union," opening a sentence.
+# "<agency> quoted <someone> as saying": the speaker is the one quoted (group 1; the verb, group 2).
+_QUOTED_AS_RE = re.compile(r"\bquot(?:ed|es|ing)\s+([^,;:\x00\"]{3,80}?)\s+(as\s+(?:saying|telling\s+\w+))\b")
 # An apposition after a name, then the verb: ", our drummer, leaned" (the verb in group 1).
 _APPOSITION_THEN_VERB_RE = re.compile(r"\s*,\s*(?:a|an|the|our|my|his|her|their|its)\s[^,\x00\"]{1,60}?,\s*"
                                       r"(?:(?:also|then|later|just|quickly|simply)\s+)?([a-z]+)\b")
@@ -1361,7 +1363,12 @@ class _Extractor:
                 subject, kind = self._shared_subject(s, match.start())
             if subject is not None:
                 frames.append(_Frame(*subject, match.start(), match.end(), match.group(), kind))
-        return frames
+        for match in _QUOTED_AS_RE.finditer(self.masked, s, e):
+            # "Dalpress quoted spokeswoman Lena Brandt as saying …": Brandt says it, not the agency
+            toks = _tokens(self.masked, match.start(1), match.end(1))
+            if toks and _valid_np(toks, loose=True):
+                frames.append(_Frame(toks[0].start, toks[-1].end, match.start(2), match.end(2), "said"))
+        return sorted(frames, key=lambda f: f.verb_start)
 
     def _shared_subject(self, s: int, verb_start: int) -> tuple[tuple[int, int] | None, str]:
         """Subjects not right before the verb: a relative pronoun's antecedent ("Celeste Ayre, who

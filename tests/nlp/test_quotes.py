@@ -1109,6 +1109,16 @@ def test_according_to_at_the_end_covers_the_last_coordinated_clause():
     assert (q.canonical, q.text) == ("her label", "the tour that follows it sold out in an hour"), q
 
 
+@pytest.mark.parametrize(("sentence", "speaker", "words"), [
+    ('The agency Norpress quoted government spokeswoman Ilse Varga as saying the deal proved that "patience '
+     'pays in the end".', "Ilse Varga", "patience pays in the end"),
+    ("The paper quoted Tom Hale as saying the talks had failed.", "Tom Hale", "the talks had failed"),
+])
+def test_quoted_as_saying_names_the_one_quoted(sentence: str, speaker: str, words: str) -> None:
+    q = only(sentence)
+    assert (q.canonical, q.text) == (speaker, words), q
+
+
 def test_the_company_is_the_one_named_in_the_sentence_before():
     body = ('Halden Rail said the line would stay shut until noon.\n\n'
             'Brevik Ferries has cancelled all sailings to the islands. In a statement, the company said the '
