@@ -64,7 +64,7 @@ its name. Tabloid style: a quoted nickname between the words of a name (KYLE "TH
 BRANNIGAN) is part of the name and no quotation, a capitalised name opening the story before a verb
 is a person (canonical in title case), any "-ed" verb before a colon introduces a quotation ("Okoro
 fumed: "…""), a dash joins predicates that share the subject ("… last night - then told his rival:
-"…""), ", adding: "…"" keeps the sentence's speaker, and an epithet ("the veteran", "the Dutch
+"…""), ", adding: "…"" and ", saying the youngster had "…"" keep the sentence's speaker, and an epithet ("the veteran", "the Dutch
 star", "the 29-year-old", "the 54-year-old weaver") stands for the story's current topic as a
 subject (of its clause or of a speech verb: ""…," the veteran said") and for the latest other
 person elsewhere; an age once given for someone ("the 63-year-old") names them again. "The
@@ -397,6 +397,9 @@ _TOLD_OBJECT_RE = re.compile(
     r"|(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:conference|briefing|meeting|news\s+agency|newspaper|"
     r"broadcaster|audience|crowd|panel|committee|hearing|court|gathering|summit))\b")
 # "According to X," or "According to X, who leads the union," opening a sentence.
+# A participle of saying after a comma: its subject is the sentence's ("…, saying the youngster had …").
+_SAYING_RE = re.compile(r",\s*(?:and\s+)?(saying|insisting|arguing|claiming|stressing|noting|warning)\s+(?:that\s+)?"
+                        r"(?=[\w\x00\"])")
 # "<agency> quoted <someone> as saying": the speaker is the one quoted (group 1; the verb, group 2).
 _QUOTED_AS_RE = re.compile(r"\bquot(?:ed|es|ing)\s+([^,;:\x00\"]{3,80}?)\s+(as\s+(?:saying|telling\s+\w+))\b")
 # An apposition after a name, then the verb: ", our drummer, leaned" (the verb in group 1).
@@ -1363,6 +1366,13 @@ class _Extractor:
                 subject, kind = self._shared_subject(s, match.start())
             if subject is not None:
                 frames.append(_Frame(*subject, match.start(), match.end(), match.group(), kind))
+        for match in _SAYING_RE.finditer(self.masked, s, e):
+            # "Thwaite singled out Breen, saying the youngster had "…"": the sentence's subject says it
+            if any(f.verb_start <= match.start(1) < f.verb_end for f in frames):
+                continue
+            subject = self._sentence_subject(s, match.start())
+            if subject is not None:
+                frames.append(_Frame(*subject, match.start(1), match.end(1), "said", "shared"))
         for match in _QUOTED_AS_RE.finditer(self.masked, s, e):
             # "Dalpress quoted spokeswoman Lena Brandt as saying …": Brandt says it, not the agency
             toks = _tokens(self.masked, match.start(1), match.end(1))

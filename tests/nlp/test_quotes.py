@@ -1119,6 +1119,14 @@ def test_quoted_as_saying_names_the_one_quoted(sentence: str, speaker: str, word
     assert (q.canonical, q.text) == (speaker, words), q
 
 
+def test_a_comma_and_saying_gives_the_words_to_the_sentence_subject():
+    body = ('Rovers manager Ada Kell was delighted.\n\n'
+            'The 51-year-old singled out her goalkeeper for praise, saying the youngster had "hands like buckets".')
+    assert quote_with(extract_quotes(body), "hands like buckets").canonical == "Ada Kell"
+    q = only("The minister defended the plan, saying it would create 2,000 jobs by 2027.")
+    assert (q.canonical, q.text) == ("The minister", "it would create 2,000 jobs by 2027"), q
+
+
 def test_the_company_is_the_one_named_in_the_sentence_before():
     body = ('Halden Rail said the line would stay shut until noon.\n\n'
             'Brevik Ferries has cancelled all sailings to the islands. In a statement, the company said the '
