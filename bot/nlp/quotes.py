@@ -1770,6 +1770,12 @@ class _Extractor:
         (subject: the phrase is a speech verb's subject)."""
         keys = [_key(t.text) for t in toks]
         text = self.body[toks[0].start:toks[-1].end]
+        named = _runs(toks)
+        if named and named[-1][1] == len(toks) and named[-1][0] > 0 and toks[named[-1][0] - 1].text.islower() \
+                and _noun_key(keys[named[-1][0] - 1]) in _THING_NOUNS | _BUSINESS_ANAPHORS \
+                and any(k in _ORG_WORDS for k in keys[named[-1][0]:]):
+            # "Rail operator Coastline Trains", "the ferry company Brevik Ferries": the name
+            return _Entity(self.body[toks[named[-1][0]].start:toks[-1].end], False)
         cut = next((k for k, key in enumerate(keys) if key in _PREPOSITIONS and k), len(keys))
         head = _noun_key(keys[cut - 1])
         owner = None

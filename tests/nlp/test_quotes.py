@@ -1127,6 +1127,11 @@ def test_a_comma_and_saying_gives_the_words_to_the_sentence_subject():
     assert (q.canonical, q.text) == ("The minister", "it would create 2,000 jobs by 2027"), q
 
 
+def test_an_organisation_introduced_by_what_it_is_is_named_by_its_name():
+    q = only("Ferry operator Brevik Ferries said all sailings were cancelled.")
+    assert (q.canonical, q.is_person) == ("Brevik Ferries", False), q
+
+
 def test_the_company_is_the_one_named_in_the_sentence_before():
     body = ('Halden Rail said the line would stay shut until noon.\n\n'
             'Brevik Ferries has cancelled all sailings to the islands. In a statement, the company said the '
