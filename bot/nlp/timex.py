@@ -2263,6 +2263,8 @@ def rank_time_expressions(
         elif question.tense == "present" and clause == "past" and side != 1:
             score *= 0.6
         if _speech_attached(norm_body, sent, e):
+            if not question.speech and _ANNOUNCES_AHEAD.match(norm_body, e.end, sent[1]):
+                continue  # "said this morning that they're adding a second night": it dates the saying only
             score *= 1.25 if question.speech else 0.45
         if _comparison_since(norm_body, sent, e):
             previous = [t for t in terms if t in _PREVIOUS]
@@ -2297,6 +2299,9 @@ def rank_time_expressions(
     return out
 
 
+# What a saying announces, when it is still to come: "… that they're adding", "… that it would close".
+_ANNOUNCES_AHEAD = re.compile(r"(?i),?\s+that\s+(?:[\w-]+\s+){0,4}?(?:will|would|is\s+going\s+to|"
+                              r"\w*(?:'ll|’ll)|(?:is|are|\w+'re|\w+’re)\s+\w+ing|plans?\s+to|intends?\s+to)\b")
 _LISTING_WORDS = frozenset("the a an at on in vs v versus against to from of and with for by "
                            "home away".split())
 

@@ -369,6 +369,18 @@ def test_a_day_inside_a_period_named_before_it_in_the_sentence_takes_its_year():
     assert pick(body, "when did she have surgery on her knee") == ("2 October", "2013-10-02")
 
 
+def test_the_date_of_a_saying_does_not_date_what_it_announces():
+    body = "The promoter said in a statement this morning that they're adding a second night at the Corn Hall."
+    assert pick(body, "when is the second night at the Corn Hall") is None
+    body = "The council said on Monday that it would close the library."
+    assert pick(body, "when will the council close the library") is None
+    # A saying that reports what happened dates it: the news is of that day.
+    body = "Harlan Foods has recalled 40,000 jars of baby food, the company said on Sunday."
+    assert pick(body, "when did Harlan Foods recall its baby food") == ("Sunday", "2016-03-13")
+    assert pick("The promoter said this morning that they're adding a second night.",
+                "when did the promoter say they were adding a second night") == ("this morning", "2016-03-16")
+
+
 def test_hyphenated_year_range():
     check("Oil was cheap in 2014-15.", "2014-15", None, "2014/2015")
 
