@@ -2723,13 +2723,11 @@ def _refined(body: str, ranked: list[tuple[float, TimeExpression]]) -> TimeExpre
     best = ranked[0][1]
     if best.granularity not in ("season", "month") or not best.value:
         return best
-    sentences = _text(body).sentences
-    here = next(((a, b) for a, b in sentences if a <= best.start < b), None)
-    for _, e in ranked[1:]:
-        if here and here[0] <= e.start < here[1] and e.granularity == "day" and e.iso and e.kind != "range" \
-                and _within(e.iso, best):
-            return e
-    return best
+    here = next(((a, b) for a, b in _text(body).sentences if a <= best.start < b), None)
+    if here is None:
+        return best
+    return next((e for _, e in ranked[1:] if here[0] <= e.start < here[1] and e.granularity == "day" and e.iso
+                 and e.kind != "range" and _within(e.iso, best)), best)
 
 
 def _within(iso: str, period: TimeExpression) -> bool:
