@@ -116,6 +116,9 @@ _UNIT_CODE = {"second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": 
               "centurie": "CE"}
 _SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "autumn": ("FA", 9), "fall": ("FA", 9),
             "winter": ("WI", 12)}
+_SEASON_FIRST = dict(_SEASONS.values())  # each season code's first month
+# The months of each season code but winter, which straddles two years ("FA": September to November).
+_SEASON_MONTHS = {code: frozenset(range(first, first + 3)) for code, first in _SEASON_FIRST.items() if code != "WI"}
 _HOLIDAYS = {"christmas day": (12, 25), "christmas eve": (12, 24), "christmas": (12, 25),
              "new year's day": (1, 1), "new year's eve": (12, 31), "boxing day": (12, 26),
              "valentine's day": (2, 14), "halloween": (10, 31)}
@@ -1599,7 +1602,7 @@ def _side_of_publication(e: TimeExpression, published: date | None) -> int | Non
         return None
     season = re.match(r"(\d{4})-(SP|SU|FA|WI)$", (e.value or "").partition("/")[0])
     if season:  # "this summer": the three months from the season's first
-        first = date(int(season.group(1)), {"SP": 3, "SU": 6, "FA": 9, "WI": 12}[season.group(2)], 1)
+        first = date(int(season.group(1)), _SEASON_FIRST[season.group(2)], 1)
         here = published.replace(day=1)
         return 1 if here < first else -1 if here >= first + relativedelta(months=3) else 0
     v = _point(e.value)
@@ -1694,8 +1697,10 @@ class _Text:
             if a.tag == "date" and a.p["y"] is None and "year_offset" not in a.p and period is not None \
                     and period[0] == si and a.p["m"] in period[1]:
                 a = _Atom(a.start, a.end, a.tag, {**a.p, "y": period[2]})  # "in the autumn of 2023 …, on 2 October"
-            if a.tag in ("season", "month") and a.p.get("y") is not None and (a.tag == "month" or a.p["s"] != "winter"):
-                period = (si, frozenset([a.p["m"]]) if a.tag == "month" else _SEASON_MONTHS[a.p["s"]], a.p["y"])
+            months = frozenset([a.p["m"]]) if a.tag == "month" else _SEASON_MONTHS.get(_SEASONS[a.p["s"]][0]) \
+                if a.tag == "season" else None
+            if months and a.p.get("y") is not None:
+                period = (si, months, a.p["y"])
             parsed.append((a, _tense(norm, sentences[si], a.start, a.end)))
         return parsed
 
@@ -1971,9 +1976,6 @@ class _Text:
         return out
 
 
-# The months of a season named with its year (winter straddles two years: left out).
-_SEASON_MONTHS = {"spring": frozenset({3, 4, 5}), "summer": frozenset({6, 7, 8}), "autumn": frozenset({9, 10, 11}),
-                  "fall": frozenset({9, 10, 11})}
 _FOLD_FOR_DATES = str.maketrans({"ı": "i", "ſ": "s"})
 
 # Keyed by the text itself: its hash is kept on the str, and an equal key is compared by identity
@@ -2736,8 +2738,7 @@ def _within(iso: str, period: TimeExpression) -> bool:
     value = period.value or ""
     if period.granularity == "month":
         return value == iso[:7]
-    season = {"SP": "spring", "SU": "summer", "FA": "autumn"}.get(value[5:])
-    return value[:4] == str(year) and season is not None and month in _SEASON_MONTHS[season]
+    return value[:4] == str(year) and month in _SEASON_MONTHS.get(value[5:], ())
 
 
 def choose_time_expression(
