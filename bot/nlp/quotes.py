@@ -40,7 +40,8 @@ not after a verb ("married the drummer X"); every "he"/"she" in narrative re-men
 resolves to, so the topic of an obituary stays the referent across quotes from others; "his office" becomes
 "<person>'s office"; "the judge" / "the coach" refer back to the person introduced with that role
 ("Judge Martin Hale", "the club's coach, Pavel Novak"), and "the spokeswoman" to the unnamed one
-introduced before ("A spokeswoman for Skerrylink"). Non-person speakers keep their words
+introduced before ("A spokeswoman for Skerrylink"), and "the statement" to whoever issued one in that
+paragraph or the one before ("Wexmoor Police said in a statement …"). Non-person speakers keep their words
 ("the statement", "the ministry", "US officials", "the railroad" before a verb only people and
 organisations do) with ``is_person`` False for organisations and documents. Name runs: "the Bishop
 of Tanbridge" is a title of a place, not a name; "Dunmere manager" modifies a role; "Jenna Ruiz of
@@ -220,8 +221,8 @@ president-elect treasurer councillor councilman councilwoman alderman assemblyma
 congressman congresswoman mp mep sheriff head dean patriarch father brother sister minister-president
 state defense defence treasury health commerce energy agriculture labor labour transportation
 transport education interior homeland security foreign affairs finance economy trade culture staff
-environment housing veterans industry justice opposition former acting interim senior
-majority minority whip house.speaker cmdr commander brig brigadier hon sec""")
+environment housing veterans industry justice opposition former acting interim senior outgoing incoming reigning
+majority minority whip house.speaker cmdr commander brig brigadier hon sec cllr""")
 # Words that make a capitalised run an organisation or place rather than a person.
 _ORG_WORDS = _words("""ministry department committee council party group inc ltd llc plc corp
 corporation company co bank university agency office commission organization organisation
@@ -421,7 +422,7 @@ shouldn't didn't doesn't don't 's 're
 fell rose grew won lost made took came went saw left hit cut put set kept held found gave knew
 thought became began ran sent spent built paid met brought bought sold led struck fought caught
 stood understood spoke broke chose drove flew threw shot fled hid felt dealt meant sought sank
-shrank stole tore woke forgot froze slid swung got did
+shrank stole tore woke forgot froze slid swung got did used owed died lied
 expects remains wants needs plans hopes believes intends continues supports opposes faces seeks
 aims means requires includes appears seems looks works makes takes gives knows thinks stands""")
 _ABBREVIATIONS = _words("""mr mrs ms dr prof sen rep gov gen lt col capt sgt adm maj cpl pvt rev fr
@@ -446,6 +447,9 @@ _TIMESTAMP_LEAD = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[-\u201
 _NAMED_SUBJECT_RE = re.compile(r"\s*(?:The|A|An|Her|His|Their|Its|Our|My|[A-Z][\w'\u2019-]*['\u2019]s)\s[^,\x00\"]{0,60},"
                                r"\s*(?:a|an|the)\s[^,\x00\"]{0,60}?\b(?:called|named)\s+")
 _FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
+_STATEMENT_RE = re.compile(r"\bstatement\b", re.I)
+# A role held at a named place or body: "Hugh Castellan, Tressingham Airport's operations director, said".
+_NAMED_OWNER_ROLE_RE = re.compile(r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}['\u2019]s\s+[a-z]")
 _SHORT_UNATTRIBUTED = 3
 
 
@@ -1148,6 +1152,7 @@ class _Extractor:
         self.para_starts = {lo for lo, _ in self.paras}
         self.cur_s = self.cur_para = 0  # the sentence being read
         self.prev_sentence: tuple | None = None  # (para, start, end, quoted, attributions) of the last one
+        self.issuer: tuple[int, _Entity] | None = None  # (paragraph, speaker) of the last sentence naming a statement
 
     def run(self) -> list[Quote]:
         """Find pieces, attribute them sentence by sentence, then across paragraphs."""
@@ -1240,7 +1245,12 @@ class _Extractor:
             if piece.attr is None and not frames and k == 0:
                 piece.attr = self._after_narrative(para, piece)
             self.items.append(_Item(piece.start, piece.end, para, piece.attr, piece))
-        self.prev_sentence = (para, s, e, bool(pieces), [i.attr for i in self.items[count:] if i.attr])
+        attrs = [i.attr for i in self.items[count:] if i.attr]
+        self.prev_sentence = (para, s, e, bool(pieces), attrs)
+        issuers = [a.entity for a in attrs if a.entity is not None and _STATEMENT_RE.search(a.entity.name) is None]
+        if issuers and _STATEMENT_RE.search(self.masked, s, e):
+            # "Wexmoor Police said in a statement that …", "In a statement, her family described …"
+            self.issuer = (para, issuers[-1])
 
     def _after_narrative(self, para: int, piece: _Piece) -> _Attr | None:
         """A quotation right after a sentence of the same paragraph with no quote marks:
@@ -1526,7 +1536,8 @@ class _Extractor:
         if re.fullmatch(r"\d{1,3}|[RDI]-[A-Z][\w.]*", text)  \
                 or re.match(r"(?:who|whose|which|where|himself|herself|themselves)\b", text):
             return True  # age; "R-Ky."; a relative clause
-        if not (re.match(r"(?:a|an|the|its|his|her|their)\s+[a-z]", text) or text[:1].islower()):
+        if not (re.match(r"(?:a|an|the|its|his|her|their)\s+[a-z]", text) or text[:1].islower()
+                or _NAMED_OWNER_ROLE_RE.match(text)):
             return False
         # "The next day, the comedian Femi Oduya, who …, posted": a role ending in a name is the subject
         toks = _tokens(self.masked, a, b)
@@ -1789,6 +1800,8 @@ class _Extractor:
             known = self.ctx.known_person(_strip_possessive(toks[0].text))
             if known is not None:
                 return known
+        if keys == ["the", "statement"] and self.issuer is not None and self.cur_para - self.issuer[0] <= 1:
+            return self.issuer[1]  # "… the statement said": its issuer, named when it was introduced
         if keys[0] in ("the", "his", "her", "their") and 1 < len(toks) <= 4 and cut == len(keys) \
                 and not keys[-1].endswith("s"):
             # "the judge" after "Judge Martin Hale"; "her daughter" after "her daughter, Celeste Ayre";

@@ -68,8 +68,9 @@ def test_seed_partial_quotes_in_reported_speech(seed):
     check(quote_with(seed, "create conditions for a political compromise"), "Vladimir Putin", "partial")
 
 
-def test_seed_statement_is_not_a_person(seed):
-    check(quote_with(seed, "in accordance with the situation"), "the statement", "after", False)
+def test_seed_the_statement_is_its_issuers_and_no_person(seed):
+    # "his office said in a statement he had agreed …" / "…, the statement said."
+    check(quote_with(seed, "in accordance with the situation"), "Bashar al-Assad's office", "after", False)
 
 
 def test_seed_apposition_after_inverted_said(seed):
@@ -105,7 +106,7 @@ def test_seed_scare_quote_and_scraping_glitch_give_no_speaker(seed):
     assert not [q for q in seed if q.text == "main part"]
     assert all("rebels" not in (q.speaker or "") for q in seed)
     assert {q.canonical for q in seed} == {
-        "Vladimir Putin", "Bashar al-Assad's office", "the statement", "Salim al-Muslat",
+        "Vladimir Putin", "Bashar al-Assad's office", "Salim al-Muslat",
         "Josh Earnest", "US officials", "Western powers"}
 
 
@@ -172,6 +173,30 @@ def test_reported_without_that():
     q = only("The central bank governor, Elena Marsh, said inflation had peaked in the spring.")
     check(q, "Elena Marsh", "reported")
     assert q.text == "inflation had peaked in the spring"
+
+
+def test_reported_clause_with_a_short_past_tense_verb():
+    q = only("Another neighbour, retired postman Keith Orley, said drivers regularly used the lane as a shortcut.")
+    check(q, "Keith Orley", "reported")
+    assert q.text == "drivers regularly used the lane as a shortcut"
+
+
+def test_the_statement_speaks_for_whoever_issued_it():
+    body = ("In a statement released through the police, Dana Roe's family described her as \"a fearless "
+            "sister\".\n\n"
+            "\"She lit up every room,\" the statement said.\n\n"
+            "Kelby Police said in a statement that officers were supporting the family. \"We understand the "
+            "upset this has caused,\" the statement said.")
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "lit up every room").canonical == "Dana Roe's family"
+    assert quote_with(quotes, "upset this has caused").canonical == "Kelby Police"
+
+
+def test_a_statement_introduced_long_before_is_only_the_statement():
+    body = ("Kelby Police said in a statement that officers were at the scene.\n\n"
+            "The road stayed shut all day.\n\nBuses were diverted.\n\n"
+            "\"We thank the public,\" the statement said.")
+    assert quote_with(extract_quotes(body), "thank the public").canonical == "the statement"
 
 
 def test_reported_with_attribution_at_the_end():
@@ -281,6 +306,26 @@ def test_name_with_role_apposition_after():
 def test_apposition_with_age_and_relative_clause():
     q = only('"We\'ve lost everything," said Maria Lopez, 62, whose house was destroyed.')
     check(q, "Maria Lopez", "after")
+
+
+def test_a_role_at_a_named_place_is_an_apposition_of_the_name_before_it():
+    for body, method in (("Nadia Ferro, Brantley Port's harbour master, said the quay had been shut for six hours.",
+                          "reported"),
+                         ('Nadia Ferro, Brantley Port\u2019s harbour master, said: "We shut the quay."', "before")):
+        check(only(body), "Nadia Ferro", method)
+
+
+def test_an_outgoing_office_holder_is_the_subject_pronouns_refer_to():
+    body = ('"We lost," the deputy leader told supporters.\n\n'
+            "Outgoing mayor Desmond Hale, who announced in February that he would stand down, did not appear. "
+            'In a statement, his office said he had "served with pride".')
+    assert quote_with(extract_quotes(body), "served with pride").canonical == "Desmond Hale's office"
+
+
+def test_cllr_is_a_councillor_title():
+    body = ('Ward councillor Bernard Ashe said he would write to the highways department. '
+            '"We cannot wait for another tragedy," Cllr Ashe said.')
+    assert quote_with(extract_quotes(body), "another tragedy").canonical == "Bernard Ashe"
 
 
 def test_subject_with_apposition_before_verb():
