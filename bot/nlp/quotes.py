@@ -1649,6 +1649,11 @@ class _Extractor:
             return self._frame_attr(frame, "before")  # X posted on Instagram after the game: "…"
         if _MASK in between:
             return None
+        if re.fullmatch(r"\s*,\s*(?:but|and)\s+", between) and (frame.verb in _REPORT_VERBS or frame.verb in _FINDING_VERBS) \
+                and re.search(r",\s*$", self.masked[lo:frame.subj_start]):
+            # "Conduct was calm, the report found, but "low-level disruption goes unchallenged"": the
+            # source set in the sentence goes on
+            return self._frame_attr(frame, "partial")
         if frame.verb in _POST_VERBS and _CAPTION_RE.search(between):
             return self._frame_attr(frame, "before")  # posted a photo captioned "…"
         if frame.verb in _PARTIAL_VERBS:
@@ -1946,6 +1951,12 @@ class _Extractor:
                 who = "name" if according.group("name") else 1
                 attr = self._np_attr(s + according.start(who), s + according.end(who), "reported")
                 self._emit(para, start, s + according.start(), attr)
+            return
+        inside = re.search(r",\s*according\s+to\s+([^,\"\x00]+?)\s*,\s*(?:and|but)\s+", self.masked[s:end])
+        if inside and self._clause_ok(s, s + inside.start(), None, finite=False):
+            # "Eggs were laid in late April, according to the trust, and both birds …": the clause before it
+            attr = self._np_attr(s + inside.start(1), s + inside.end(1), "reported")
+            self._emit(para, s, s + inside.start(), attr)
             return
         for frame in reversed(frames):
             comma = re.search(r",\s*$", self.masked[s:frame.subj_start])

@@ -199,6 +199,17 @@ def test_a_statement_introduced_long_before_is_only_the_statement():
     assert quote_with(extract_quotes(body), "thank the public").canonical == "the statement"
 
 
+def test_according_to_between_two_clauses_covers_the_one_before():
+    q = only("Eggs were laid in late April, according to the trust, and both birds shared the incubation.")
+    check(q, "the trust", "reported", False)
+    assert q.text == "Eggs were laid in late April"
+
+
+def test_a_quotation_after_a_parenthetical_source_and_but_is_that_source():
+    q = only('Conduct in corridors was calm, the report found, but "low-level disruption goes unchallenged".')
+    check(q, "the report", "partial", False)
+
+
 def test_reported_with_attribution_at_the_end():
     q = only("The strikes hit military targets only, the ministry said.")
     check(q, "the ministry", "reported", False)
