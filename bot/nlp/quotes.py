@@ -977,7 +977,8 @@ def _subject_position(before: str) -> bool:
     if len(words) > 5 or any(c in clause for c in "\x00\":"):
         return False
     keys = [_key(w) for w in words]
-    if keys[-1] in _DETERMINERS or not (words[0][:1].isupper() or keys[0] in _DEFINITE | {"a", "an"}):
+    if keys[-1] in _DETERMINERS or not (words[0][:1].isupper() or keys[0] in _DEFINITE | {"a", "an"}
+                                        or _noun_key(keys[-1]) in _PERSON_NOUNS):  # "neighbour Lorna Achterberg"
         return False
     return not any(_verbish(k) or k in _BLOCKERS or k in _PREPOSITIONS or k in _PARTICIPLES or
                    (k not in _TITLES and k.endswith(("ing", "ly")) and len(k) > 4) for k in keys)
@@ -1313,7 +1314,7 @@ class _Extractor:
                 continue  # "HARLAN BAY (AP) —": a dateline or heading
             first = _key(self.body[person.start:person.end].split()[0])
             if first in self.solo and not person.roles and self.ctx.known_person(
-                    self.body[person.start:person.end]) is None:
+                    self.body[person.start:person.end]) is None and not self._family_name(person):
                 continue  # "Murmur … Murmur Boost": a brand's product, not a person named Murmur
             entity = self.ctx.person(self.body[person.start:person.end], person.gender,
                                      person.roles + self._apposed_roles(s, e, toks[i].start, toks[j - 1].end))
@@ -1326,6 +1327,12 @@ class _Extractor:
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
         for tok in pronouns:
             self._note_pronoun(tok)
+
+    def _family_name(self, person: _Person) -> bool:
+        """Whether a name of two words or more ends in the surname of someone met already ("Alfie
+        Hollis" after "Megan Hollis"): a relative, whatever "Alfie" alone was taken for."""
+        words = self.body[person.start:person.end].split()
+        return len(words) > 1 and any(len(k) > 1 and k[-1] == _name_tokens(words[-1])[-1] for k in self.ctx.persons)
 
     def _possessor(self, toks: list[_Tok]) -> None:
         """ "Ines Szalay's third novel": the name is met (so "Szalay" is known), though not as a subject."""

@@ -333,6 +333,21 @@ def test_an_outgoing_office_holder_is_the_subject_pronouns_refer_to():
     assert quote_with(extract_quotes(body), "served with pride").canonical == "Desmond Hale's office"
 
 
+def test_a_false_title_before_a_name_leaves_the_name_the_subject():
+    body = ('"Terriers are built for holes," Dr Ines Tarrant said.\n\n'
+            "Within hours of the dog's disappearance, neighbour Lorna Achterberg set up an online group. "
+            "She said it had grown to more than 1,400 members by the time he was found.")
+    assert quote_with(extract_quotes(body), "1,400 members").canonical == "Lorna Achterberg"
+
+
+def test_a_relative_is_a_person_though_the_first_name_was_met_alone():
+    body = ("They never gave up on Alfie.\n\n"
+            '"I had to pull over," Megan Hollis said. "We had started to prepare for the worst," she said.\n\n'
+            "Dr Gareth Pennock examined the dog.\n\n"
+            'Alfie Hollis, who had put up posters, was matter-of-fact. "He smells like a bonfire," he said.')
+    assert quote_with(extract_quotes(body), "bonfire").canonical == "Alfie Hollis"
+
+
 def test_cllr_is_a_councillor_title():
     body = ('Ward councillor Bernard Ashe said he would write to the highways department. '
             '"We cannot wait for another tragedy," Cllr Ashe said.')
