@@ -1196,6 +1196,27 @@ def _stem(word: str) -> str:
     return word
 
 
+# Question words and the other words articles commonly write the same event with ("when did the
+# storm hit": "the storm tore through the town"; "when was the dog found": "he was discovered"). One
+# way only: the question's word is met by the article's, never the reverse ("strike" names a walkout
+# as often as a blow).
+_EXPANSION_WORDS = {
+    "hit": "struck tore battered lashed slammed pummelled pummeled",
+    "find": "discovered located",
+    "arrest": "detained",
+    "postpone": "delayed",
+    "delay": "postponed",
+    "cancel": "scrapped axed",
+    "buy": "acquired purchased",
+    "resign": "quit",
+    "publish": "released",
+    "injure": "hurt",
+}
+_EXPANSIONS: dict[str, frozenset[str]] = {}
+for _word, _others in _EXPANSION_WORDS.items():
+    _EXPANSIONS[_stem(_word)] = frozenset(_stem(w) for w in _others.split())
+
+
 @lru_cache(maxsize=256)
 def _matching(term: str, vocab: frozenset[str]) -> frozenset[str]:
     """The stems of a vocabulary that the term matches (computed once per term and text)."""
@@ -1210,6 +1231,7 @@ def _matching(term: str, vocab: frozenset[str]) -> frozenset[str]:
     if t in _RESUMPTIVE:
         for p in _INTERRUPTION:
             out += _starting(vocab, p)
+    out += [x for x in _EXPANSIONS.get(t, ()) if x in vocab]
     return frozenset(out)
 
 
@@ -1245,7 +1267,7 @@ def _term_match(term: str, stem: str) -> bool:
     short, long_ = sorted((t, stem), key=len)
     if len(short) >= 4 and long_.startswith(short):
         return True
-    return t in _RESUMPTIVE and stem.startswith(_INTERRUPTION)
+    return t in _RESUMPTIVE and stem.startswith(_INTERRUPTION) or stem in _EXPANSIONS.get(t, ())
 
 
 def _matched_among(term: str, stems: Iterable[str]) -> list[str]:
@@ -1257,6 +1279,8 @@ def _matched_among(term: str, stems: Iterable[str]) -> list[str]:
            if x == t or (n >= 4 and x.startswith(t) if len(x) >= n else len(x) >= 4 and t.startswith(x))]
     if t in _RESUMPTIVE:
         out += [x for x in stems if x.startswith(_INTERRUPTION) and x not in out]
+    if t in _EXPANSIONS:
+        out += [x for x in stems if x in _EXPANSIONS[t] and x not in out]
     return out
 
 
@@ -1691,17 +1715,25 @@ class _Text:
         atoms = _combine_ranges(_merge_relative_years(_with_clock_times(_atoms(dates), dates), dates), dates)
         parsed, si = [], 0
         period: tuple[int, frozenset[int], int] | None = None  # (sentence, its months, year) of the last period
+        year: tuple[int, int, int] | None = None  # (sentence, end, year) of a bare year just before
         for a in atoms:
             while si + 1 < len(sentences) and sentences[si][1] <= a.start:
                 si += 1
             if a.tag == "date" and a.p["y"] is None and "year_offset" not in a.p and period is not None \
                     and period[0] == si and a.p["m"] in period[1]:
                 a = _Atom(a.start, a.end, a.tag, {**a.p, "y": period[2]})  # "in the autumn of 2023 …, on 2 October"
+            tense = _tense(norm, sentences[si], a.start, a.end)
+            if a.tag == "date" and a.p["y"] is None and "year_offset" not in a.p and year is not None \
+                    and year[0] == si and tense == "past" and not re.search(r"[,;:()]", norm[year[1]:a.start]):
+                # "The 2024 edition was cut short when the storm tore through on 14 September": in one
+                # clause, with no other time between, what happened in that year's story happened then
+                a = _Atom(a.start, a.end, a.tag, {**a.p, "y": year[2]})
+            year = (si, a.end, a.p["y"]) if a.tag == "year" else None
             months = frozenset([a.p["m"]]) if a.tag == "month" else _SEASON_MONTHS.get(_SEASONS[a.p["s"]][0]) \
                 if a.tag == "season" else None
             if months and a.p.get("y") is not None:
                 period = (si, months, a.p["y"])
-            parsed.append((a, _tense(norm, sentences[si], a.start, a.end)))
+            parsed.append((a, tense))
         return parsed
 
     @property
@@ -2669,7 +2701,8 @@ def _named_in(term: str, words: str) -> bool:
     interruption. Sorted, the words sharing a head stand together."""
     t = _stem(term)
     text = f" {words} "
-    heads = {t[:3]} | ({p[:3] for p in _INTERRUPTION} if t in _RESUMPTIVE else set())
+    heads = {t[:3]} | ({p[:3] for p in _INTERRUPTION} if t in _RESUMPTIVE else set()) \
+        | {x[:3] for x in _EXPANSIONS.get(t, ())}
     for head in heads:
         i = text.find(" " + head)
         while i >= 0:

@@ -1139,7 +1139,8 @@ def test_shifts_past_the_calendar_are_expressions_without_a_date(text: str) -> N
 
 _BOUND_WORDS = ["fall", "falling", "fallen", "falls", "reopen", "reopened", "closed", "shut", "pilot", "piloted",
                 "die", "died", "vote", "votes", "voting", "the", "bridge", "market's", "it's", "o'neil", "s", "on",
-                "Monday", "March", "3", "2026", "rate", "rates", "cut", "cuts", "resumed", "halted", "paused"]
+                "Monday", "March", "3", "2026", "rate", "rates", "cut", "cuts", "resumed", "halted", "paused",
+                "hit", "struck", "tore", "find", "found", "discovered"]
 
 
 @settings(max_examples=300, deadline=None)
@@ -1165,12 +1166,48 @@ def test_the_near_miss_bound_is_never_below_the_coverage(sentences, terms, title
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(_BOUND_WORDS + sorted(timex._IRREGULAR) + sorted(set(timex._IRREGULAR.values()))
-                                + ["closing", "shutting", "suspended", "paused", "cities", "city", "stopped", "x"]),
+                                + ["closing", "shutting", "suspended", "paused", "cities", "city", "stopped", "x",
+                                   "tore", "tear", "struck", "strikes", "discovered", "postponed", "delayed"]),
                 max_size=30),
        st.sampled_from(["reopen", "reopening", "resume", "go", "went", "withdraw", "city", "stop", "close", "fall",
-                        "s", "x", "pilot", "vote", "citi", "begin"]))
+                        "s", "x", "pilot", "vote", "citi", "begin", "hit", "find", "found", "delay"]))
 @example(["pilgrim", "pillow", "piloted", "pint"], "pilot")  # the match is the third word under "pil"
 def test_named_in_is_matching_over_the_stems_of_every_word(words, term) -> None:  # noqa: ANN001
     listed = sorted(set(words))
     stems = frozenset(timex._stem(w) for w in listed)
     assert timex._named_in(term, " ".join(listed)) == bool(timex._matching(term, stems))
+
+
+# ---------------------------------------------------------------- wording the article uses instead
+
+@pytest.mark.parametrize("question, sentence", [
+    ("when did the storm hit Larkby", "Storm Wenna tore through Larkby on Sunday, felling trees."),
+    ("when was the cyclist hit", "The cyclist was struck by a car on Carrow Lane on Saturday."),
+    ("when was the missing dog found", "The missing dog was discovered in a quarry on Monday."),
+    ("when was the match postponed", "The match was delayed on Friday because of a waterlogged pitch."),
+])
+def test_the_article_may_word_the_event_as_news_does(question, sentence) -> None:
+    terms = event(question)
+    asked = analyse_question(question)
+    assert not article_lacks(sentence, terms, asked)
+    ranked = rank_time_expressions(sentence, (0, len(sentence)), terms, PUB, asked)
+    assert ranked and ranked[0][1].text in ("Sunday", "Saturday", "Monday", "Friday"), ranked
+
+
+def test_a_word_is_not_expanded_the_other_way() -> None:
+    # "hit" is met by "struck", but a question's "strike" (a walkout as often as a blow) is not met by "hit"
+    assert article_lacks("Storms hit the coast on Monday.", event("when did the strike begin"), None) == ["strike"]
+
+
+def test_a_bare_year_dates_a_day_in_the_same_clause() -> None:
+    found = find_time_expressions("The 2024 edition was cut short when the storm tore through the town on "
+                                  "14 September.", date(2025, 8, 21))
+    assert [(e.text, e.iso) for e in found] == [("2024", None), ("14 September", "2024-09-14")]
+
+
+def test_a_bare_year_across_a_comma_or_in_a_future_clause_dates_nothing() -> None:
+    found = find_time_expressions("Kone, who won the title in 2023 and never failed a test, was suspended after a "
+                                  "sample collected on March 15 was found to be positive.", date(2025, 9, 3))
+    assert [e.iso for e in found if e.text == "March 15"] == ["2025-03-15"]
+    found = find_time_expressions("Sales fell in 2024 and the firm will report on 14 September.", date(2025, 8, 21))
+    assert [e.iso for e in found if e.text == "14 September"] == ["2025-09-14"]
