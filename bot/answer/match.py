@@ -68,14 +68,10 @@ class StoredWords:
         self._seen: dict[str, bool] = {}  # several candidate passages share an article
 
     def __contains__(self, term: str) -> bool:
-        hit = self._seen.get(term)
-        if hit is None:
-            hit = self._seen[term] = _inflected_in(term, self._text)
-        return hit
+        return self.has(term, *_probes(term))
 
     def has(self, term: str, probe: str, spaced: str) -> bool:
-        """term in self, with coverages' probe for the term and the term followed by a space (a short
-        term: the term between spaces, for both)."""
+        """term in self, given _probes(term) (coverages makes them once for all its candidates)."""
         hit = self._seen.get(term)
         if hit is None:
             text = self._text
@@ -103,6 +99,14 @@ def _inflected_in(term: str, text: str) -> bool:
 def _probe(term: str) -> str:
     """What every word w with same_word(term, w) starts with, space-led (terms of MIN_PREFIX letters or more)."""
     return " " + term[:max(MIN_PREFIX, len(term) - 4)]
+
+
+def _probes(term: str) -> tuple[str, str]:
+    """What _inflected_in looks for in a space-joined word list: the probe every matching word starts
+    with and the term followed by a space (the most frequent match); a short term: itself between spaces."""
+    if len(term) < MIN_PREFIX:
+        return f" {term} ", f" {term} "
+    return _probe(term), f"{term} "
 
 
 def _found_from(term: str, probe: str, text: str, at: int) -> bool:
@@ -189,12 +193,11 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
     gots = [0.0] * len(texts)
     for term, weight in zip(terms, weights):  # term by term: each text still adds its terms in order
         half = CONTEXT_WEIGHT * weight
+        probe, spaced = _probes(term)
         if len(term) < MIN_PREFIX:
-            probe = spaced = f" {term} "
             found = [probe in words for words in joined]
         else:
             # The first candidate is most often the word itself: checked without a call.
-            probe, spaced = _probe(term), f"{term} "
             found = [at >= 0 and (words.startswith(spaced, at + 1) or _found_from(term, probe, words, at))
                      for words, at in zip(joined, [words.find(probe) for words in joined])]
         for i, in_text in enumerate(found):
