@@ -255,7 +255,13 @@ secretary counsel lobbyist strategist pollster coach player fan organiser organi
 paramedic rescuer firefighter farmer trader investor banker dealer consultant partner delegate
 premier chancellor king queen prince princess pope cleric imam priest bishop archbishop duke
 duchess earl baroness baron dean rabbi vicar pastor police-officer
-policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief commissioner""")
+policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief commissioner
+captain""")
+# Roles that are most often someone other than the story's protagonist: "the judge" in a
+# defendant's story is not the defendant.
+_OTHER_PARTY_ROLES = _words("""judge magistrate coroner prosecutor sheriff officer detective inspector
+constable police policeman policewoman doctor paramedic nurse medic referee umpire reporter journalist
+correspondent interviewer witness victim spokesman spokeswoman spokesperson""")
 # Epithets that stand for a person named before ("the veteran", "the Dutch star", "the 29-year-old").
 _EPITHET_NOUNS = _words("""veteran star superstar champion pundit rookie youngster teenager newcomer legend
 striker midfielder defender goalkeeper keeper winger forward skipper boss gaffer jockey boxer
@@ -1833,6 +1839,8 @@ class _Extractor:
                 found = self._epithet(toks[0].start, _gender_of(keys), subject, age)
             else:
                 found = self._org_anaphor(head, toks[0].start)  # "the company", "the miner"
+                if found is None and subject and is_person and head not in _OTHER_PARTY_ROLES:
+                    found = self._role_of_last_speaker(head, toks[0].start, _gender_of(keys))
             if found is not None:
                 return found
         return _Entity(text, is_person, _gender_of(keys), plural)
@@ -1856,6 +1864,18 @@ class _Extractor:
         if found is not None and age and found.age is None:
             found.age = age
         return found
+
+    def _role_of_last_speaker(self, head: str, pos: int, gender: str | None) -> _Entity | None:
+        """""…," the deputy mayor told supporters" after "Kirby conceded. He said he had called Brask …":
+        a role no one was introduced with, as a speech verb's subject, is the one who spoke last (in
+        this paragraph or the one before), if no other role of theirs is known."""
+        since = self.paras[max(0, self.cur_para - 1)][0]
+        at, last = max(((at, e) for at, kind, e in self.ctx.records if at < pos and kind == "speaker"),
+                       key=lambda r: r[0], default=(-1, None))
+        if last is None or at < since or not last.is_person or last.plural or last.roles - {head} \
+                or (gender and last.gender and last.gender != gender):
+            return None
+        return last
 
     def _org_anaphor(self, head: str, pos: int) -> _Entity | None:
         """The one organisation named in the last paragraphs that "the <head>" can refer to."""

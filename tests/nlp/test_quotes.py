@@ -348,6 +348,26 @@ def test_a_relative_is_a_person_though_the_first_name_was_met_alone():
     assert quote_with(extract_quotes(body), "bonfire").canonical == "Alfie Hollis"
 
 
+def test_a_role_nobody_was_introduced_with_is_the_one_who_spoke_last():
+    body = ("Tomas Reyne, 61, conceded shortly after 11pm. He said he had telephoned Ilse Brook to congratulate her.\n\n"
+            '"The people have spoken," the deputy mayor told supporters.')
+    assert quote_with(extract_quotes(body), "people have spoken").canonical == "Tomas Reyne"
+
+
+@pytest.mark.parametrize("body", [
+    # the judge is not the defendant who spoke before
+    'Carl Penn told the court he was sorry.\n\n"You showed no remorse," the judge said.',
+    # nobody spoke in this paragraph or the one before
+    'Tomas Reyne said he had called Ilse Brook.\n\nThe count went on.\n\nTurnout was high.\n\n'
+    '"The people have spoken," the deputy mayor told supporters.',
+    # the last speaker was introduced with another role
+    'Club captain Ed Marr said the pitch was heavy.\n\n"We never settled," the coach said.',
+])
+def test_a_role_stays_itself_when_the_last_speaker_cannot_be_it(body):
+    q = extract_quotes(body)[-1]
+    assert q.canonical.startswith("the "), q
+
+
 def test_cllr_is_a_councillor_title():
     body = ('Ward councillor Bernard Ashe said he would write to the highways department. '
             '"We cannot wait for another tragedy," Cllr Ashe said.')
