@@ -256,7 +256,7 @@ paramedic rescuer firefighter farmer trader investor banker dealer consultant pa
 premier chancellor king queen prince princess pope cleric imam priest bishop archbishop duke
 duchess earl baroness baron dean rabbi vicar pastor police-officer
 policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief commissioner
-captain""")
+captain barrister solicitor""")
 # Roles that are most often someone other than the story's protagonist: "the judge" in a
 # defendant's story is not the defendant.
 _OTHER_PARTY_ROLES = _words("""judge magistrate coroner prosecutor sheriff officer detective inspector
@@ -267,7 +267,9 @@ _EPITHET_NOUNS = _words("""veteran star superstar champion pundit rookie youngst
 striker midfielder defender goalkeeper keeper winger forward skipper boss gaffer jockey boxer
 singer actor actress musician rapper comedian presenter frontman frontwoman scot scotsman scotswoman
 welshman welshwoman irishman irishwoman englishman englishwoman dutchman frenchman brit aussie kiwi
-bricklayer plumber grandfather grandmother pensioner mum dad""")
+bricklayer plumber grandfather grandmother pensioner mum dad cook chef baker butcher builder carpenter
+electrician mechanic cleaner shopkeeper landlord landlady tenant walker climber cyclist runner swimmer
+sailor fisherman fisherwoman shepherd gardener artist painter sculptor poet novelist photographer""")
 _PERSON_NOUNS |= _EPITHET_NOUNS
 _THING_NOUNS = _words("""statement ministry office government administration company firm group police
 department agency army military navy embassy committee council court report letter document
@@ -2013,7 +2015,9 @@ class _Extractor:
         lowered = [w.lower().strip(",.") for w in words]
         # after "that" any clause may follow ("said that for every tree felled, ..."); without it,
         # "said no" / "said to" are answers and infinitives, but "said no schools would close" is not
-        determiner_no = lowered[0] == "no" and not words[0].endswith(",") and lowered[1] not in ("to", "one")
+        # ("said no one had told her" reports; "said no one" alone answers)
+        determiner_no = lowered[0] == "no" and not words[0].endswith(",") and lowered[1] != "to" and (
+            lowered[1] != "one" or len(lowered) > 2 and (lowered[2] in _FINITE or lowered[2].endswith("ed")))
         if not has_that and ((lowered[0] in _CLAUSE_BAD_START and not determiner_no)
                              or (verb is not None and lowered[0] in _PREPOSITIONS)):
             return False

@@ -368,6 +368,21 @@ def test_a_role_stays_itself_when_the_last_speaker_cannot_be_it(body):
     assert q.canonical.startswith("the "), q
 
 
+def test_the_barrister_is_the_barrister_who_spoke_last():
+    body = ("Owen Treharne, defending, said his client had been drinking heavily. Carl Penn had \"lost sight of "
+            "who he was\", the barrister said.")
+    assert quote_with(extract_quotes(body), "lost sight").canonical == "Owen Treharne"
+
+
+def test_said_no_one_had_is_reported_speech_and_an_occupation_is_an_epithet():
+    body = ("Dora Callow, 74, who takes the bus twice a week, said no one had told her what would replace it.\n\n"
+            '"I don\'t drive," the retired school cook said.')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "no one had told her").canonical == "Dora Callow"
+    assert quote_with(quotes, "don't drive").canonical == "Dora Callow"
+    assert not extract_quotes("Asked who was to blame, he said no one.")
+
+
 def test_cllr_is_a_councillor_title():
     body = ('Ward councillor Bernard Ashe said he would write to the highways department. '
             '"We cannot wait for another tragedy," Cllr Ashe said.')
