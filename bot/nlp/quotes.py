@@ -767,6 +767,11 @@ class _Context:
         entities = [e for _, _, e in candidates]
         if pronoun in ("he", "his", "she", "her"):
             want = "M" if pronoun in ("he", "his") else "F"
+            if not possessive and not any(e.is_person and not e.plural for e in entities):
+                # "When Eileen Fairbrother stepped onto the slipway, … ," she said": with no person
+                # a subject yet, one named anywhere before
+                entities = [e for _, _, e in sorted((r for r in self.records if r[0] < pos),
+                                                    key=lambda r: r[0], reverse=True)]
             for entity in entities:
                 if entity.is_person and not entity.plural and entity.gender in (None, want):
                     if learn:
@@ -1853,11 +1858,16 @@ class _Extractor:
         again); else as a subject (of its clause, or of a speech verb: ""…," the veteran said"),
         the story's current topic; elsewhere ("mocked the Spanish star, who had called her …"),
         the latest other person."""
-        people = [(kind, e) for at, kind, e in sorted(self.ctx.records, key=lambda r: r[0])
-                  if at < pos and e.is_person and not e.plural and e.name[:1].isupper()
-                  and not (gender and e.gender and e.gender != gender) and not (age and e.age and e.age != age)]
+        mentions = [(at, kind, e) for at, kind, e in sorted(self.ctx.records, key=lambda r: r[0])
+                    if at < pos and e.is_person and not e.plural and e.name[:1].isupper()
+                    and not (gender and e.gender and e.gender != gender) and not (age and e.age and e.age != age)]
+        people = [(kind, e) for _, kind, e in mentions]
         found = next((e for _, e in reversed(people) if age and e.age == age), None)
         if found is None:
+            # Mentions inside reported speech ("admitted the family had been nervous when she first
+            # announced it") are the speaker's words, not who the story is about now.
+            inside = [(it.start, it.end) for it in self.items if it.piece is None]
+            people = [(kind, e) for at, kind, e in mentions if not any(a <= at < b for a, b in inside)] or people
             topic = next((e for kind, e in reversed(people) if kind in ("speaker", "subject")), None)
             if subject or _subject_position(self.masked[self.cur_s:pos]):
                 found = topic

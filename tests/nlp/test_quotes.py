@@ -383,6 +383,19 @@ def test_said_no_one_had_is_reported_speech_and_an_occupation_is_an_epithet():
     assert not extract_quotes("Asked who was to blame, he said no one.")
 
 
+def test_a_pronoun_with_no_subject_before_it_names_the_person_mentioned():
+    body = ("When Edna Marsh stepped onto the slipway on Saturday, a brass band struck up.\n\n"
+            '"My legs nearly gave up," she said.')
+    assert quote_with(extract_quotes(body), "legs nearly").canonical == "Edna Marsh"
+
+
+def test_a_mention_inside_reported_speech_does_not_become_the_topic():
+    body = ('"I used to complain about every hill," Edna Marsh said.\n\n'
+            "Her son, Colin Marsh, admitted the family had been nervous when she first announced the plan.\n\n"
+            '"My first reaction was disbelief," the 44-year-old said.')
+    assert quote_with(extract_quotes(body), "first reaction").canonical == "Colin Marsh"
+
+
 def test_cllr_is_a_councillor_title():
     body = ('Ward councillor Bernard Ashe said he would write to the highways department. '
             '"We cannot wait for another tragedy," Cllr Ashe said.')
