@@ -965,13 +965,17 @@ def _verbish(word: str) -> bool:
         (len(word) > 4 and word.endswith("ed"))
 
 
+# "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
+_INVERTED_COPULA_RE = re.compile(r"\s*(?:Among|Also)\b[^,;:\"\x00]{0,60}?\b(?:was|were|is|are)\s+")
+
+
 def _subject_position(before: str) -> bool:
     """Whether a name after this sentence text is a clause's subject, not an object.
 
     "Ray Castellano" is a subject after "", "Foxes coach ", "On Monday, ", "…, and "; an object
     after "She married the drummer " or "Her death was announced by her daughter, ".
     """
-    if re.search(r"(?:;|\band|\bbut)\s*$", before):
+    if re.search(r"(?:;|\band|\bbut)\s*$", before) or _INVERTED_COPULA_RE.fullmatch(before):
         return True
     *intro, clause = re.split(_COMMA, before)
     words = clause.split()
@@ -2028,7 +2032,9 @@ class _Extractor:
         # ("said no one had told her" reports; "said no one" alone answers)
         determiner_no = lowered[0] == "no" and not words[0].endswith(",") and lowered[1] != "to" and (
             lowered[1] != "one" or len(lowered) > 2 and (lowered[2] in _FINITE or lowered[2].endswith("ed")))
-        if not has_that and ((lowered[0] in _CLAUSE_BAD_START and not determiner_no)
+        # "said about 600 detainees would be freed": an approximate number, not "talked about"
+        approximate = lowered[0] in ("about", "around") and bool(re.match(r"\d", lowered[1]))
+        if not has_that and ((lowered[0] in _CLAUSE_BAD_START and not determiner_no and not approximate)
                              or (verb is not None and lowered[0] in _PREPOSITIONS)):
             return False
         if has_that or not finite:

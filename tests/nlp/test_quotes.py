@@ -396,6 +396,19 @@ def test_a_mention_inside_reported_speech_does_not_become_the_topic():
     assert quote_with(extract_quotes(body), "first reaction").canonical == "Colin Marsh"
 
 
+def test_the_name_after_an_inverted_was_is_the_subject_pronouns_refer_to():
+    body = ("A spokesperson for Pinloop said the company disagreed with the ruling.\n\n"
+            "Among those affected was Rhian Dawe, a childminder from Eastfold, who had used the app.\n\n"
+            '"I have deleted the app," she said.')
+    assert quote_with(extract_quotes(body), "deleted the app").canonical == "Rhian Dawe"
+
+
+def test_said_about_a_number_is_reported_speech():
+    q = only("The official said about 600 detainees would be freed by each side.")
+    assert q.text == "about 600 detainees would be freed by each side"
+    assert not extract_quotes("He said about the plan that it was late.")
+
+
 def test_cllr_is_a_councillor_title():
     body = ('Ward councillor Bernard Ashe said he would write to the highways department. '
             '"We cannot wait for another tragedy," Cllr Ashe said.')
