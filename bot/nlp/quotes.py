@@ -359,6 +359,9 @@ _ADVERBIAL_RE = re.compile(
     r"|to\s+(?:reporters|journalists|the\s+press|the\s+media|lawmakers|supporters|parliament|"
     r"[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*)*)"
     r"|in\s+(?:the\s+)?[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?"
+    r"|on\s+(?:its|his|her|their|the)\s+(?:official\s+)?(?:website|web\s+site|blog|social\s+media(?:\s+"
+    r"(?:accounts?|pages?|channels?))?|(?:Facebook|Instagram|Twitter|X|TikTok|YouTube|LinkedIn)\s+"
+    r"(?:page|account|feed|channel))"
     r"|in\s+(?:a|an)\s+(?:televised|written|emailed|joint|brief|short|long|separate|video|"
     r"radio|TV|phone|telephone|exclusive)\s+[\w-]+"
     r")\b\s*,?")
@@ -1930,18 +1933,23 @@ class _Extractor:
         if sentence.endswith(":"):
             self._colon(para, s + len(sentence) - 1, frames)
             return
-        lead = _ACCORDING_LEAD_RE.match(self.masked[s:e])
+        base = s
+        intro = re.match(r"\s*([^,;:\"\x00]{1,40}),\s*(?=according\s+to\s)", self.masked[s:e], re.I)
+        if intro and len(intro.group(1).split()) <= 4 and not any(
+                _verbish(w.lower()) for w in intro.group(1).split()):
+            base = s + intro.end()  # "A year on, according to the charity …, fewer than a third …"
+        lead = _ACCORDING_LEAD_RE.match(self.masked[base:e])
         if lead:
-            start, who_end = s + lead.end(), s + lead.end(1)
+            start, who_end = base + lead.end(), base + lead.end(1)
             if lead.group(2) and not self._clause_ok(start, end, None):
                 # "According to the institute, the density fell …": the comma opens the clause, not an apposition
-                start = s + lead.end(1) + re.match(r"\s*,\s*", self.masked[s + lead.end(1):e]).end()
+                start = base + lead.end(1) + re.match(r"\s*,\s*", self.masked[base + lead.end(1):e]).end()
             named = _APPOSED_NAME_RE.match(self.masked, start, end)
             if named and not lead.group(2) and _noun_key(_key(lead.group(1).split()[-1])) in _SPEAKER_NOUNS:
                 # "According to the airport's chief operating officer, Tomasz Wielgus, 31 flights …"
-                start, who_end = s + lead.end() + named.end() - named.start(), start + len(named.group(1))
+                start, who_end = base + lead.end() + named.end() - named.start(), start + len(named.group(1))
             if self._clause_ok(start, end, None):
-                attr = self._np_attr(s + lead.start(1), who_end, "reported")
+                attr = self._np_attr(base + lead.start(1), who_end, "reported")
                 self._emit(para, start, end, attr)
                 return
         found, covered = False, s

@@ -210,6 +210,18 @@ def test_a_quotation_after_a_parenthetical_source_and_but_is_that_source():
     check(q, "the report", "partial", False)
 
 
+def test_according_to_after_a_short_fronted_adverbial():
+    q = only("A year on, according to the charity Harbour Aid Network, fewer than a third of families have been "
+             "rehoused.")
+    assert "Harbour Aid Network" in q.canonical and q.text == "fewer than a third of families have been rehoused"
+
+
+def test_said_on_its_website_that_is_reported_speech():
+    for where in ("on its Facebook page", "on its website", "on their social media accounts"):
+        q = only(f"The department said {where} that residents should boil tap water.")
+        assert (q.canonical, q.text) == ("The department", "residents should boil tap water"), where
+
+
 def test_reported_with_attribution_at_the_end():
     q = only("The strikes hit military targets only, the ministry said.")
     check(q, "the ministry", "reported", False)
