@@ -271,7 +271,7 @@ bricklayer plumber grandfather grandmother pensioner mum dad cook chef baker but
 electrician mechanic cleaner shopkeeper landlord landlady tenant walker climber cyclist runner swimmer
 sailor fisherman fisherwoman shepherd gardener artist painter sculptor poet novelist photographer""")
 _PERSON_NOUNS |= _EPITHET_NOUNS
-_THING_NOUNS = _words("""statement ministry office government administration company firm group police
+_THING_NOUNS = _words("""statement charity ministry office government administration company firm group police
 department agency army military navy embassy committee council court report letter document
 filing indictment complaint lawsuit study survey poll release memo notice website post tweet
 message announcement communique declaration resolution authorities organisation organization
@@ -285,7 +285,7 @@ force forces""")
 # "the company" may stand for any business named before; "the council" only for a council.
 _BUSINESS_ANAPHORS = _words("""company firm business retailer miner lender bank insurer carrier airline
 operator manufacturer maker producer developer chain giant brand startup brewer brewery publisher
-broadcaster supermarket grocer utility supplier group conglomerate automaker carmaker chipmaker""")
+broadcaster supermarket grocer utility supplier group conglomerate automaker carmaker chipmaker charity""")
 _ORG_ANAPHORS = _BUSINESS_ANAPHORS | _words("""council union university charity club federation association
 league agency ministry department authority board trust hospital school college institute society""")
 _PUBLIC_ORG_WORDS = _words("""ministry department council committee union university police court agency
