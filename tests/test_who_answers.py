@@ -110,3 +110,18 @@ async def test_common_words_must_be_said_as_a_phrase(library) -> None:
     assert not (await _ask(library, text, "!who said it is what it is")).found
     answer = await library.ask("!who said that is it")
     assert answer.found and answer.answer == "Mara Quist", answer
+
+
+RESCUE = """Climbers were warned about the ridge last winter. Volunteers pay for their own kit, and the government pays nothing.
+
+Kelby Mountain Rescue Team said in a statement that it would publish its own hazard notes online from December.
+
+"The ridge is safe in summer," said Nora Fenwick, who guides walkers there."""
+
+
+async def test_words_of_the_speakers_name_are_not_what_was_said(library) -> None:
+    # "mountain", "rescue" and "team" are the speaker's name, not the words of the statement
+    answer = await _ask(library, RESCUE, "!who said the government should pay mountain rescue teams")
+    assert not answer.found, answer
+    answer = await library.ask("!who said it would publish its own hazard notes online")
+    assert answer.found and answer.answer == "Kelby Mountain Rescue Team", answer

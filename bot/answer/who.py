@@ -13,7 +13,8 @@ Order of evidence:
    counted, and a few named).
 
 A sentence must hold enough of the words itself: words found only elsewhere in its article (a
-story about closing stores) do not make its speaker say them. A sentence holding far more of the
+story about closing stores) do not make its speaker say them, nor do words that are only its
+speaker's name ("Glenaird Mountain Rescue Team said …" for "mountain rescue teams"). A sentence holding far more of the
 words than the best quotation (`X said the union would stay out "until the end of the year"`,
 where the quotation alone lacks "stay out") names its own speaker instead.
 
@@ -165,11 +166,22 @@ def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, weights: Sequ
             continue  # the words are the article's, not this sentence's
         inside = [q for q in article_quotes(record.article.id)
                   if q.canonical and (q.passage_id == record.id or (q.start < record.end and q.end > record.start))]
+        if inside and ctx.coverage(terms, _without_speakers(record.text, inside), weights=weights) < max(
+                OWN_WORDS, threshold - CONTEXT_SLACK):
+            continue  # the words are the speaker's name ("Glenaird Mountain Rescue Team said …"), not what was said
         if inside:
             # the quotation sharing most of the question's words; the earliest on a tie
             best = max(inside, key=lambda q: (round(ctx.coverage(terms, q.text, weights=weights), 6), -q.start))
             return [best], record
     return [], candidates[0][0]
+
+
+def _without_speakers(text: str, quotes: list[QuoteRecord]) -> str:
+    """The sentence with the speakers of its quotations, as named, taken out."""
+    for q in quotes:
+        if q.speaker and len(q.speaker) > 3:
+            text = text.replace(q.speaker, " ")
+    return text
 
 
 def _negated(terms: Sequence[str], words: Sequence[str]) -> dict[str, bool]:
