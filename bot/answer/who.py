@@ -14,9 +14,9 @@ Order of evidence:
 
 A sentence must hold enough of the words itself: words found only elsewhere in its article (a
 story about closing stores) do not make its speaker say them, nor do words that are only its
-speaker's name ("Glenaird Mountain Rescue Team said …" for "mountain rescue teams"). A sentence holding far more of the
-words than the best quotation (`X said the union would stay out "until the end of the year"`,
-where the quotation alone lacks "stay out") names its own speaker instead.
+speaker's name ("Glenaird Mountain Rescue Team said …" for "mountain rescue teams"). A sentence
+holding far more of the words than the best quotation (`X said the union would stay out "until the
+end of the year"`, where the quotation alone lacks "stay out") names its own speaker instead.
 
 A best-matching quotation or sentence that negates the question's words ("has not recovered" for
 "will recover") names nobody; weaker matches do not stand in for it.

@@ -1352,7 +1352,8 @@ class _Extractor:
         """Whether a name of two words or more ends in the surname of someone met already ("Alfie
         Hollis" after "Megan Hollis"): a relative, whatever "Alfie" alone was taken for."""
         words = self.body[person.start:person.end].split()
-        return len(words) > 1 and any(len(k) > 1 and k[-1] == _name_tokens(words[-1])[-1] for k in self.ctx.persons)
+        last = _name_tokens(words[-1]) if len(words) > 1 else ()
+        return bool(last) and any(len(k) > 1 and k[-1] == last[-1] for k in self.ctx.persons)
 
     def _possessor(self, toks: list[_Tok]) -> None:
         """ "Ines Szalay's third novel": the name is met (so "Szalay" is known), though not as a subject."""
@@ -1676,7 +1677,7 @@ class _Extractor:
             return self._frame_attr(frame, "before")  # X posted on Instagram after the game: "…"
         if _MASK in between:
             return None
-        if re.fullmatch(r"\s*,\s*(?:but|and)\s+", between) and (frame.verb in _REPORT_VERBS or frame.verb in _FINDING_VERBS) \
+        if re.fullmatch(r"\s*,\s*(?:but|and)\s+", between) and frame.verb in _REPORT_VERBS | _FINDING_VERBS \
                 and re.search(r",\s*$", self.masked[lo:frame.subj_start]):
             # "Conduct was calm, the report found, but "low-level disruption goes unchallenged"": the
             # source set in the sentence goes on
