@@ -68,10 +68,14 @@ class StoredWords:
         self._seen: dict[str, bool] = {}  # several candidate passages share an article
 
     def __contains__(self, term: str) -> bool:
-        return self.has(term, *_probes(term))
+        hit = self._seen.get(term)
+        if hit is None:
+            hit = self._seen[term] = _inflected_in(term, self._text)
+        return hit
 
     def has(self, term: str, probe: str, spaced: str) -> bool:
-        """term in self, given _probes(term) (coverages makes them once for all its candidates)."""
+        """term in self for a term without spaces, given _probes(term) (coverages makes them once for
+        all its candidates); its shortcut for the word itself would misread a term holding a space."""
         hit = self._seen.get(term)
         if hit is None:
             text = self._text
