@@ -210,6 +210,8 @@ class Library:
     async def _sync_locked(self) -> int:
         generation, changes = await self.store.changes_since(self._synced_generation)
         own = self.store.own_generations
+        if changes is None:
+            return await self._rebuild_index(generation)
         latest: dict[int, str] = {}  # article id -> its last action, in order of first appearance
         for g, article_id, action in changes:
             if g not in own:  # this process's own writes are in the index already
@@ -226,6 +228,20 @@ class Library:
         own.difference_update({g for g in own if g <= generation})
         self._synced_generation = max(self._synced_generation, generation)
         return len(latest)
+
+    async def _rebuild_index(self, generation: int) -> int:
+        """Replace the index with one built from the store: this process is further behind than the
+        change log reaches (a question in flight finishes on the old one). Returns the articles indexed."""
+        log.info("index too far behind the change log (generation %d, library %d): rebuilding it",
+                 self._synced_generation, generation)
+        index = LibraryIndex()
+        await index.build(self.store)
+        self.index = self.answerer.index = index
+        if self.store.reader is not None:
+            self.store.reader.forget()
+        self.store.own_generations.difference_update({g for g in self.store.own_generations if g <= generation})
+        self._synced_generation = max(self._synced_generation, generation)
+        return await self.store.count_articles()
 
     def start_sync(self, interval: float) -> asyncio.Task:
         """Sync the index every `interval` seconds in the background until close()."""

@@ -44,6 +44,13 @@ def _visible(guild_id: int | None):  # noqa: ANN202 - SQL expression
 
 # library_meta key: the quotation rules every stored quotation is known to be current with.
 QUOTE_RULES = "quote_rules"
+# library_meta key: every logged change of this generation or older has been deleted (see _prune_changes).
+PRUNED_THROUGH = "changes_pruned_through"
+# The change log keeps at least this many of its newest rows; a process further behind rebuilds its
+# index from the store instead, which for that many changes is about as quick.
+KEEP_CHANGES = 50_000
+# How often (in generations) a writer trims the log.
+PRUNE_EVERY = 256
 
 
 async def bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] = ()) -> int:  # noqa: ANN001
@@ -69,7 +76,24 @@ async def bump_generation(s, added: Iterable[int] = (), removed: Iterable[int] =
     changes += [{"generation": generation, "article_id": a, "action": "remove"} for a in removed]
     if changes:
         await s.execute(insert(LibraryChange), changes)
+    if generation % PRUNE_EVERY == 0:
+        await _prune_changes(s)
     return generation
+
+
+async def _prune_changes(s) -> None:  # noqa: ANN001 - a session
+    """Delete the change log's oldest generations, keeping at least its KEEP_CHANGES newest rows, and
+    record how far it was cut (in the transaction holding the generation row, so no writer logs meanwhile)."""
+    cut = await s.scalar(select(LibraryChange.generation).order_by(LibraryChange.id.desc())
+                         .offset(KEEP_CHANGES).limit(1))
+    if cut is None:
+        return
+    await s.execute(delete(LibraryChange).where(LibraryChange.generation <= cut))
+    row = await s.get(LibraryMeta, PRUNED_THROUGH)
+    if row is None:
+        s.add(LibraryMeta(key=PRUNED_THROUGH, value=cut))
+    else:
+        row.value = max(row.value, cut)
 
 
 async def _owned(s, article_id: int, guild_id: int | None) -> Article | None:  # noqa: ANN001 - a session
@@ -114,9 +138,10 @@ class Store:
             row = await s.get(LibraryMeta, "generation")
             return row.value if row else 0
 
-    async def changes_since(self, generation: int) -> tuple[int, list[tuple[int, int, str]]]:
+    async def changes_since(self, generation: int) -> tuple[int, list[tuple[int, int, str]] | None]:
         """The library's generation now and the (generation, article id, "add"/"remove") changes made
-        after `generation`, oldest first: what another process did since this one last looked."""
+        after `generation`, oldest first: what another process did since this one last looked. None
+        instead of the changes when the log no longer reaches back that far (see KEEP_CHANGES)."""
         async with self.sessions() as s:
             current = int(await s.scalar(select(LibraryMeta.value).where(LibraryMeta.key == "generation")) or 0)
             if current <= generation:
@@ -126,6 +151,10 @@ class Store:
                 .where(LibraryChange.generation > generation, LibraryChange.generation <= current)
                 .order_by(LibraryChange.generation, LibraryChange.id)
             )).all()
+            # Read after the rows: a cut committed before them shows here (a later one left them whole).
+            pruned = await s.scalar(select(LibraryMeta.value).where(LibraryMeta.key == PRUNED_THROUGH))
+            if pruned is not None and generation < pruned:
+                return current, None
             return current, [(int(g), int(a), str(act)) for g, a, act in rows]
 
     async def find_duplicate(self, content_hash: str, guild_id: int) -> ArticleInfo | None:

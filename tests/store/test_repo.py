@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.ingest.records import ArticleDraft, prepare
 from bot.library import Library
 from bot.settings import Settings
+from bot.store import repo
 from bot.store.repo import Store
 from tests.store.helpers import url_of
 
@@ -55,6 +58,22 @@ async def test_every_add_and_remove_is_a_generation_with_its_changes_logged(data
         assert await store.changes_since(2) == (3, [(3, a, "remove")])
         assert await store.changes_since(3) == (3, [])
         assert store.own_generations == {1, 2, 3}
+    finally:
+        await store.close()
+
+
+async def test_the_change_log_keeps_its_newest_rows_and_says_when_it_no_longer_reaches_back(
+        database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repo, "KEEP_CHANGES", 2)
+    monkeypatch.setattr(repo, "PRUNE_EVERY", 2)
+    store = await Store.open(url_of(database))
+    try:
+        ids = [(await store.add_article(prepare(_draft(n)))).article.id for n in range(5)]
+        # generation 4 cut the log: at least the 2 newest rows stay, whole generations go
+        assert await store.changes_since(0) == (5, None)
+        assert await store.changes_since(1) == (5, None)
+        assert await store.changes_since(2) == (5, [(3, ids[2], "add"), (4, ids[3], "add"), (5, ids[4], "add")])
+        assert await store.changes_since(5) == (5, [])
     finally:
         await store.close()
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.library import Library
 from bot.settings import Settings
+from bot.store import repo
 from bot.store.feeds import DELIVERED, DeliveryRecord, FeedStore, NewItem, Target
 from tests.alerts.conftest import Clock, FeedServer, feed_server, make_service  # noqa: F401 - a fixture
 
@@ -51,6 +52,30 @@ async def test_a_process_picks_up_articles_another_added_and_removed(database: s
         assert await b.sync() == 1
         assert not (await b.ask(QUESTION)).found
         assert await a.sync() == 1 and (await a.ask("!search museum opens late on Fridays")).found
+    finally:
+        for lib in (a, b):
+            await lib.close()
+
+
+async def test_a_process_behind_the_pruned_change_log_rebuilds_its_index(database: str, seed_corpus, tmp_path,  # noqa: ANN001
+                                                                          monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(repo, "KEEP_CHANGES", 1)
+    monkeypatch.setattr(repo, "PRUNE_EVERY", 1)
+    a, b = await _processes(database, seed_corpus, tmp_path)
+    try:
+        gone = await a.add_text("Old note", "The museum opens late on Fridays, the curator said.")
+        assert await b.sync() == 1 and (await b.ask("!search museum opens late on Fridays")).found
+        added = await a.add_text("Ferry news", TEXT)
+        await a.add_text("Other news", "The library will reopen in June after repairs, the council said.")
+        await a.remove(gone.article.id)  # every change cut the log: b's last generation is no longer in it
+        assert (await b.store.changes_since(b._synced_generation))[1] is None
+        old_index = b.index
+        assert await b.sync() == await a.store.count_articles()  # rebuilt from the store: every article
+        assert b.index is not old_index and b.answerer.index is b.index
+        answer = await b.ask(QUESTION)
+        assert answer.found and answer.answer == "Ines Dahl" and answer.article.id == added.article.id
+        assert not (await b.ask("!search museum opens late on Fridays")).found
+        assert await b.sync() == 0  # in step again
     finally:
         for lib in (a, b):
             await lib.close()
