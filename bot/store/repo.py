@@ -47,7 +47,7 @@ QUOTE_RULES = "quote_rules"
 # library_meta key: every logged change of this generation or older has been deleted (see _prune_changes).
 PRUNED_THROUGH = "changes_pruned_through"
 # The change log keeps at least this many of its newest rows; a process further behind rebuilds its
-# index from the store instead, which for that many changes is about as quick.
+# index from the store rather than apply that many changes one by one.
 KEEP_CHANGES = 50_000
 # How often (in generations) a writer trims the log.
 PRUNE_EVERY = 256
