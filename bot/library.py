@@ -225,9 +225,15 @@ class Library:
                 await self.index.add_article(self.store, article_id)
         if latest:
             log.info("index synced to generation %d: %d articles changed elsewhere", generation, len(latest))
+        self._mark_synced(generation)
+        return len(latest)
+
+    def _mark_synced(self, generation: int) -> None:
+        """The index now holds every change up to generation: this process's own writes up to it need no
+        remembering."""
+        own = self.store.own_generations
         own.difference_update({g for g in own if g <= generation})
         self._synced_generation = max(self._synced_generation, generation)
-        return len(latest)
 
     async def _rebuild_index(self, generation: int) -> int:
         """Replace the index with one built from the store: this process is further behind than the
@@ -239,8 +245,7 @@ class Library:
         self.index = self.answerer.index = index
         if self.store.reader is not None:
             self.store.reader.forget()
-        self.store.own_generations.difference_update({g for g in self.store.own_generations if g <= generation})
-        self._synced_generation = max(self._synced_generation, generation)
+        self._mark_synced(generation)
         return await self.store.count_articles()
 
     def start_sync(self, interval: float) -> asyncio.Task:
