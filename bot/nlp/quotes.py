@@ -269,7 +269,8 @@ singer actor actress musician rapper comedian presenter frontman frontwoman scot
 welshman welshwoman irishman irishwoman englishman englishwoman dutchman frenchman brit aussie kiwi
 bricklayer plumber grandfather grandmother pensioner mum dad cook chef baker butcher builder carpenter
 electrician mechanic cleaner shopkeeper landlord landlady tenant walker climber cyclist runner swimmer
-sailor fisherman fisherwoman shepherd gardener artist painter sculptor poet novelist photographer""")
+sailor fisherman fisherwoman shepherd gardener artist painter sculptor poet novelist photographer
+postman postwoman milkman birdwatcher pianist composer widow widower""")
 _PERSON_NOUNS |= _EPITHET_NOUNS
 _THING_NOUNS = _words("""statement charity ministry office government administration company firm group police
 department agency army military navy embassy committee council court report letter document
@@ -286,8 +287,11 @@ force forces""")
 _BUSINESS_ANAPHORS = _words("""company firm business retailer miner lender bank insurer carrier airline
 operator manufacturer maker producer developer chain giant brand startup brewer brewery publisher
 broadcaster supermarket grocer utility supplier group conglomerate automaker carmaker chipmaker charity""")
-_ORG_ANAPHORS = _BUSINESS_ANAPHORS | _words("""council union university charity club federation association
-league agency ministry department authority board trust hospital school college institute society""")
+# "the regulator" stands for the public body named before, which news copy often names by its initials
+# alone ("The RVSA said …"): an acronym is such a body, a business is not.
+_PUBLIC_ANAPHORS = _words("""authority regulator watchdog agency inspectorate""")
+_ORG_ANAPHORS = _BUSINESS_ANAPHORS | _PUBLIC_ANAPHORS | _words("""council union university charity club
+federation association league ministry department board trust hospital school college institute society""")
 _PUBLIC_ORG_WORDS = _words("""ministry department council committee union university police court agency
 commission government parliament party office authority service army school hospital""")
 _PLURAL_PERSON = _words("""people men women police authorities staff officials""")
@@ -1266,6 +1270,8 @@ class _Extractor:
             if piece.attr is None and not frames and k == 0:
                 piece.attr = self._after_narrative(para, piece)
             self.items.append(_Item(piece.start, piece.end, para, piece.attr, piece))
+        if pieces and pieces[-1].close_mark is not None:
+            self._reported_after_quote(para, pieces[-1].close_mark + 1, e, frames)
         attrs = [i.attr for i in self.items[count:] if i.attr]
         self.prev_sentence = (para, s, e, bool(pieces), attrs)
         issuers = [a.entity for a in attrs if a.entity is not None and _STATEMENT_RE.search(a.entity.name) is None]
@@ -1686,6 +1692,10 @@ class _Extractor:
             return self._frame_attr(frame, "before")  # posted a photo captioned "…"
         if frame.verb in _PARTIAL_VERBS:
             return self._frame_attr(self._outer_frame(frame, candidates), "partial")
+        outer = self._reporting(frame, candidates)
+        if outer is not None:
+            # "She said her team had found "no evidence whatsoever"": the finding is in her words
+            return self._frame_attr(outer, "partial")
         return None
 
     def _colon_verb(self, lo: int, head: str) -> _Attr | None:
@@ -1715,13 +1725,17 @@ class _Extractor:
         """
         if not re.match(r"\s+to\s+\"?[a-z\x00]", self.masked[frame.verb_end:frame.verb_end + 20]):
             return frame
+        return self._reporting(frame, candidates) or frame
+
+    def _reporting(self, frame: _Frame, candidates: list[_Frame]) -> _Frame | None:
+        """The reporting frame whose clause holds this frame ("She said [her team had found …]"), if any."""
         for outer in reversed(candidates):
             if outer.verb_end <= frame.subj_start and outer.verb in _REPORT_VERBS:
                 gap = self.masked[outer.verb_end:frame.subj_start]
                 if not re.search(r"[;:\x00]|\b(?:but|while|whereas)\b", gap):
                     return outer
                 break
-        return frame
+        return None
 
     def _frame_between(self, prev: _Piece, piece: _Piece, frames: list[_Frame]) -> bool:
         """Whether a speech verb sits between two quotations of a sentence."""
@@ -1910,7 +1924,8 @@ class _Extractor:
             if not any(w[:1].isupper() and (k or w.lower() not in _DETERMINERS) for k, w in enumerate(words)):
                 continue  # "the ministry" names no one
             keys = {_noun_key(_key(w)) for w in words}
-            if head in keys or (head in _BUSINESS_ANAPHORS and not keys & _PUBLIC_ORG_WORDS):
+            if head in keys or (head in _BUSINESS_ANAPHORS and not keys & _PUBLIC_ORG_WORDS) or (
+                    head in _PUBLIC_ANAPHORS and (keys & _PUBLIC_ORG_WORDS or any(map(_acronym, words)))):
                 found.append(entity)
         named = [e for e in found if head in {_noun_key(_key(w)) for w in e.name.split()}]
         if len(named) == 1:
@@ -1921,9 +1936,18 @@ class _Extractor:
             recent = {id(e): e for at, _, e in self.ctx.records if self.prev_sentence[1] <= at < pos and e in found}
             if len(recent) == 1:
                 return next(iter(recent.values()))
-        return found[0] if len(found) == 1 and head in _BUSINESS_ANAPHORS else None
+        return found[0] if len(found) == 1 and head in _BUSINESS_ANAPHORS | _PUBLIC_ANAPHORS else None
 
     # -- reported speech -----------------------------------------------------------------------
+
+    def _reported_after_quote(self, para: int, lo: int, e: int, frames: list[_Frame]) -> None:
+        """Reported speech in a clause of its own after a sentence's last quotation: "X called it
+        "…", and the publisher said that it had raised the print run"."""
+        for frame in frames:
+            if frame.subj_start >= lo and re.search(r"(?:^|[,;])\s*(?:and|but|while|whereas)\s+$",
+                                                    self.masked[lo:frame.subj_start]):
+                self._reported(para, frame.subj_start, e, [f for f in frames if f.subj_start >= frame.subj_start])
+                return
 
     def _reported(self, para: int, s: int, e: int, frames: list[_Frame]) -> None:
         """Reported speech in a sentence without quote marks."""

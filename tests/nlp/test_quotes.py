@@ -1371,3 +1371,37 @@ def test_transcript_lines_belong_to_their_labels():
 def test_a_single_label_is_not_a_transcript():
     body = "Note: the figures exclude overtime.\n\nPrices rose by 3% in May, officials said."
     assert not [q for q in extract_quotes(body) if "figures" in q.text]
+
+
+def test_the_former_postman_with_a_relative_clause_is_the_person_named_before():
+    body = ('"I nearly dropped my flask," Mr Pellow said.\n\n'
+            "The former postman, who has logged every moth he has caught since 1990, said he had waited "
+            "a lifetime for the species to turn up.")
+    q = quote_with(extract_quotes(body), "waited a lifetime")
+    assert (q.method, q.canonical) == ("reported", "Pellow")
+
+
+@pytest.mark.parametrize("head", ["authority", "regulator", "watchdog"])
+def test_a_public_body_anaphor_names_the_one_acronym_named_before(head):
+    body = ("The MFSA said it had been told of the fault in March. Tomas Ekberg, the regulator's head of food "
+            "standards, said it was watching closely.\n\n"
+            f"According to Dunmore Foods, refunds are available in shops. The {head} said that one in five "
+            "recalled jars was never returned.")
+    q = quote_with(extract_quotes(body), "one in five")
+    assert q.canonical == "The MFSA" and not q.is_person
+
+
+def test_a_partial_quote_in_a_finding_reported_by_someone_is_theirs():
+    body = ('"The count was slow but clean," said Ines Varga, the head of the observers. She added that her '
+            'team had found "no sign at all" that the recount had changed the result.')
+    q = quote_with(extract_quotes(body), "no sign at all")
+    assert (q.method, q.canonical) == ("partial", "Ines Varga")
+
+
+def test_reported_speech_after_a_quotation_in_the_same_sentence_has_its_own_speaker():
+    body = ('Sam Orme, the club secretary, called the ruling "a kick in the teeth", and the league said in a '
+            'statement that it would review the fixture list next month.')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "kick in the teeth").canonical == "Sam Orme"
+    q = quote_with(quotes, "review the fixture list")
+    assert (q.method, q.canonical) == ("reported", "the league")
