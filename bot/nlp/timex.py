@@ -493,6 +493,8 @@ def _accept_period(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom:
 def _accept_weekend(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
     if prev not in ("over", "at", "during", "on", "through", "throughout"):
         return None  # "the weekend edition", "the weekend before the vote" (anchored elsewhere)
+    if re.match(r"\s+of\s+(?:the\s+)?\d", text[m.end():m.end() + 12]):
+        return None  # "over the weekend of 7 and 8 December": the days after it say which
     return _Atom(m.start(), m.end(), "weekend", {})
 
 
@@ -840,6 +842,11 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 def _tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
     """"past", "future" or "": the nearest tense marker, preferring the expression's own clause."""
+    return _tense_marker(text, sent, start, end)[1]
+
+
+def _tense_marker(text: str, sent: tuple[int, int], start: int, end: int) -> tuple[int, str]:
+    """The position and tense of the marker _tense goes by ((-1, "") for none)."""
     s0, s1 = sent
     markers: list[tuple[int, str]] = []
     future_spans = []
@@ -859,14 +866,28 @@ def _tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
         markers.append((m.start(), "past"))
     markers = [(p, t) for p, t in markers if not start <= p < end]
     if not markers:
-        return ""
+        return -1, ""
     clause = _clause(text, s0, s1, start, end)
     inside = [(p, t) for p, t in markers if clause[0] <= p < clause[1]]
     pool = inside or markers
     before = [(p, t) for p, t in pool if p < start]
     if before:
-        return max(before)[1]
-    return min(pool)[1]
+        return max(before)
+    return min(pool)
+
+
+# A plain future ("will be played on 7 December") means a day to come, give or take the days a
+# story may sit before its published date; "would", "was due to", "expected" and "next" may look
+# ahead from a past moment ("said she would resign on 1 March", "the next day, 14 March"), so they
+# keep _infer_year's wide tolerance.
+_PLAIN_FUTURE = re.compile(r"(?i)(?:will|shall|won't|'ll)\b")
+PLAIN_FUTURE_LAG = 7
+
+
+def _clause_tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
+    """_tense, or "will" for a plain future (see _PLAIN_FUTURE)."""
+    at, tense = _tense_marker(text, sent, start, end)
+    return "will" if tense == "future" and _PLAIN_FUTURE.match(text, at) else tense
 
 
 def _clause(text: str, s0: int, s1: int, start: int, end: int) -> tuple[int, int]:
@@ -887,6 +908,7 @@ class _Ctx:
     published: date | None
     tense: str
     anchor: tuple[date, str] | None  # last fixed date and its granularity ("day", "month", "year")
+    plain_future: bool = False  # the tense is a plain "will" (see _PLAIN_FUTURE)
 
 
 @dataclass
@@ -922,13 +944,13 @@ def _week_res(d: date, weekend: bool = False) -> _Res:
     return _Res(None, "week", f"{y}-W{w:02d}" + ("-WE" if weekend else ""))
 
 
-def _infer_year(m: int, d: int, pub: date, tense: str) -> int:
+def _infer_year(m: int, d: int, pub: date, tense: str, plain_future: bool = False) -> int:
     """The year putting month/day nearest the published date, corrected by tense."""
     cands = [date(y, m, d) for y in (pub.year - 1, pub.year, pub.year + 1) if _valid(y, m, d)]
     best = min(cands, key=lambda c: (abs((c - pub).days), c))
     if tense == "past" and (best - pub).days > 122:
         return best.year - 1
-    if tense == "future" and (pub - best).days > 122:
+    if tense == "future" and (pub - best).days > (PLAIN_FUTURE_LAG if plain_future else 122):
         return best.year + 1
     return best.year
 
@@ -956,7 +978,7 @@ def _resolve(a: _Atom, ctx: _Ctx) -> _Res:
             if pub is None:
                 return _Res(None, "day", f"XXXX-{p['m']:02d}-{p['d']:02d}")
             y = (pub.year + p["year_offset"] if "year_offset" in p
-                 else _infer_year(p["m"], p["d"], pub, ctx.tense))
+                 else _infer_year(p["m"], p["d"], pub, ctx.tense, ctx.plain_future))
         return _day_res(date(y, p["m"], p["d"]) if _valid(y, p["m"], p["d"]) else None)
     if a.tag == "month":
         return _resolve_month(p, pub, ctx.tense)
@@ -1103,6 +1125,13 @@ def _resolve_range(p: dict, ctx: _Ctx) -> _Res:
     ra = _resolve(a, ctx) if a is not None else None
     if ra is not None and ra.anchor:
         ctx = replace(ctx, anchor=ra.anchor)
+    if ra is not None and b is not None and a.tag in ("date", "month") and b.tag in ("date", "month") \
+            and b.p.get("y") is None and ra.value and ra.value[:4].isdigit():
+        # "between 3 and 9 May": the end is in the year the start was put in (or the next, "from
+        # 28 December to 3 January"), not a year of its own
+        year = int(ra.value[:4])
+        earlier = (b.p["m"], b.p.get("d", 1)) < (a.p["m"], a.p.get("d", 1))
+        b = _Atom(b.start, b.end, b.tag, {**b.p, "y": year + 1 if earlier else year})
     rb = _resolve(b, ctx) if b is not None else None
     left = ra.value if ra else ".."
     right = rb.value if rb else ".."
@@ -1722,7 +1751,7 @@ class _Text:
             if a.tag == "date" and a.p["y"] is None and "year_offset" not in a.p and period is not None \
                     and period[0] == si and a.p["m"] in period[1]:
                 a = _Atom(a.start, a.end, a.tag, {**a.p, "y": period[2]})  # "in the autumn of 2023 …, on 2 October"
-            tense = _tense(norm, sentences[si], a.start, a.end)
+            tense = _clause_tense(norm, sentences[si], a.start, a.end)
             if a.tag == "date" and a.p["y"] is None and "year_offset" not in a.p and year is not None \
                     and year[0] == si and tense == "past" and not re.search(r"[,;:()]", norm[year[1]:a.start]):
                 # "The 2024 edition was cut short when the storm tore through on 14 September": in one
@@ -1997,7 +2026,7 @@ class _Text:
         out: list[TimeExpression] = []
         for a, tense in self.parsed:
             try:
-                res = _resolve(a, _Ctx(published, tense, anchor))
+                res = _resolve(a, _Ctx(published, "future" if tense == "will" else tense, anchor, tense == "will"))
             except (ValueError, OverflowError):  # "9999 years ago": outside the calendar (years 1 to 9999)
                 res = _Res(None, "year", None)
             if res.anchor is not None:
@@ -2123,7 +2152,7 @@ def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list
         raise ValueError("damaged sentence bounds")
     atoms = []
     for a, tense in parsed:
-        if tense not in ("", "past", "future"):
+        if tense not in ("", "past", "future", "will"):
             raise ValueError("damaged tense")
         atoms.append((_decode_atom(a), tense))
     return sentences, atoms, _decode_words(words, norm)

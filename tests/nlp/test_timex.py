@@ -1211,3 +1211,27 @@ def test_a_bare_year_across_a_comma_or_in_a_future_clause_dates_nothing() -> Non
     assert [e.iso for e in found if e.text == "March 15"] == ["2025-03-15"]
     found = find_time_expressions("Sales fell in 2024 and the firm will report on 14 September.", date(2025, 8, 21))
     assert [e.iso for e in found if e.text == "14 September"] == ["2025-09-14"]
+
+
+def test_both_ends_of_a_day_range_without_a_year_fall_in_one_year():
+    # Published in November: the May range lies ahead, and its end in the same year as its start.
+    late = date(2024, 11, 7)
+    check("The fair runs between 3 and 9 May.", "between 3 and 9 May", None, "2025-05-03/2025-05-09", late)
+    check("The fair runs from 28 December to 3 January.", "from 28 December to 3 January", None,
+          "2024-12-28/2025-01-03", late)
+
+
+def test_the_weekend_of_named_days_is_those_days_not_the_nearest_weekend():
+    check("The semi-finals will be played over the weekend of 7 and 8 December.", "7 and 8 December", None,
+          "2016-12-07/2016-12-08")
+    check("The gala is on the weekend of 20 August.", "20 August", "2016-08-20", "2016-08-20")
+
+
+def test_a_plain_future_never_dates_a_day_months_before_publication():
+    # Published 16 March 2016: "will" on 7 December is the December to come, and a few days back
+    # is still taken as written (a story can sit a while before its published date).
+    check("The semi-finals will be played on 7 December.", "7 December", "2016-12-07", "2016-12-07")
+    check("The bridge will reopen on 14 March.", "14 March", "2016-03-14", "2016-03-14")
+    # A future seen from a past moment keeps the day near publication.
+    check("She said she would resign on 1 March.", "1 March", "2016-03-01", "2016-03-01")
+    check("The ferry was due to sail on 2 March but was cancelled.", "2 March", "2016-03-02", "2016-03-02")
