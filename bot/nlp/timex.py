@@ -861,8 +861,9 @@ def _tense_marker(text: str, sent: tuple[int, int], start: int, end: int) -> tup
             continue  # a passive participle takes its tense from the auxiliary ("will remain closed")
         if _PERFECT_BEFORE.search(text[max(s0, m.start() - 24):m.start()]):
             continue  # a present perfect takes no past date: "has invited them to talks on Thursday"
-        if word.endswith("ed") and _DETERMINER_BEFORE.search(text[max(s0, m.start() - 12):m.start()]):
-            continue  # "every flooded household", "the derailed train": an adjective, not a verb
+        if word.endswith("ed") and (_DETERMINER_BEFORE.search(text[max(s0, m.start() - 12):m.start()])
+                                    or text[m.start() - 1:m.start()] == "-"):
+            continue  # "every flooded household", "the derailed train", "government-backed": an adjective
         markers.append((m.start(), "past"))
     markers = [(p, t) for p, t in markers if not start <= p < end]
     if not markers:
@@ -876,18 +877,34 @@ def _tense_marker(text: str, sent: tuple[int, int], start: int, end: int) -> tup
     return min(pool)
 
 
-# A plain future ("will be played on 7 December") means a day to come, give or take the days a
-# story may sit before its published date; "would", "was due to", "expected" and "next" may look
-# ahead from a past moment ("said she would resign on 1 March", "the next day, 14 March"), so they
-# keep _infer_year's wide tolerance.
+# A plain tense marker fixes which side of the published date a yearless day falls on, give or
+# take PLAIN_LAG days (a story may sit that long before its published date): "will be played on 7
+# December" in a March story is the December to come, "The fire broke out on 9 March" in a November
+# one the March before. Other markers look at the day from another moment, so _infer_year keeps
+# its wide tolerance for them: "would", "was due to", "expected", "next" ("said she would resign
+# on 1 March", "the next day, 14 March"), and a past verb that reports or orders what comes after
+# it ("said the plant would close on 3 March", "ordered that the works be done by 31 January").
 _PLAIN_FUTURE = re.compile(r"(?i)(?:will|shall|won't|'ll)\b")
-PLAIN_FUTURE_LAG = 7
+_REPORTING_PAST = frozenset("""said told announced confirmed added warned stated reported revealed explained
+claimed insisted wrote argued noted promised pledged vowed agreed decided hoped wanted asked urged ordered
+ruled predicted forecast estimated suggested proposed planned scheduled set called""".split())
+_LOOKS_AHEAD = re.compile(r"(?i)\b(?:that|to|be|would|could|should|might|will|until|by|before)\b")
+PLAIN_LAG = 7
+# The stored tense of a plain marker, and the tense it stands for.
+_PLAIN_TENSES = {"will": "future", "did": "past"}
 
 
 def _clause_tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
-    """_tense, or "will" for a plain future (see _PLAIN_FUTURE)."""
+    """_tense, or "will" / "did" for a plain future / past marker (see _PLAIN_TENSES)."""
     at, tense = _tense_marker(text, sent, start, end)
-    return "will" if tense == "future" and _PLAIN_FUTURE.match(text, at) else tense
+    if tense == "future" and _PLAIN_FUTURE.match(text, at):
+        return "will"
+    if tense == "past" and at < start:  # ("The vote on May 31 was cancelled": the verb after it may not be its own)
+        word = re.match(r"[A-Za-z']+", text[at:at + 20])
+        if word and word.group().lower() not in _REPORTING_PAST and not _LOOKS_AHEAD.search(text, at, start) \
+                and not re.search(r"(?i)\bfor\s+$", text[max(at, start - 8):start]):  # "an election for January 25"
+            return "did"
+    return tense
 
 
 def _clause(text: str, s0: int, s1: int, start: int, end: int) -> tuple[int, int]:
@@ -908,7 +925,7 @@ class _Ctx:
     published: date | None
     tense: str
     anchor: tuple[date, str] | None  # last fixed date and its granularity ("day", "month", "year")
-    plain_future: bool = False  # the tense is a plain "will" (see _PLAIN_FUTURE)
+    plain: bool = False  # the tense comes from a plain marker (see _PLAIN_TENSES)
 
 
 @dataclass
@@ -944,13 +961,14 @@ def _week_res(d: date, weekend: bool = False) -> _Res:
     return _Res(None, "week", f"{y}-W{w:02d}" + ("-WE" if weekend else ""))
 
 
-def _infer_year(m: int, d: int, pub: date, tense: str, plain_future: bool = False) -> int:
+def _infer_year(m: int, d: int, pub: date, tense: str, plain: bool = False) -> int:
     """The year putting month/day nearest the published date, corrected by tense."""
     cands = [date(y, m, d) for y in (pub.year - 1, pub.year, pub.year + 1) if _valid(y, m, d)]
     best = min(cands, key=lambda c: (abs((c - pub).days), c))
-    if tense == "past" and (best - pub).days > 122:
+    lag = PLAIN_LAG if plain else 122
+    if tense == "past" and (best - pub).days > lag:
         return best.year - 1
-    if tense == "future" and (pub - best).days > (PLAIN_FUTURE_LAG if plain_future else 122):
+    if tense == "future" and (pub - best).days > lag:
         return best.year + 1
     return best.year
 
@@ -978,7 +996,7 @@ def _resolve(a: _Atom, ctx: _Ctx) -> _Res:
             if pub is None:
                 return _Res(None, "day", f"XXXX-{p['m']:02d}-{p['d']:02d}")
             y = (pub.year + p["year_offset"] if "year_offset" in p
-                 else _infer_year(p["m"], p["d"], pub, ctx.tense, ctx.plain_future))
+                 else _infer_year(p["m"], p["d"], pub, ctx.tense, ctx.plain))
         return _day_res(date(y, p["m"], p["d"]) if _valid(y, p["m"], p["d"]) else None)
     if a.tag == "month":
         return _resolve_month(p, pub, ctx.tense)
@@ -2026,7 +2044,7 @@ class _Text:
         out: list[TimeExpression] = []
         for a, tense in self.parsed:
             try:
-                res = _resolve(a, _Ctx(published, "future" if tense == "will" else tense, anchor, tense == "will"))
+                res = _resolve(a, _Ctx(published, _PLAIN_TENSES.get(tense, tense), anchor, tense in _PLAIN_TENSES))
             except (ValueError, OverflowError):  # "9999 years ago": outside the calendar (years 1 to 9999)
                 res = _Res(None, "year", None)
             if res.anchor is not None:
@@ -2152,7 +2170,7 @@ def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list
         raise ValueError("damaged sentence bounds")
     atoms = []
     for a, tense in parsed:
-        if tense not in ("", "past", "future", "will"):
+        if tense not in ("", "past", "future", *_PLAIN_TENSES):
             raise ValueError("damaged tense")
         atoms.append((_decode_atom(a), tense))
     return sentences, atoms, _decode_words(words, norm)

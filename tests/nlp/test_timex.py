@@ -1235,3 +1235,16 @@ def test_a_plain_future_never_dates_a_day_months_before_publication():
     # A future seen from a past moment keeps the day near publication.
     check("She said she would resign on 1 March.", "1 March", "2016-03-01", "2016-03-01")
     check("The ferry was due to sail on 2 March but was cancelled.", "2 March", "2016-03-02", "2016-03-02")
+
+
+def test_a_plain_past_never_dates_a_day_months_after_publication():
+    late = date(2024, 11, 14)
+    check("The fire broke out shortly after 2am on 9 March.", "2am on 9 March", "2024-03-09", "2024-03-09", late)
+    # A past verb reporting or setting what comes after it still looks ahead.
+    check("The council said the bridge would close on 9 March.", "9 March", "2025-03-09", "2025-03-09", late)
+    check("The judge ordered that the repairs be finished by 31 January.", "31 January", "2025-01-31",
+          "2025-01-31", late)
+    check("The president called an election for January 25.", "January 25", "2025-01-25", "2025-01-25", late)
+    # "government-backed" is no past verb: the present "is" leaves the day near publication.
+    check("The deadline under the government-backed scheme is 20 January.", "20 January", "2025-01-20",
+          "2025-01-20", late)
