@@ -437,7 +437,7 @@ shouldn't didn't doesn't don't 's 're
 fell rose grew won lost made took came went saw left hit cut put set kept held found gave knew
 thought became began ran sent spent built paid met brought bought sold led struck fought caught
 stood understood spoke broke chose drove flew threw shot fled hid felt dealt meant sought sank
-shrank stole tore woke forgot froze slid swung got did used owed died lied
+shrank stole tore woke forgot froze slid swung got did used owed died lied heard sat drew
 expects remains wants needs plans hopes believes intends continues supports opposes faces seeks
 aims means requires includes appears seems looks works makes takes gives knows thinks stands""")
 _ABBREVIATIONS = _words("""mr mrs ms dr prof sen rep gov gen lt col capt sgt adm maj cpl pvt rev fr
@@ -972,6 +972,11 @@ def _verbish(word: str) -> bool:
         (len(word) > 4 and word.endswith("ed"))
 
 
+_USED_TO_RE = re.compile(r"\bused\s+to\s+$")
+_MALE_KIN = _words("dad father brother grandfather grandad granddad grandpa husband son uncle")
+_KIN_SUBJECT_RE = re.compile(r"\s*((?:My|Our)\s+(dad|father|mum|mom|mother|brother|sister|grandfather|grandad|"
+                             r"granddad|grandpa|grandmother|grandma|gran|nan|husband|wife|son|daughter|uncle|aunt))"
+                             r"\s+(?=[a-z])")
 # "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
 _INVERTED_COPULA_RE = re.compile(r"\s*(?:Among|Also)\b[^,;:\"\x00]{0,60}?\b(?:was|were|is|are)\s+")
 
@@ -1310,6 +1315,12 @@ class _Extractor:
 
     def _scan_mentions(self, s: int, e: int) -> None:
         """Persons named in narrative, so pronouns and "his office" can find them."""
+        kin = _KIN_SUBJECT_RE.match(self.masked, s, e)
+        if kin:
+            # "My dad drove me to gigs. He used to say, "…"": a relative the teller (an interviewee,
+            # a first-person writer) never names is still who "he" is
+            self.ctx.note(kin.start(1), "subject",
+                          _Entity(kin.group(1), True, "M" if kin.group(2).lower() in _MALE_KIN else "F"))
         toks = _tokens(self.masked, s, e)
         pronouns = [t for t in toks if t.text in ("he", "she", "He", "She")]
         for i, j in _runs(toks):
@@ -1398,16 +1409,19 @@ class _Extractor:
         """Every subject + speech verb in the sentence's narrative text."""
         frames = []
         for match in _VERB_RE.finditer(self.masked, s, e):
-            if re.search(r"\b(?:to|be|been|being|is|are|was|were)\s+$",
-                         self.masked[max(s, match.start() - 7):match.start()]):
+            # "He used to say, "…"": habitual speech, its subject before "used"
+            habit = _USED_TO_RE.search(self.masked, max(s, match.start() - 16), match.start())
+            if habit is None and re.search(r"\b(?:to|be|been|being|is|are|was|were)\s+$",
+                                           self.masked[max(s, match.start() - 7):match.start()]):
                 continue  # "was told", "is said to"
             author = _DOC_AUTHOR_RE.match(self.masked, s, match.start())
             if author:  # "A text message sent by Mr Adebayo-Clarke shortly before Christmas read: "…""
                 frames.append(_Frame(author.start(1), author.end(1), match.start(), match.end(), match.group()))
                 continue
-            subject, kind = self._subject_before(s, match.start()), ""
+            head = habit.start() if habit else match.start()
+            subject, kind = self._subject_before(s, head), ""
             if subject is None:
-                subject, kind = self._shared_subject(s, match.start())
+                subject, kind = self._shared_subject(s, head)
             if subject is not None:
                 frames.append(_Frame(*subject, match.start(), match.end(), match.group(), kind))
         for match in _SAYING_RE.finditer(self.masked, s, e):
@@ -1487,7 +1501,9 @@ class _Extractor:
                 return None
             if tok.text[:1].isupper():
                 continue
-            if _verbish(key) or key in _BLOCKERS:
+            # ("read" after a sentence's opening name is its verb: "Pilar read the draft and told me …";
+            # elsewhere it is as often a participle, "a statement read to the court by …")
+            if _verbish(key) or key in _BLOCKERS or key == "read":
                 while k > 1 and (_key(toks[k - 1].text) in _PRE_ADVERBS or toks[k - 1].text.endswith("ly")):
                     k -= 1  # "Granmark first warned"
                 return (toks[0].start, toks[k - 1].end) if _valid_np(toks[:k], loose=True) else None

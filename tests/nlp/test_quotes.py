@@ -1405,3 +1405,24 @@ def test_reported_speech_after_a_quotation_in_the_same_sentence_has_its_own_spea
     assert quote_with(quotes, "kick in the teeth").canonical == "Sam Orme"
     q = quote_with(quotes, "review the fixture list")
     assert (q.method, q.canonical) == ("reported", "the league")
+
+
+def test_a_name_then_read_and_told_me_shares_its_subject():
+    body = ('Her agent, Corin Vasse, saw it first.\n\n'
+            'Corin read the proofs and told me the ending was "a door left swinging": lovely, she said, but wrong.')
+    q = quote_with(extract_quotes(body), "door left swinging")
+    assert (q.method, q.canonical) == ("partial", "Corin Vasse")
+    # "read" elsewhere is as often a participle: a statement read to the court is still hers
+    body = ('In a statement read to the court by Mr Hale, Mrs Penrose, a retired nurse, said she had trusted him.\n\n'
+            '"He called me Nana," she said.')
+    assert quote_with(extract_quotes(body), "called me Nana").canonical == "Penrose"
+
+
+def test_used_to_say_is_habitual_speech_and_a_relative_is_who_he_is():
+    body = ('My grandfather, Tobias Renn, kept bees for fifty years.\n\n'
+            'I never listened. He used to say, "A hive forgives nothing," and I laughed.')
+    q = quote_with(extract_quotes(body), "hive forgives")
+    assert (q.method, q.canonical) == ("pronoun", "Tobias Renn")
+    body = ('My producer, Lars Otten, was patient.\n\n'
+            'My mum drove me to every audition. She used to say, "Sing it like you owe them money."')
+    assert quote_with(extract_quotes(body), "owe them money").canonical == "My mum"
