@@ -143,3 +143,28 @@ def test_when_quotes_the_dated_neighbour_sentence_with_the_event() -> None:
     assert passage.startswith("The harbour board agreed") and passage.endswith("the board said.")
     assert _passage_with(body, sentences, PassageRecord(2, info, 1, body[66:116], 66, 116), expr) == body[66:116]
     assert _passage_with(body, [], event, expr) == event.text  # no sentence holds the date: the event's alone
+
+
+def _pick_in(body: str, question: str, published: date) -> str | None:
+    """The time expression _pick takes from one article for a question (None: no date)."""
+    from bot.answer.when import _pick
+    from bot.nlp.passages import split_passages
+    from bot.nlp.timex import analyse_question
+    from bot.nlp.tokens import query_terms
+    from bot.store.records import ArticleInfo, PassageRecord
+
+    info = ArticleInfo(1, 0, "Crane returns", "crane.txt", None, None, None, published, None, False)
+    sentences = [PassageRecord(i + 1, info, i, sp.text, sp.start, sp.end) for i, sp in enumerate(split_passages(body))]
+    terms = query_terms(question)
+    picked = _pick([(sentences[0], 1.0)], {1: body}, {1: sentences}, terms, analyse_question(question),
+                   dict.fromkeys(terms, 1.0))
+    return None if picked is None else picked[1].text
+
+
+def test_a_date_the_event_words_barely_reach_is_no_answer() -> None:
+    body = ("A common crane has nested on Fenwick Moss, the first pair in the county for a century.\n\n"
+            "The Holm family has farmed at Fenwick Moss for four generations.\n\n"
+            "The first sign came at about 5am on 12 May, when a walker on the path heard the call, the family said.")
+    published = date(2024, 7, 1)
+    assert _pick_in(body, "did the Holm family start farming at Fenwick Moss", published) is None
+    assert _pick_in(body, "did a walker first hear the crane call", published) == "5am on 12 May"

@@ -44,6 +44,10 @@ COVERAGE_MARGIN = 0.45
 FOLLOW_MARGIN = 0.2
 # Passages this far below the threshold are read again with stems before being given up.
 NEAR_MISS = 0.15
+# An expression whose event words barely attach to it (rank_time_expressions' score: the weighted
+# share of them near it) dates nothing: on the eval sets every winner below 0.05 was wrong, half
+# of them for events the article never dates; the first right one scored 0.051.
+MIN_ATTACHMENT = 0.045
 # The event's sentence and a neighbouring dated one are quoted together up to this length.
 MAX_JOINED_PASSAGE = 900
 
@@ -92,14 +96,15 @@ def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str],
             if i is not None:
                 where.setdefault(i, []).append((score, e))
         options = [(ranked[0][0] + COVERAGE_WEIGHT * covs[i], spans[i], ranked) for i, ranked in where.items()
-                   if covs[i] >= THRESHOLDS["when"]]  # a sentence must cover the event as a passage must
+                   if covs[i] >= THRESHOLDS["when"]  # a sentence must cover the event as a passage must
+                   and ranked[0][0] >= MIN_ATTACHMENT]
         for i, sp in enumerate(spans):
             if i in where or covs[i] < top - FOLLOW_MARGIN:
                 continue
             # The sentence naming the event gives no date: the next sentences may ("The cut
             # will apply from June 1").
             ranked = rank_following(body, (sp.start, sp.end), terms, published, question, weights)
-            if ranked:
+            if ranked and ranked[0][0] >= MIN_ATTACHMENT:
                 options.append((ranked[0][0] + COVERAGE_WEIGHT * covs[i], sp, ranked))
         for score, sp, ranked in options:
             if best is None or score > best[0]:

@@ -1562,6 +1562,10 @@ _Q_START = re.compile(r"(?i)\b(?:start(?:s|ed|ing)?|begin(?:s|ning)?|began|comme
                       r"take\s+effect|takes\s+effect|come\s+into\s+(?:force|effect)|kick\s+off|resume[sd]?)\b")
 _Q_END = re.compile(r"(?i)\b(?:end(?:s|ed)?|finish(?:es|ed)?|expire[sd]?|until|till|run\s+out|"
                     r"last\s+until|conclude[sd]?|re(?:open|start)(?:s|ed)?|resume[sd]?)\b")
+# Words asking for the end of the event itself ("when will they finish the repairs"); "reopen" or
+# "resume" ask for the end of an interruption, which an opening does give.
+_FINISH_WORDS = frozenset("end ends ended finish finishes finished complete completed conclude concluded "
+                          "expire expires expired".split())
 _SPEECH_Q = re.compile(r"(?i)\b(?:say|said|says|announce[sd]?|announcing|tell|told|confirm(?:s|ed)?|"
                        r"report(?:s|ed)?|warn(?:s|ed)?|declare[sd]?|reveal(?:s|ed)?|claim(?:s|ed)?|"
                        r"insist(?:s|ed)?|write|wrote|written|admit(?:s|ted)?|deny|denied)\b")
@@ -2245,6 +2249,7 @@ def rank_time_expressions(
     # 1961", "from June"), or by a sentence saying it started, not by one instance of it.
     activity = question.aspect == "start" and any(
         _verb_like(t) and t not in _FRAME_WORDS and t not in question.names for t in what)
+    finish = question.aspect == "end" and not _FINISH_WORDS.isdisjoint(question.words)
     # A sentence opening with an anaphoric subject ("They have rehearsed ...") carries the words
     # of the sentence before it, as if they stood where its subject stands.
     carried = _article_carry(body, tuple(terms))
@@ -2297,6 +2302,11 @@ def rank_time_expressions(
                 question.tense == "future" and re.search(r"(?i)\bago$", e.text)):
             continue  # "closed since 2009" began in the past: it never says when something will be
         interrupted = _interruption_only(terms, stems, e)
+        if finish and max([(m.start(), 1) for m in _Q_START.finditer(norm_body, sent[0], e.start)]
+                          + [(m.start(), 0) for m in _Q_END.finditer(norm_body, sent[0], e.start)], default=(0, 0))[1]:
+            # "when will they finish the repairs": "Repairs will start on 7 July" is when they begin
+            # (the nearest start or end word before the day says which the day is)
+            continue
         if activity and not (e.kind == "range" and re.match(r"(?i)(?:from|since|starting|beginning)\b", e.text)
                              or _Q_START.search(norm_body, sent[0], sent[1])
                              or re.search(r"(?i)\b(?:first|launch\w*|introduc\w*|set\s+up|took\s+up)\b",

@@ -1248,3 +1248,15 @@ def test_a_plain_past_never_dates_a_day_months_after_publication():
     # "government-backed" is no past verb: the present "is" leaves the day near publication.
     check("The deadline under the government-backed scheme is 20 January.", "20 January", "2025-01-20",
           "2025-01-20", late)
+
+
+def test_a_start_does_not_date_the_end_of_the_same_work():
+    body = "Repairs to the sea wall, which involve new steel piles, will start on 4 April once the tides allow."
+    assert pick(body, "when will the council finish the repairs to the sea wall") is None
+    assert pick(body, "when will the repairs to the sea wall start") == ("4 April", "2016-04-04")
+    # a sentence naming the end as well still answers it
+    body = "Repairs will start on 4 April and should be finished by 20 May."
+    assert pick(body, "when will the repairs be finished") == ("20 May", "2016-05-20")
+    # reopening ends a closure: an opening answers it
+    body = "The bridge will open to traffic again on 4 April."
+    assert pick(body, "when will the bridge reopen") == ("4 April", "2016-04-04")
