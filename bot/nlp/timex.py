@@ -807,7 +807,7 @@ _FUTURE = re.compile(
 _PAST_IRREGULAR = (
     "was were had did said told began begun came went took made met held left gave saw won lost "
     "fell rose struck fought sent led ran spoke wrote brought found got became broke chose drew "
-    "flew kept paid put set shot sold stood stole taught threw withdrew arrived agreed seized "
+    "flew kept paid put set shot sold stood stole taught threw withdrew arrived agreed seized died fled sued freed "
     "ago".split())
 _PAST = re.compile(r"\b(?:" + "|".join(_PAST_IRREGULAR) + r"|[a-z]{3,}ed)\b")
 _NOT_PAST = frozenset("need speed feed seed proceed exceed succeed indeed embed bleed armed "
@@ -1258,6 +1258,7 @@ _EXPANSION_WORDS = {
     "resign": "quit",
     "publish": "released",
     "injure": "hurt",
+    "back": "return returned returns returning",  # "when will the ferry be back in service"
 }
 _EXPANSIONS: dict[str, frozenset[str]] = {}
 for _word, _others in _EXPANSION_WORDS.items():
@@ -1579,7 +1580,9 @@ def analyse_question(text: str) -> WhenQuestion:
         words = words[1:]
     first = words[0] if words else ""
     rest = " ".join(words[1:6])
-    if first in _Q_PAST:
+    if first in _Q_PAST and re.search(r"\b(?:supposed|due|meant|scheduled|set|expected|planned|slated)\s+to\b", rest):
+        tense = ""  # "when was he supposed to have his hip replaced": a plan, for a day either side of now
+    elif first in _Q_PAST:
         tense = "past"
     elif first in _Q_FUTURE or re.search(r"\b(?:expected|due|scheduled|set|going|planned|slated)\s+to\b", rest):
         tense = "future"
@@ -2530,7 +2533,7 @@ start starts started starting begin begins began beginning end ends ended ending
 open opens opened close closes closed take takes took taken effect place happen happens happened
 occur occurs occurred get gets got come comes came go goes went make makes made hold holds held
 first next last again most recently ever still finally officially due expected set scheduled
-planned must need needs near soon later earlier become becomes became new time date day
+planned supposed meant must need needs near soon later earlier become becomes became new time date day
 extra additional further more another other
 reopen reopens reopened reopening resume resumes resumed resuming restart restarts restarted
 """.split())
