@@ -2528,12 +2528,14 @@ def range_end(body: str, e: TimeExpression, published: date | None = None) -> Ti
 
 # Words that frame the time of an event rather than name it: an article need not contain them
 # to date the event ("when will the cut start" is answered by "from June 1").
+# ("good" of "shut for good": the article says "for the last time" or "permanently")
 _FRAME_WORDS = frozenset("""
 start starts started starting begin begins began beginning end ends ended ending finish finished
 open opens opened close closes closed take takes took taken effect place happen happens happened
 occur occurs occurred get gets got come comes came go goes went make makes made hold holds held
 first next last again most recently ever still finally officially due expected set scheduled
 planned supposed meant must need needs near soon later earlier become becomes became new time date day
+good
 extra additional further more another other
 reopen reopens reopened reopening resume resumes resumed resuming restart restarts restarted
 """.split())

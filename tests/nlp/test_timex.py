@@ -1186,6 +1186,7 @@ def test_named_in_is_matching_over_the_stems_of_every_word(words, term) -> None:
     ("when was the missing dog found", "The missing dog was discovered in a quarry on Monday."),
     ("when was the match postponed", "The match was delayed on Friday because of a waterlogged pitch."),
     ("when will the ferry be back in service", "Owners said the ferry would return to service on Monday."),
+    ("when will the two libraries shut for good", "Both libraries will shut their doors for the last time on Friday."),
 ])
 def test_the_article_may_word_the_event_as_news_does(question, sentence) -> None:
     terms = event(question)
