@@ -45,8 +45,8 @@ FOLLOW_MARGIN = 0.2
 # Passages this far below the threshold are read again with stems before being given up.
 NEAR_MISS = 0.15
 # An expression whose event words barely attach to it (rank_time_expressions' score: the weighted
-# share of them near it) dates nothing: on the eval sets every winner below 0.05 was wrong, half
-# of them for events the article never dates; the first right one scored 0.051.
+# share of them near it) dates nothing: on the eval sets all five winners below 0.05 were wrong,
+# three of them for events the article never dates; the lowest right one scored 0.051.
 MIN_ATTACHMENT = 0.045
 # The event's sentence and a neighbouring dated one are quoted together up to this length.
 MAX_JOINED_PASSAGE = 900
