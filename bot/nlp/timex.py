@@ -808,6 +808,8 @@ _PAST_IRREGULAR = (
     "was were had did said told began begun came went took made met held left gave saw won lost "
     "fell rose struck fought sent led ran spoke wrote brought found got became broke chose drew "
     "flew kept paid put set shot sold stood stole taught threw withdrew arrived agreed seized died fled sued freed "
+    "tore grew knew drove rode wore swept dug hung rang sang swam shook slept wept crept bent sought heard sat "
+    "stuck sank drank blew ate laid built bought caught "
     "ago".split())
 _PAST = re.compile(r"\b(?:" + "|".join(_PAST_IRREGULAR) + r"|[a-z]{3,}ed)\b")
 _NOT_PAST = frozenset("need speed feed seed proceed exceed succeed indeed embed bleed armed "

@@ -1277,3 +1277,6 @@ def test_died_is_a_past_verb_of_the_event() -> None:
     late = date(2024, 11, 14)
     check("Rhys Dane, 34, a teacher from Kelby, died on 17 February after a fall.", "17 February", "2024-02-17",
           "2024-02-17", late)
+    # irregular pasts mark the tense too: not the January seven weeks ahead
+    check("Storm Wenna tore through Larkby on 3 January, felling trees.", "3 January", "2024-01-03", "2024-01-03",
+          late)
