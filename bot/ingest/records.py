@@ -8,6 +8,7 @@ import re
 import sys
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -64,11 +65,10 @@ def content_hash(body: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
-def _passage_of(offset: int, passages: list[Span]) -> int | None:
-    for i, span in enumerate(passages):
-        if span.start <= offset < span.end:
-            return i
-    return None
+def passage_holding(offset: int, bounds: Iterable[tuple[int, int]]) -> int | None:
+    """The index of the (start, end) span holding offset: the passage a quotation is stored under,
+    at import and when quotations are found again."""
+    return next((i for i, (start, end) in enumerate(bounds) if start <= offset < end), None)
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -144,6 +144,7 @@ def prepare(draft: ArticleDraft) -> PreparedArticle:
     except Exception:  # a rule bug must not cost the user the article itself
         log.exception("quotation extraction failed for %r", draft.title)
         quotes = []
-    with_passages = [(q, _passage_of(q.start, passages)) for q in quotes]
+    bounds = [(p.start, p.end) for p in passages]
+    with_passages = [(q, passage_holding(q.start, bounds)) for q in quotes]
     return PreparedArticle(draft, content_hash(draft.body), passages, with_passages,
                            word_list(article_text(draft.title, draft.body)), stored_analysis(draft.body))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, delete, insert, select
 
-from bot.ingest.records import find_quotes
+from bot.ingest.records import find_quotes, passage_holding
 from bot.nlp.passages import split_passages
 from bot.store.models import Article, Passage, QuoteRow
 from bot.store.repo import Store, bump_generation
@@ -48,11 +48,6 @@ def _found(items: Sequence[tuple[int, str]]) -> dict[int, list[dict] | None]:
         out[aid] = [{"text": q.text, "speaker": q.speaker, "canonical": q.canonical, "method": q.method,
                      "is_person": q.is_person, "start": q.start, "end": q.end} for q in quotes]
     return out
-
-
-def _passage_at(offset: int, spans: list[tuple[int, int, int]]) -> int | None:
-    """The id of the stored passage (id, start, end) holding offset, as import assigns it."""
-    return next((pid for pid, start, end in spans if start <= offset < end), None)
 
 
 async def requote_batch(store: Store, after: int, batch: int, executor: Executor | None = None) -> RequoteBatch:
@@ -97,8 +92,11 @@ async def requote_batch(store: Store, after: int, batch: int, executor: Executor
                         updates.append({"qid": q.id, **{f"new_{name}": n[name] for name in _ATTRIBUTION}})
                 continue
             out.replaced.append(aid)
-            new_rows += [{**n, "article_id": aid, "passage_id": _passage_at(n["start"], spans.get(aid, []))}
-                         for n in new]
+            held = spans.get(aid, [])
+            bounds = [(start, end) for _, start, end in held]
+            for n in new:
+                k = passage_holding(n["start"], bounds)
+                new_rows.append({**n, "article_id": aid, "passage_id": None if k is None else held[k][0]})
         if updates:
             await (await s.connection()).execute(update, updates)
             out.speakers_changed = len(updates)
