@@ -191,6 +191,9 @@ def test_common_words_examples() -> None:
     assert not common_words_only(["the", "tide"]) and not common_words_only([])
     assert coverages(["the", "tide"], ["the tide", "tide"], [None, None], [1.0, 1.0]) == [1.0, 0.5]
     assert candidates_for(["the", "who"], 10) == PHRASE_CANDIDATES and candidates_for(["tide"], 10) == 10
+    # one content word among five: the phrase matters; two among four: the words do
+    assert candidates_for(["thought"], 10, "i just thought why not".split()) == PHRASE_CANDIDATES
+    assert candidates_for(["tide", "turned"], 10, "the tide has turned".split()) == 10
 
 
 def test_coverages_need_a_context_per_text() -> None:

@@ -125,3 +125,14 @@ async def test_words_of_the_speakers_name_are_not_what_was_said(library) -> None
     assert not answer.found, answer
     answer = await library.ask("!who said it would publish its own hazard notes online")
     assert answer.found and answer.answer == "Kelby Mountain Rescue Team", answer
+
+
+async def test_a_phrase_of_mostly_common_words_is_found_among_many_short_quotations(library) -> None:
+    # "thought" is the question's only content word; twenty-five shorter quotations hold it, and
+    # BM25 ranks them above the long one that holds the whole phrase.
+    others = "\n\n".join(f'"I thought it was over," said Runner Number{n}.' for n in range(25))
+    await library.add_text("Race", others)
+    text = ('"I saw the keeper come off his line and, honestly, I just thought, why not, and the ball went in off '
+            'the post after what felt like an age," said Callum Breen, who scored from forty yards.')
+    answer = await _ask(library, text, "!who said I just thought, why not")
+    assert answer.found and answer.answer == "Callum Breen", answer

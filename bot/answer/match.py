@@ -129,9 +129,13 @@ def common_words_only(terms: Sequence[str]) -> bool:
     return bool(terms) and all(t in STOPWORDS for t in terms)
 
 
-def candidates_for(terms: Sequence[str], k: int) -> int:
-    """How many candidates to search for: more for a phrase of common words (see PHRASE_CANDIDATES)."""
-    return max(k, PHRASE_CANDIDATES) if common_words_only(terms) else k
+def candidates_for(terms: Sequence[str], k: int, words: Sequence[str] = ()) -> int:
+    """How many candidates to search for: more for a phrase of common words (see PHRASE_CANDIDATES),
+    or for words (the question's, stop words included) mostly common ("I just thought, why not"
+    searches "thought" alone, which many short passages hold: the phrase tells them apart)."""
+    if common_words_only(terms) or 2 * len(terms) < len(words):
+        return max(k, PHRASE_CANDIDATES)
+    return k
 
 
 def holds_phrase(terms: Sequence[str], words: Sequence[str]) -> bool:

@@ -70,7 +70,7 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
         # search, reads and judging in one worker-thread hop: each hop costs a thread switch
         return await asyncio.to_thread(_answer_blocking, ctx, reader, question, text, terms, guild_id)
     weights, k = ctx.weights(terms), candidates_for(terms, CANDIDATES)
-    hits = await ctx.index.search("quotes", terms, k, guild_id)
+    hits = await ctx.index.search("quotes", terms, _quote_candidates(terms, text), guild_id)
     scored = _scored_quotes(ctx, terms, weights, hits, await ctx.store.quotes([i for i, _ in hits]))
     passages = [] if _settled(terms, text, scored) else await ctx.best_passages(terms, guild_id, k)
     # the articles _from_passages may look inside (it takes at most PASSAGES above the threshold)
@@ -83,10 +83,16 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
                      guild_id: int | None) -> Answer:
     """answer_who inside a worker thread, reading through the store's blocking reader."""
     weights, k = ctx.weights(terms), candidates_for(terms, CANDIDATES)
-    hits = ctx.index.search_blocking("quotes", terms, k, guild_id)
+    hits = ctx.index.search_blocking("quotes", terms, _quote_candidates(terms, text), guild_id)
     scored = _scored_quotes(ctx, terms, weights, hits, reader.quotes([i for i, _ in hits]))
     passages = [] if _settled(terms, text, scored) else ctx.best_passages_blocking(reader, terms, guild_id, k)
     return _decide(ctx, question, text, terms, weights, scored, passages, reader.article_quotes)
+
+
+def _quote_candidates(terms: Sequence[str], text: str) -> int:
+    """Quotations to search for: more when the words are mostly common, since only quotations are
+    then told apart by the words as said (_same_words); sentences are judged by coverage alone."""
+    return candidates_for(terms, CANDIDATES, tokenize(text))
 
 
 def _scored_quotes(ctx: Answerer, terms: Sequence[str], weights: Sequence[float], hits: list[tuple[int, float]],
