@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
@@ -14,25 +15,46 @@ THRESHOLDS = {"who": 0.6, "when": 0.5, "search": 0.5}
 # users name the story ("the Belmora runoff") while the dated sentence says "the runoff".
 CONTEXT_WEIGHT = 0.5
 MIN_PREFIX = 4
+# Endings two forms of a word may differ by past the prefix rule ("signing"/"signed" share "sign",
+# "owed"/"owes"/"owe" share "owe"); a shared stem has MIN_PREFIX letters, or three ending in "e"
+# (so "new" is not "news") but not "ee", and is no stop word (so "she" is not "shed").
+_ENDINGS = ("ing", "es", "ed", "s", "e", "d")
+# Every word that can match another shares its first GROUP_PREFIX letters with it.
+GROUP_PREFIX = 3
 # Candidates searched for a phrase of common words: BM25 ranks them by their words, not by the
 # phrase, and most candidates hold the words apart.
 PHRASE_CANDIDATES = 100
 
 
 def same_word(a: str, b: str) -> bool:
-    """Exact, or one a prefix of the other ("touch"/"touched", "meet"/"meeting")."""
+    """Exact, one a prefix of the other ("touch"/"touched", "meet"/"meeting"), or two endings of one
+    stem ("signing"/"signed")."""
     if a == b:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= MIN_PREFIX and long_.startswith(short) and len(long_) - len(short) <= 4
+    if len(short) >= MIN_PREFIX and long_.startswith(short) and len(long_) - len(short) <= 4:
+        return True
+    return a[:GROUP_PREFIX] == b[:GROUP_PREFIX] and not stems(a).isdisjoint(stems(b))
+
+
+@lru_cache(maxsize=1 << 16)
+def stems(word: str) -> frozenset[str]:
+    """The word and what it is with one of _ENDINGS off, where that leaves a stem (see _ENDINGS)."""
+    out = [word[:-len(end)] for end in _ENDINGS if word.endswith(end)]
+    return frozenset(s for s in [word, *out] if (len(s) >= MIN_PREFIX or _short_stem(s)) and s not in STOPWORDS)
+
+
+def _short_stem(s: str) -> bool:
+    """A three-letter stem ending in "e" ("owe", "use", "die"), but not "ee" ("feed" is not "fee")."""
+    return len(s) == GROUP_PREFIX and s[-1] == "e" and s[-2] != "e"
 
 
 def by_prefix(terms: Iterable[str]) -> dict[str, list[str]]:
-    """Terms grouped by their first MIN_PREFIX letters: same_word(t, w) can hold only for the terms
-    under w[:MIN_PREFIX], since equal words, and a word and its extension, share those letters."""
+    """Terms grouped by their first GROUP_PREFIX letters: same_word(t, w) can hold only for the terms
+    under w[:GROUP_PREFIX], since equal words, a word and its extension, and two forms of one stem share them."""
     groups: dict[str, list[str]] = {}
     for t in terms:
-        groups.setdefault(t[:MIN_PREFIX], []).append(t)
+        groups.setdefault(t[:GROUP_PREFIX], []).append(t)
     return groups
 
 
@@ -79,7 +101,7 @@ class StoredWords:
         hit = self._seen.get(term)
         if hit is None:
             text = self._text
-            if len(term) < MIN_PREFIX:
+            if _exact_only(term):
                 hit = probe in text
             else:
                 at = text.find(probe)
@@ -91,24 +113,30 @@ class StoredWords:
 def _inflected_in(term: str, text: str) -> bool:
     """Whether the space-delimited words of text hold a w with same_word(term, w).
 
-    Every such w starts with the term's first max(MIN_PREFIX, len - 4) letters (it is the term, an
-    extension of it, or a prefix at most four letters shorter), so one substring search finds
-    every candidate word: scanning the text once per term, not once per possible prefix."""
-    if len(term) < MIN_PREFIX:
+    Every such w starts with _probe(term) (it is the term, an extension of it, a prefix at most four
+    letters shorter, or another form of one of its stems), so one substring search finds every
+    candidate word: scanning the text once per term, not once per possible prefix."""
+    if _exact_only(term):
         return f" {term} " in text  # short words match only as written
     probe = _probe(term)
     return _found_from(term, probe, text, text.find(probe))
 
 
+def _exact_only(term: str) -> bool:
+    """Whether only the term itself matches it: a short word with no stem ("cat", not "owe")."""
+    return len(term) < MIN_PREFIX and not stems(term)
+
+
 def _probe(term: str) -> str:
-    """What every word w with same_word(term, w) starts with, space-led (terms of MIN_PREFIX letters or more)."""
-    return " " + term[:max(MIN_PREFIX, len(term) - 4)]
+    """What every word w with same_word(term, w) starts with, space-led: the term's shortest stem, or
+    its first max(MIN_PREFIX, len - 4) letters if shorter (terms that are not _exact_only)."""
+    return " " + term[:min([max(MIN_PREFIX, len(term) - 4), *map(len, stems(term))])]
 
 
 def _probes(term: str) -> tuple[str, str]:
     """What _inflected_in looks for in a space-joined word list: the probe every matching word starts
     with and the term followed by a space (the most frequent match); a short term: itself between spaces."""
-    if len(term) < MIN_PREFIX:
+    if _exact_only(term):
         return f" {term} ", f" {term} "
     return _probe(term), f"{term} "
 
@@ -202,7 +230,7 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
     for term, weight in zip(terms, weights):  # term by term: each text still adds its terms in order
         half = CONTEXT_WEIGHT * weight
         probe, spaced = _probes(term)
-        if len(term) < MIN_PREFIX:
+        if _exact_only(term):
             found = [probe in words for words in joined]
         else:
             # The first candidate is most often the word itself: checked without a call.

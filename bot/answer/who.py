@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from bot.answer.match import MIN_PREFIX, THRESHOLDS, by_prefix, candidates_for, coverages, same_word
+from bot.answer.match import GROUP_PREFIX, THRESHOLDS, by_prefix, candidates_for, coverages, same_word
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import query_terms, tokenize
@@ -195,7 +195,7 @@ def _negated(terms: Sequence[str], words: Sequence[str]) -> dict[str, bool]:
     found: dict[str, bool] = {}
     groups = by_prefix(terms)
     for k, word in enumerate(words):
-        for term in groups.get(word[:MIN_PREFIX], ()):
+        for term in groups.get(word[:GROUP_PREFIX], ()):
             if same_word(term, word):
                 negated = any(w in NEGATORS for w in words[max(0, k - NEGATION_WINDOW):k])
                 found[term] = found.get(term, True) and negated  # negated wherever it occurs
