@@ -394,6 +394,10 @@ source sources read watch listen related correction clarification warning discla
 pictured main top above below caption credit what they said key quote quotes live latest breaking
 analysis context timeline explainer""")
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|I['\u2019](?:m|ve|d|ll)|[Mm]y|[Mm]e|[Ww]e|[Oo]ur|us)\b")  # not "US"
+_FIRST_PERSON_SUBJECT_RE = re.compile(r"(?:I|[Ww]e)(?:['\u2019](?:ve|d|m|ll|re))?")
+# An interview's introduction naming whom the interviewer met: "We spoke to Treharne on Wednesday".
+_INTERVIEWED_RE = re.compile(r"\b(?:[Ww]e|I)\s+(?:spoke|talked|chatted)\s+(?:to|with)\s+|"
+                             r"\b(?:[Ww]e|I)\s+(?:met|interviewed|caught\s+up\s+with|sat\s+down\s+with)\s+")
 _SECOND_PERSON_RE = re.compile(r"\byou(?:r|rs|rself|'ve|'re|'d|'ll|\u2019ve|\u2019re|\u2019d|\u2019ll)?\b", re.I)
 # A participle continuing the sentence's speech: "…, adding: "…"", "…, saying, "…"".
 _PARTICIPLE_COLON_RE = re.compile(r",\s*(?:before\s+|and\s+)?(?:adding|saying|insisting|explaining|noting|"
@@ -974,9 +978,11 @@ def _verbish(word: str) -> bool:
 
 _USED_TO_RE = re.compile(r"\bused\s+to\s+$")
 _MALE_KIN = _words("dad father brother grandfather grandad granddad grandpa husband son uncle")
-_KIN_SUBJECT_RE = re.compile(r"\s*((?:My|Our)\s+(dad|father|mum|mom|mother|brother|sister|grandfather|grandad|"
-                             r"granddad|grandpa|grandmother|grandma|gran|nan|husband|wife|son|daughter|uncle|aunt))"
-                             r"\s+(?=[a-z])")
+_KIN = ("dad|father|mum|mom|mother|brother|sister|grandfather|grandad|granddad|grandpa|grandmother|grandma|gran|"
+        "nan|husband|wife|son|daughter|uncle|aunt")
+_KIN_SUBJECT_RE = re.compile(rf"\s*((?:My|Our)\s+({_KIN}))\s+(?=[a-z])")
+# "My dad, Emlyn, did twenty-two years …": a relative named in apposition, whatever the name.
+_KIN_NAMED_RE = re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+({_KIN})\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 # "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
 _INVERTED_COPULA_RE = re.compile(r"\s*(?:Among|Also)\b[^,;:\"\x00]{0,60}?\b(?:was|were|is|are)\s+")
 
@@ -1321,6 +1327,9 @@ class _Extractor:
             # a first-person writer) never names is still who "he" is
             self.ctx.note(kin.start(1), "subject",
                           _Entity(kin.group(1), True, "M" if kin.group(2).lower() in _MALE_KIN else "F"))
+        for named in _KIN_NAMED_RE.finditer(self.masked, s, e):
+            # registered here so the name run below is taken for a person, as a known first name would be
+            self.ctx.person(named.group(2), "M" if named.group(1).lower() in _MALE_KIN else "F")
         toks = _tokens(self.masked, s, e)
         pronouns = [t for t in toks if t.text in ("he", "she", "He", "She")]
         for i, j in _runs(toks):
@@ -1794,6 +1803,8 @@ class _Extractor:
             return None
         speaker = self.body[toks[0].start:toks[-1].end]
         key = _key(toks[0].text)
+        if len(toks) == 1 and _FIRST_PERSON_SUBJECT_RE.fullmatch(toks[0].text):
+            return None  # "I've told every new volunteer that …": the writer or interviewee, never a name
         if len(toks) == 1 and key in _PRONOUNS:
             entity = self.ctx.resolve(key, start)
             if entity is not None:
@@ -2176,8 +2187,11 @@ class _Extractor:
                 n, first_at, _ = counts.get(id(entity), (0, at, entity))
                 counts[id(entity)] = (n + 1, first_at, entity)
         met = [e for w in sorted(addressed) if (e := self.ctx.known_person(w)) is not None]
+        spoken_to = self._interviewed(intro_end)
         if met:
             person = met[0]  # the one the questions call by name
+        elif spoken_to is not None:
+            person = spoken_to  # "We spoke to Treharne on Wednesday", though his deputy is named more
         elif counts:
             _, _, person = max(counts.values(), key=lambda c: (c[0], -c[1]))
         else:
@@ -2195,6 +2209,15 @@ class _Extractor:
                 if len(text.split()) < 3 or self.masked[s] == '"' or any(s <= a < e for a, _ in quoted):
                     continue  # "Twice."; a quotation in the sentence ("our drummer said, "…"") has its own speaker
                 self.items.append(_Item(s, s + len(text), k, attr))
+
+    def _interviewed(self, intro_end: int) -> _Entity | None:
+        """The person met already whom the introduction says the interviewer spoke to, met or interviewed."""
+        person = None
+        for m in _INTERVIEWED_RE.finditer(self.masked, 0, intro_end):
+            name = re.match(r"(?:[A-Z][\w'\u2019-]+\s+)*[A-Z][\w'\u2019-]+", self.masked[m.end():intro_end])
+            if name and (found := self.ctx.known_person(name.group())) is not None and found.is_person:
+                person = found
+        return person
 
     def _transcript(self) -> None:
         """Lines of a transcript, "SMITH: We will appeal." without quote marks: two lines or more

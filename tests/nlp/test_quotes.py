@@ -1166,6 +1166,28 @@ def test_the_interviewee_may_be_addressed_by_name_in_the_questions():
         assert (q.canonical, q.method) == ("Mara Quell", "interview"), q
 
 
+def test_the_interviewee_is_the_one_the_introduction_says_we_spoke_to():
+    # His successor is named more often in the introduction; "We spoke to Ferris" says who answers.
+    body = ("After 30 years at the helm, Owen Ferris hands the ferry to his mate on Sunday. Nia Bract, who takes "
+            "over, said she was ready. Bract has crewed with him since 2012, and Bract will skipper the first "
+            "sailing on Monday. We spoke to Ferris on Wednesday on the quay.\n\n"
+            "**What do you remember of your first crossing?**\n\n"
+            "Mostly that I was seasick. My dad, Emrys, had warned me. The one thing he did say, and he said it "
+            "often, was: \u201cNever sail angry, and never sail tired.\u201d I\u2019ve told every new deckhand "
+            "that, and they laugh.\n\n"
+            "**Who is the best sailor you have known?**\n\n"
+            "Nia is the best sailor I\u2019ve worked with, and I mean that.\n\n"
+            "**What will you do now?**\n\n"
+            "I will learn to fish properly, which my wife finds very funny.")
+    quotes = extract_quotes(body)
+    for words in ("Mostly that I was seasick", "best sailor", "learn to fish"):
+        q = quote_with(quotes, words)
+        assert (q.canonical, q.method) == ("Owen Ferris", "interview"), q
+    # the father named in apposition is who "he" is; the interviewee's "I've" is nobody's name
+    assert quote_with(quotes, "Never sail angry").canonical == "Emrys"
+    assert not [q for q in quotes if q.speaker and q.speaker.startswith("I")]
+
+
 def test_question_paragraphs_in_an_ordinary_story_are_not_an_interview():
     body = ("Will the bridge reopen by summer?\n\n"
             "Engineers have not said. The council expects a report in May.\n\n"
