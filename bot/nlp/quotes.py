@@ -291,7 +291,8 @@ broadcaster supermarket grocer utility supplier group conglomerate automaker car
 # alone ("The RVSA said …"): an acronym is such a body, a business is not.
 _PUBLIC_ANAPHORS = _words("""authority regulator watchdog agency inspectorate""")
 _ORG_ANAPHORS = _BUSINESS_ANAPHORS | _PUBLIC_ANAPHORS | _words("""council union university charity club
-federation association league ministry department board trust hospital school college institute society""")
+federation association league ministry department board trust hospital school college institute society
+office""")
 _PUBLIC_ORG_WORDS = _words("""ministry department council committee union university police court agency
 commission government parliament party office authority service army school hospital""")
 _PLURAL_PERSON = _words("""people men women police authorities staff officials""")
@@ -342,6 +343,7 @@ wesley wilfred willis zachary""")
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|"
            "December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+_CALENDAR_RE = re.compile(rf"(?:{_DAYS}|{_MONTHS})\.?")
 _EVENT_NOUNS = ("statement|interview|conference|briefing|meeting|speech|address|post|tweet|"
                 "letter|email|remarks|message|video|report|filing|release|broadcast|hearing|"
                 "session|summit|rally|appearance|op-ed|column|blog|podcast|call|note|memo|"
@@ -981,6 +983,9 @@ _MALE_KIN = _words("dad father brother grandfather grandad granddad grandpa husb
 _KIN = ("dad|father|mum|mom|mother|brother|sister|grandfather|grandad|granddad|grandpa|grandmother|grandma|gran|"
         "nan|husband|wife|son|daughter|uncle|aunt")
 _KIN_SUBJECT_RE = re.compile(rf"\s*((?:My|Our)\s+({_KIN}))\s+(?=[a-z])")
+# "director of the charity Patients Together": the name an organisation anaphor ("the charity") stands for.
+_TYPED_ORG_RE = re.compile(r"\bthe\s+(?:[a-z]+\s+)?(" + "|".join(sorted(_ORG_ANAPHORS)) +
+                           r")\s+((?:[A-Z][\w&'\u2019-]*\s+){0,4}[A-Z][\w'\u2019-]*)")
 # "My dad, Emlyn, did twenty-two years …": a relative named in apposition, whatever the name.
 _KIN_NAMED_RE = re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+({_KIN})\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 # "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
@@ -1327,6 +1332,12 @@ class _Extractor:
             # a first-person writer) never names is still who "he" is
             self.ctx.note(kin.start(1), "subject",
                           _Entity(kin.group(1), True, "M" if kin.group(2).lower() in _MALE_KIN else "F"))
+        for typed in _TYPED_ORG_RE.finditer(self.masked, s, e):
+            name = typed.group(2)
+            words = name.split()
+            if not _is_possessive(words[-1]) and not any(_is_title(_key(w)) or _CALENDAR_RE.fullmatch(w)
+                                                         for w in words):
+                self.ctx.note(typed.start(2), "object", _Entity(name, False, roles={typed.group(1)}))
         for named in _KIN_NAMED_RE.finditer(self.masked, s, e):
             # registered here so the name run below is taken for a person, as a known first name would be
             self.ctx.person(named.group(2), "M" if named.group(1).lower() in _MALE_KIN else "F")
@@ -1944,19 +1955,27 @@ class _Extractor:
             return None
         since = self.paras[max(0, self.cur_para - 2)][0]
         found: list[_Entity] = []
+        described: list[_Entity] = []
         for at, _, entity in self.ctx.records:
-            if not since <= at < pos or entity.is_person or entity.plural or entity in found:
+            if not since <= at < pos or entity.is_person or entity.plural or entity in found or entity in described:
                 continue
+            if entity.roles and head not in entity.roles:
+                continue  # "the charity Patients Together" is what "the charity" means, not "the company"
             words = entity.name.split()
-            if not any(w[:1].isupper() and (k or w.lower() not in _DETERMINERS) for k, w in enumerate(words)):
-                continue  # "the ministry" names no one
             keys = {_noun_key(_key(w)) for w in words}
-            if head in keys or (head in _BUSINESS_ANAPHORS and not keys & _PUBLIC_ORG_WORDS) or (
+            if not any(w[:1].isupper() and (k or w.lower() not in _DETERMINERS) for k, w in enumerate(words)):
+                # "the ministry" names no one; "the district education office" says more than "the office"
+                if len([w for w in words if w.lower() not in _DETERMINERS]) > 1 and _noun_key(_key(words[-1])) == head:
+                    described.append(entity)
+                continue
+            if head in keys or head in entity.roles or (head in _BUSINESS_ANAPHORS and not keys & _PUBLIC_ORG_WORDS) or (
                     head in _PUBLIC_ANAPHORS and (keys & _PUBLIC_ORG_WORDS or any(map(_acronym, words)))):
                 found.append(entity)
-        named = [e for e in found if head in {_noun_key(_key(w)) for w in e.name.split()}]
+        named = [e for e in found if head in {_noun_key(_key(w)) for w in e.name.split()} or head in e.roles]
         if len(named) == 1:
             return named[0]
+        if not found and len(described) == 1:
+            return described[0]
         if len(found) > 1 and head in _BUSINESS_ANAPHORS and self.prev_sentence is not None:
             # "Skerrow Ferries has cancelled all crossings. In a statement, the company said …": the
             # one named in the sentence before, when only one was.

@@ -221,6 +221,23 @@ def test_the_charity_is_the_charity_named_before():
     assert [q.canonical for q in quotes] == ["The Kelby Trust", "The Kelby Trust"]
 
 
+def test_the_charity_is_the_charity_a_speaker_works_for():
+    # Named only inside a speaker's title; "the company" is not the charity.
+    quotes = extract_quotes("Ana Roe, director of the charity Open Doors, said the figures were shameful. "
+                            "Kelda Mills is the housing firm that built the estate.\n\n"
+                            "The charity said its helpline calls had doubled. The company said it would not comment.")
+    assert [q.canonical for q in quotes] == ["Ana Roe", "Open Doors", "The company"]
+
+
+def test_the_office_is_the_office_described_before():
+    quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
+                            "The office said every classroom would be checked for smoke damage first.")
+    assert [q.canonical for q in quotes] == ["the district education office"] * 2
+    quotes = extract_quotes("The Data Standards Office said on Monday that it had opened an inquiry.\n\n"
+                            "The office said it was deeply concerned by the delay.")
+    assert quotes[-1].canonical == "The Data Standards Office"
+
+
 def test_said_on_its_website_that_is_reported_speech():
     for where in ("on its Facebook page", "on its website", "on their social media accounts"):
         q = only(f"The department said {where} that residents should boil tap water.")
