@@ -1020,8 +1020,10 @@ def _subject_position(before: str) -> bool:
     if keys[-1] in _DETERMINERS or not (words[0][:1].isupper() or keys[0] in _DEFINITE | {"a", "an"}
                                         or _noun_key(keys[-1]) in _PERSON_NOUNS):  # "neighbour Lorna Achterberg"
         return False
-    return not any(_verbish(k) or k in _BLOCKERS or k in _PREPOSITIONS or k in _PARTICIPLES or
-                   (k not in _TITLES and k.endswith(("ing", "ly")) and len(k) > 4) for k in keys)
+    # "retired electrician Gus Ferreira": a participle before a person noun describes the person
+    described = {n for n in range(len(keys) - 1) if _noun_key(keys[n + 1]) in _PERSON_NOUNS}
+    return not any((_verbish(k) and n not in described) or k in _BLOCKERS or k in _PREPOSITIONS or k in _PARTICIPLES
+                   or (k not in _TITLES and k.endswith(("ing", "ly")) and len(k) > 4) for n, k in enumerate(keys))
 
 
 def _role_head(toks: list[_Tok]) -> str | None:

@@ -221,6 +221,15 @@ def test_the_charity_is_the_charity_named_before():
     assert [q.canonical for q in quotes] == ["The Kelby Trust", "The Kelby Trust"]
 
 
+def test_a_participle_describing_a_person_is_no_verb():
+    # "retired" before "electrician" describes him; he, not the mayor, is who "he" is next
+    for intro in ("Retired electrician Gus Ferreira waited by the phone.",
+                  "Not everyone has gone. One of them, retired electrician Gus Ferreira, spoke to us by phone."):
+        quotes = extract_quotes("Mayor Leonard Bask has defended the order.\n\n"
+                                f"{intro} \u201cI stayed in 2009 and the house is still standing,\u201d he said.")
+        assert quotes[-1].canonical == "Gus Ferreira", intro
+
+
 def test_the_charity_is_the_charity_a_speaker_works_for():
     # Named only inside a speaker's title; "the company" is not the charity.
     quotes = extract_quotes("Ana Roe, director of the charity Open Doors, said the figures were shameful. "
