@@ -801,7 +801,7 @@ def _combine_ranges(atoms: list[_Atom], text: str) -> list[_Atom]:
 # ---------------------------------------------------------------- tense
 
 _FUTURE = re.compile(
-    r"(?i)\b(?:will|won't|shall|would|'ll|(?:due|set|scheduled|expected|slated|poised|planning|"
+    r"(?i)\b(?:will|won't|shall|would|'ll|(?:could|might)(?=\s+(?!not\b|have\b)[a-z])|(?:due|set|scheduled|expected|slated|poised|planning|"
     r"going|preparing|plans|planned|intends|intend|plan|aims)\s+to|(?:scheduled|slated|planned|"
     r"set|due)\s+(?:for|on)|upcoming|next|(?<!as\s)(?<!than\s)expected|forecast)\b")
 _PAST_IRREGULAR = (

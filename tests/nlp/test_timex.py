@@ -1280,3 +1280,13 @@ def test_died_is_a_past_verb_of_the_event() -> None:
     # irregular pasts mark the tense too: not the January seven weeks ahead
     check("Storm Wenna tore through Larkby on 3 January, felling trees.", "3 January", "2024-01-03", "2024-01-03",
           late)
+
+
+def test_could_before_a_verb_looks_ahead() -> None:
+    # Published on a Thursday: "could make his debut on Saturday" is two days on, not five back,
+    # though the sentence's later "said" is past.
+    thursday = date(2025, 8, 14)
+    check("Ferrand could make his debut on Saturday, when they host Dunmere, although the manager said a "
+          "decision would wait.", "Saturday", "2025-08-16", "2025-08-16", thursday)
+    # "could not" looks back as before: the Tuesday just gone
+    check("He could not attend on Tuesday, his lawyer said.", "Tuesday", "2025-08-12", "2025-08-12", thursday)
