@@ -1261,6 +1261,7 @@ _EXPANSION_WORDS = {
     "publish": "released",
     "injure": "hurt",
     "back": "return returned returns returning",  # "when will the ferry be back in service"
+    "start": "began begun begin begins beginning",  # "when did the strike start": "The stoppage began at 00:01"
 }
 _EXPANSIONS: dict[str, frozenset[str]] = {}
 for _word, _others in _EXPANSION_WORDS.items():

@@ -1196,6 +1196,14 @@ def test_the_article_may_word_the_event_as_news_does(question, sentence) -> None
     assert ranked and ranked[0][1].text in ("Sunday", "Saturday", "Monday", "Friday"), ranked
 
 
+def test_a_start_may_be_worded_began() -> None:
+    body = ("The stoppage, called by the Rail Workers' Federation, began at 00:01 on Thursday. Norrail urged people "
+            "not to attempt rail journeys before Sunday afternoon, when it expects services to resume.")
+    question = "when did the rail strike start"
+    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    assert ranked[0][1].text == "00:01 on Thursday", ranked
+
+
 def test_a_word_is_not_expanded_the_other_way() -> None:
     # "hit" is met by "struck", but a question's "strike" (a walkout as often as a blow) is not met by "hit"
     assert article_lacks("Storms hit the coast on Monday.", event("when did the strike begin"), None) == ["strike"]
