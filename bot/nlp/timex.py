@@ -2537,7 +2537,7 @@ start starts started starting begin begins began beginning end ends ended ending
 open opens opened close closes closed take takes took taken effect place happen happens happened
 occur occurs occurred get gets got come comes came go goes went make makes made hold holds held
 first next last again most recently ever still finally officially due expected set scheduled
-planned supposed meant must need needs near soon later earlier become becomes became new time date day
+planned supposed meant must need needs near soon later earlier become becomes became new time date day year week month
 good
 extra additional further more another other
 reopen reopens reopened reopening resume resumes resumed resuming restart restarts restarted

@@ -716,6 +716,10 @@ def test_article_lacks_content_words_but_not_time_frame_words():
     assert article_lacks(text, event("when will the ferry crossing start again")) == []
     assert article_lacks(text, event("when will the ferry operator buy new ships")) == ["buy", "ships"]
     assert article_lacks("Rebels voted to disarm.", event("when did the rebels vote")) == []
+    # "this year's festival", "this month's vote": which one, not what happened
+    festival = "The 31st Lenhaven Film Festival opened last night."
+    assert article_lacks(festival, event("when did this year's Lenhaven film festival open")) == []
+    assert article_lacks(festival, event("when did this month's festival open")) == []
 
 
 # ---------------------------------------------------------------- choosing: news conventions
