@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
 from bot.nlp.timex import (
-    TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked,
+    TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked, plain_verbs,
     rank_following, rank_time_expressions, seed_analyses, sentence_coverage, sentence_coverage_at_most,
     sentence_coverages,
 )
@@ -191,6 +191,7 @@ def _passage_with(body: str, sentences: Sequence[Spanned], record: PassageRecord
 
 async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | None) -> Answer:
     """The time expression dating the event, from the passage that describes it."""
+    text = plain_verbs(text)
     terms = query_terms(text)
     weights = dict(zip(terms, ctx.weights(terms)))
     asked = analyse_question(text)

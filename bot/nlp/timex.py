@@ -1253,7 +1253,8 @@ _EXPANSION_WORDS = {
     "hit": "struck tore battered lashed slammed pummelled pummeled",
     "find": "discovered located",
     "arrest": "detained",
-    "postpone": "delayed",
+    "postpone": "delayed deferred defers defer",
+    "collapse": "fell failed",  # "fall apart" is asked as "collapse" (see _PHRASAL_VERBS)
     "delay": "postponed",
     "cancel": "scrapped axed",
     "buy": "acquired purchased",
@@ -1263,6 +1264,22 @@ _EXPANSION_WORDS = {
     "back": "return returned returns returning",  # "when will the ferry be back in service"
     "start": "began begun begin begins beginning",  # "when did the strike start": "The stoppage began at 00:01"
 }
+# Phrasal verbs asked about, and the one verb news copy tends to use instead: "when did the talks
+# fall apart" for "Talks collapsed on 28 October" (their particle alone would be an event word no
+# article holds).
+_PHRASAL_VERBS = [
+    (re.compile(r"(?i)\b(?:fall|falls|fell|fallen|falling)\s+apart\b"), "collapse"),
+    (re.compile(r"(?i)\b(?:put|puts|putting)\s+off\b"), "postpone"),
+]
+
+
+def plain_verbs(question: str) -> str:
+    """The question with phrasal verbs put as the single verbs news copy uses (see _PHRASAL_VERBS)."""
+    for pattern, verb in _PHRASAL_VERBS:
+        question = pattern.sub(verb, question)
+    return question
+
+
 _EXPANSIONS: dict[str, frozenset[str]] = {}
 for _word, _others in _EXPANSION_WORDS.items():
     _EXPANSIONS[_stem(_word)] = frozenset(_stem(w) for w in _others.split())
@@ -1621,7 +1638,10 @@ def _is_dateline(text: str, e: TimeExpression) -> bool:
     before = text[line_start:e.start]
     if before.strip() and not _DATELINE_BEFORE.fullmatch(before.lstrip()):
         return False
-    return bool(_DATELINE_AFTER.match(text, e.end))
+    after = _DATELINE_AFTER.match(text, e.end)
+    if after and not before.strip() and "(" not in after.group() and text[:line_start].strip():
+        return False  # "Monday 14 July – The committee defers a decision": a timeline's entry, not the lead
+    return bool(after)
 
 
 _SPEECH_VERBS = (r"said|says|told|tells|announced|announces|added|stated|confirmed|confirms|reported|"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import bot.nlp.timex as timex
 from bot.nlp.timex import (
-    TimeExpression, analyse_question, article_lacks, choose_time_expression, find_time_expressions,
+    TimeExpression, analyse_question, article_lacks, choose_time_expression, find_time_expressions, plain_verbs,
     rank_following, rank_time_expressions, sentence_coverage, sentence_coverages,
 )
 from bot.nlp.tokens import query_terms
@@ -736,6 +736,25 @@ def test_dateline_never_dates_the_event():
     assert pick(body, "when did the city council approve the budget") == ("Tuesday", "2016-03-15")
     body = "March 14 (Wire) - Dockers at Port Ellis walked out, union leaders said."
     assert pick(body, "when did the dockers walk out") is None
+
+
+def test_a_timeline_entry_is_no_dateline():
+    # A date opening a later line before a dash is the entry's date; a lead's bare date is still a dateline.
+    body = ("The scheme was approved last night.\n\nHow the row unfolded:\n\n"
+            "Monday 7 March – The committee defers a decision and asks for a site visit.\n\n"
+            "Last night – The committee approves the revised scheme.")
+    assert pick(body, "when did the committee defer a decision") == ("Monday 7 March", "2016-03-07")
+    assert pick("March 14 - Dockers at Port Ellis walked out, union leaders said.", "when did the dockers walk out") is None
+
+
+def test_a_phrasal_verb_is_asked_as_the_verb_news_uses():
+    assert plain_verbs("when did the talks fall apart") == "when did the talks collapse"
+    assert plain_verbs("when did the committee put off its decision") == "when did the committee postpone its decision"
+    body = "Talks between the firm and the union collapsed on 28 October. The union will vote on Friday."
+    assert pick(body, plain_verbs("when did the talks between the firm and the union fall apart")) == (
+        "28 October", "2015-10-28")
+    body = "The committee deferred its decision on Monday. It approved the plans last night."
+    assert pick(body, plain_verbs("when did the committee put off its decision")) == ("Monday", "2016-03-14")
 
 
 def test_speech_act_date_dates_the_saying_only():
