@@ -2385,7 +2385,7 @@ def rank_time_expressions(
             score *= 1.25 if question.speech else 0.45
         if _comparison_since(norm_body, sent, e):
             previous = [t for t in terms if t in _PREVIOUS]
-            if previous and question.tense != "future":
+            if previous and question.tense not in ("future", "present"):
                 # "the longest since 2019" dates the previous one as long: it answers "when was
                 # the previous long strike" as if "previous" were written there.
                 score += sum(w[t] * (1.0 - close.get(t, 0.0)) for t in previous) / total

@@ -785,6 +785,13 @@ def test_comparison_baselines_are_not_event_dates():
     assert pick(body, "when did wheat prices climb") == ("Monday", "2016-03-14")
     body = "The pilots went on strike on Friday, their first strike since 1998."
     assert pick(body, "when did the pilots strike") == ("Friday", "2016-03-11")
+    # "when is the last meeting" asks about the final one to come, not a previous one
+    body = ("The bank raised its main interest rate by 75 basis points on Wednesday, to the highest since 2009. "
+            "Asked whether rates could rise again at the final meeting of the year, on 14 December, the governor "
+            "said the bank would wait.")
+    question = "when is the bank's last rate meeting of the year"
+    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    assert ranked[0][1].text == "14 December", ranked
 
 
 def test_lengths_of_time_do_not_answer_when():
