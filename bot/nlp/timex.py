@@ -1079,7 +1079,8 @@ def _weekday_date(wd: int, rel: str, pub: date, tense: str) -> date:
     if rel == "last":
         return pub - timedelta(days=back or 7)
     if rel == "next":
-        return pub + timedelta(days=ahead or 7)
+        # "next Friday" written on a Thursday is not tomorrow (that would be "tomorrow" or "on Friday")
+        return pub + timedelta(days=8 if ahead == 1 else ahead or 7)
     if tense == "past":
         return pub - timedelta(days=back)
     if tense == "future":

@@ -230,6 +230,7 @@ def test_reported_future_after_past_reporting_verb():
     ("It happened last Wednesday.", "last Wednesday", "2016-03-09"),
     ("They meet next Tuesday.", "next Tuesday", "2016-03-22"),
     ("They meet next Wednesday.", "next Wednesday", "2016-03-23"),
+    ("They meet next Thursday.", "next Thursday", "2016-03-24"),  # on a Wednesday: not tomorrow
 ])
 def test_last_and_next_weekday(sentence, expected, iso):
     check(sentence, expected, iso, iso)
