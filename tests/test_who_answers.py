@@ -136,3 +136,10 @@ async def test_a_phrase_of_mostly_common_words_is_found_among_many_short_quotati
             'the post after what felt like an age," said Callum Breen, who scored from forty yards.')
     answer = await _ask(library, text, "!who said I just thought, why not")
     assert answer.found and answer.answer == "Callum Breen", answer
+
+
+async def test_a_contraction_in_the_question_is_its_plain_words(library) -> None:
+    text = ('"Inflation is heading in the right direction, but we are not yet at the point where the job is '
+            'done," said Tomas Ekberg, the bank\'s governor.')
+    answer = await _ask(library, text, "!who said inflation was going the right way but the job wasn't done yet")
+    assert answer.found and answer.answer == "Tomas Ekberg", answer

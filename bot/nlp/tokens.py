@@ -23,7 +23,12 @@ just me more most my myself no nor not now of off on once only or other our ours
 over own same she should so some such than that the their theirs them themselves then there
 these they this those through to too under until up very was we were what when where which
 while who whom why will with would you your yours yourself yourselves said say says
+around
+aren couldn didn doesn don hadn hasn haven isn mustn shan shouldn wasn weren wouldn t s ve ll re d m
 """.split())
+# The last two lines: "around" is "about" ("arrested at around 7am" for "at about 7am"), and the pieces
+# tokenize leaves of a contraction ("wasn't": "wasn", "t"), as "was not" would be ("won" of "won't"
+# stays: it is the past of "win" more often).
 
 
 _QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTE_MAP.items())

@@ -34,3 +34,10 @@ def test_non_ascii_text_is_normalised() -> None:
 def test_query_terms_fall_back_to_stop_words() -> None:
     assert query_terms("who said the mission is over") == ["mission"]
     assert query_terms("the will") == ["the", "will"]
+
+
+def test_contractions_and_around_are_common_words() -> None:
+    # "wasn't" is "was not": its pieces are no more a question's content than "was" and "not" are
+    assert query_terms("the job wasn't finished, we didn't stop") == ["job", "finished", "stop"]
+    assert query_terms("arrested at around 7am") == ["arrested", "7am"]
+    assert query_terms("they won the cup but won't celebrate") == ["won", "cup", "won", "celebrate"]
