@@ -1255,6 +1255,7 @@ _EXPANSION_WORDS = {
     "find": "discovered located",
     "arrest": "detained",
     "postpone": "delayed deferred defers defer",
+    "reject": "rebuffed refused",  # "turn down" is asked as "reject" (see _PHRASAL_VERBS)
     "collapse": "fell failed",  # "fall apart" is asked as "collapse" (see _PHRASAL_VERBS)
     "delay": "postponed",
     "cancel": "scrapped axed",
@@ -1271,6 +1272,7 @@ _EXPANSION_WORDS = {
 _PHRASAL_VERBS = [
     (re.compile(r"(?i)\b(?:fall|falls|fell|fallen|falling)\s+apart\b"), "collapse"),
     (re.compile(r"(?i)\b(?:put|puts|putting)\s+off\b"), "postpone"),
+    (re.compile(r"(?i)\b(?:turn|turns|turned|turning)\s+down\b"), "reject"),
 ]
 
 

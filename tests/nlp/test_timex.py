@@ -756,6 +756,10 @@ def test_a_phrasal_verb_is_asked_as_the_verb_news_uses():
         "28 October", "2015-10-28")
     body = "The committee deferred its decision on Monday. It approved the plans last night."
     assert pick(body, plain_verbs("when did the committee put off its decision")) == ("Monday", "2016-03-14")
+    body = ("How the deal was done:\n\n1 March: Kelby reject Dunmore's opening bid of £2m.\n\n"
+            "8 March: A second offer of £3m is turned down.")
+    assert plain_verbs("when did Kelby turn down Dunmore's first offer") == "when did Kelby reject Dunmore's first offer"
+    assert pick(body, plain_verbs("when did Kelby turn down Dunmore's first offer")) == ("1 March", "2016-03-01")
 
 
 def test_speech_act_date_dates_the_saying_only():
