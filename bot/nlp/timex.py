@@ -2840,10 +2840,20 @@ def choose_from_ranked(body: str, ranked: list[tuple[float, TimeExpression]],
     return best
 
 
+_SAME_DAY_ANAPHOR = re.compile(r"(?i)(?:that|the\s+same)\s+(?:day|morning|afternoon|evening|night)")
+
+
 def _refined(body: str, ranked: list[tuple[float, TimeExpression]]) -> TimeExpression:
     """The best expression, or a day its sentence names inside it: "In the autumn of 2023 I had
-    surgery on my vocal cords, on 2 October" is dated 2 October 2023, not the autumn."""
+    surgery on my vocal cords, on 2 October" is dated 2 October 2023, not the autumn; "that evening"
+    is the day the sentence names."""
     best = ranked[0][1]
+    if best.iso and _SAME_DAY_ANAPHOR.fullmatch(best.text):
+        # "Thursday 9 October – … the full council, which meets that evening": the day by its name
+        here = next(((a, b) for a, b in _text(body).sentences if a <= best.start < b), None)
+        named = [e for _, e in ranked[1:] if here and here[0] <= e.start < here[1] and e.iso == best.iso
+                 and e.kind == "absolute"]
+        return named[0] if named else best
     if best.granularity not in ("season", "month") or not best.value:
         return best
     here = next(((a, b) for a, b in _text(body).sentences if a <= best.start < b), None)

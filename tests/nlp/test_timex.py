@@ -748,6 +748,13 @@ def test_a_timeline_entry_is_no_dateline():
     assert pick("March 14 - Dockers at Port Ellis walked out, union leaders said.", "when did the dockers walk out") is None
 
 
+def test_that_evening_is_answered_by_the_day_its_sentence_names():
+    body = ("The plans were approved last night.\n\nWhat happens next:\n\n"
+            "Thursday 17 March – Opponents have asked for the decision to be reviewed by the full council, "
+            "which meets that evening.")
+    assert pick(body, "when will the full council review the decision") == ("Thursday 17 March", "2016-03-17")
+
+
 def test_a_phrasal_verb_is_asked_as_the_verb_news_uses():
     assert plain_verbs("when did the talks fall apart") == "when did the talks collapse"
     assert plain_verbs("when did the committee put off its decision") == "when did the committee postpone its decision"
