@@ -27,8 +27,8 @@ around
 aren couldn didn doesn don hadn hasn haven isn mustn shan shouldn wasn weren wouldn t s ve ll re d m
 """.split())
 # The last two lines: "around" is "about" ("arrested at around 7am" for "at about 7am"), and the pieces
-# tokenize leaves of a contraction ("wasn't": "wasn", "t"), as "was not" would be ("won" of "won't"
-# stays: it is the past of "win" more often).
+# tokenize leaves of a contraction ("wasn't": "wasn", "t"), as "was not" would be ("won", the past of
+# "win", is a stop word only before "t": query_terms).
 
 
 _QUOTE_PAIRS = tuple((chr(k), v) for k, v in _QUOTE_MAP.items())
@@ -84,5 +84,6 @@ def article_text(title: str, body: str) -> str:
 def query_terms(text: str) -> list[str]:
     """Tokens of a question without stop words; falls back to all tokens if nothing is left."""
     tokens = tokenize(text)
-    content = [t for t in tokens if t not in STOPWORDS]
+    content = [t for k, t in enumerate(tokens) if t not in STOPWORDS
+               and not (t == "won" and tokens[k + 1:k + 2] == ["t"])]  # "won't" is "will not"
     return content or tokens
