@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.answer.core import Answerer
 from bot.answer.match import (
-    GROUP_PREFIX, PHRASE_CANDIDATES, StoredWords, Vocabulary, Words, _inflected_in, by_prefix, candidates_for,
+    GROUP_PREFIX, PHRASE_CANDIDATES, StoredWords, Vocabulary, Words, _inflected_in, _probes, by_prefix, candidates_for,
     common_words_only, coverage, coverages, same_word, term_weights,
 )
 from bot.nlp.tokens import STOPWORDS, tokenize, word_list
@@ -45,6 +45,20 @@ def test_two_endings_of_one_stem_match() -> None:
         assert (term in stored) == (term in vocab) == hit, term
         assert _inflected_in(term, f" {word_list(text)} ") == hit, term
     assert same_word("owed", "owe") and same_word("signing", "signed") and not same_word("feed", "fees")
+
+
+def test_forms_of_an_irregular_verb_and_ing_for_e_match() -> None:
+    text = "Ministers have known since the summer. She is taking over. He went home and ran."
+    stored, vocab = StoredWords(word_list(text)), Vocabulary.of(text)
+    for term, hit in [("knew", True), ("know", True), ("take", True), ("took", True), ("go", True),
+                      ("run", True), ("gone", True), ("knit", False), ("tak", False), ("win", False)]:
+        assert (term in stored) == (term in vocab) == hit, term
+        assert stored.has(term, *_probes(term)) == hit, term
+    terms = ["knew", "go", "tak"]
+    assert coverages(terms, [text], [None], [1.0, 1.0, 1.0]) == [2 / 3]
+    groups = by_prefix(terms)
+    for w in tokenize(text):
+        assert [t for t in terms if same_word(t, w)] == [t for t in groups.get(w[:GROUP_PREFIX], []) if same_word(t, w)]
 
 
 @settings(max_examples=300, deadline=None)

@@ -19,28 +19,77 @@ MIN_PREFIX = 4
 # "owed"/"owes"/"owe" share "owe"); a shared stem has MIN_PREFIX letters, or three ending in "e"
 # (so "new" is not "news") but not "ee", and is no stop word (so "she" is not "shed").
 _ENDINGS = ("ing", "es", "ed", "s", "e", "d")
-# Every word that can match another shares its first GROUP_PREFIX letters with it.
+# Every word that can match another shares its first GROUP_PREFIX letters with it, but for the
+# irregular forms of a verb.
 GROUP_PREFIX = 3
+# Irregular verbs, one per line of forms: "knew" is "known" ("ministers knew since the summer" for
+# "Ministers have known since the summer"). Forms the rules above already join are left out.
+_IRREGULAR_VERBS = """
+begin began begun | break broke broken | bring brought | build built | buy bought | catch caught
+choose chose chosen | come came | draw drew drawn | drink drank drunk | drive drove driven
+eat ate eaten | fall fell fallen | feel felt | fight fought | find found | fly flew flown
+forget forgot forgotten | freeze froze frozen | get got gotten | give gave given | go went gone
+grow grew grown | hear heard | hide hid hidden | hold held | keep kept | know knew known | lead led
+leave left | lend lent | lose lost | make made | mean meant | meet met | pay paid | ride rode ridden
+ring rang rung | rise rose risen | run ran | seek sought | sell sold | send sent | shake shook shaken
+shoot shot | sing sang sung | sink sank sunk | sit sat | sleep slept | speak spoke spoken | spend spent
+stand stood | steal stole stolen | stick stuck | strike struck | swear swore sworn | swim swam swum
+take took taken | teach taught | tear tore torn | tell told | think thought | throw threw thrown
+understand understood | wake woke woken | wear wore worn | weep wept | win won | withdraw withdrew withdrawn
+write wrote written
+"""
+
+
+def _present_forms(verb: str) -> list[str]:
+    """The -s and -ing forms of a verb of _IRREGULAR_VERBS: "takes", "taking"; "runs", "running"."""
+    if verb in _DOUBLING:
+        return [verb + "s", verb + verb[-1] + "ing"]
+    if verb == "go":
+        return ["goes", "going"]
+    return [verb + "s", (verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb) + "ing"]
+
+
+_DOUBLING = frozenset("begin forget get run sit swim win".split())
+
+
+def _irregular_forms() -> dict[str, frozenset[str]]:
+    """Each irregular form and the other forms of its verb (the first word of each line is the verb)."""
+    forms: dict[str, frozenset[str]] = {}
+    for line in _IRREGULAR_VERBS.replace("\n", "|").split("|"):
+        if words := line.split():
+            family = frozenset(words + _present_forms(words[0]))
+            for form in family:
+                forms[form] = forms.get(form, frozenset()) | (family - {form})
+    return forms
+
+
+_FORMS = _irregular_forms()
+
 # Candidates searched for a phrase of common words: BM25 ranks them by their words, not by the
 # phrase, and most candidates hold the words apart.
 PHRASE_CANDIDATES = 100
 
 
 def same_word(a: str, b: str) -> bool:
-    """Exact, one a prefix of the other ("touch"/"touched", "meet"/"meeting"), or two endings of one
-    stem ("signing"/"signed")."""
+    """Exact, one a prefix of the other ("touch"/"touched", "meet"/"meeting"), two endings of one
+    stem ("signing"/"signed", "taking"/"take"), or two forms of an irregular verb ("knew"/"known")."""
     if a == b:
         return True
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= MIN_PREFIX and long_.startswith(short) and len(long_) - len(short) <= 4:
         return True
-    return a[:GROUP_PREFIX] == b[:GROUP_PREFIX] and not stems(a).isdisjoint(stems(b))
+    if a[:GROUP_PREFIX] == b[:GROUP_PREFIX] and not stems(a).isdisjoint(stems(b)):
+        return True
+    return b in _FORMS.get(a, ())
 
 
 @lru_cache(maxsize=1 << 16)
 def stems(word: str) -> frozenset[str]:
-    """The word and what it is with one of _ENDINGS off, where that leaves a stem (see _ENDINGS)."""
+    """The word and what it is with one of _ENDINGS off, where that leaves a stem (see _ENDINGS);
+    -ing may have taken an "e" off ("taking": "take")."""
     out = [word[:-len(end)] for end in _ENDINGS if word.endswith(end)]
+    if word.endswith("ing"):
+        out.append(word[:-3] + "e")
     return frozenset(s for s in [word, *out] if (len(s) >= MIN_PREFIX or _short_stem(s)) and s not in STOPWORDS)
 
 
@@ -51,10 +100,12 @@ def _short_stem(s: str) -> bool:
 
 def by_prefix(terms: Iterable[str]) -> dict[str, list[str]]:
     """Terms grouped by their first GROUP_PREFIX letters: same_word(t, w) can hold only for the terms
-    under w[:GROUP_PREFIX], since equal words, a word and its extension, and two forms of one stem share them."""
+    under w[:GROUP_PREFIX], since equal words, a word and its extension, and two forms of one stem share
+    them; an irregular verb's form is also put under each of its other forms' letters."""
     groups: dict[str, list[str]] = {}
     for t in terms:
-        groups.setdefault(t[:GROUP_PREFIX], []).append(t)
+        for key in dict.fromkeys([t[:GROUP_PREFIX], *(f[:GROUP_PREFIX] for f in sorted(_FORMS.get(t, ())))]):
+            groups.setdefault(key, []).append(t)  # ("went" under "go" too)
     return groups
 
 
@@ -106,6 +157,8 @@ class StoredWords:
             else:
                 at = text.find(probe)
                 hit = at >= 0 and (text.startswith(spaced, at + 1) or _found_from(term, probe, text, at))
+            if not hit and term in _FORMS:
+                hit = _other_form_in(term, text)
             self._seen[term] = hit
         return hit
 
@@ -117,20 +170,41 @@ def _inflected_in(term: str, text: str) -> bool:
     letters shorter, or another form of one of its stems), so one substring search finds every
     candidate word: scanning the text once per term, not once per possible prefix."""
     if _exact_only(term):
-        return f" {term} " in text  # short words match only as written
-    probe = _probe(term)
-    return _found_from(term, probe, text, text.find(probe))
+        hit = f" {term} " in text  # short words match only as written
+    else:
+        probe = _probe(term)
+        hit = _found_from(term, probe, text, text.find(probe))
+    return hit or (term in _FORMS and _other_form_in(term, text))
+
+
+def _other_form_in(term: str, text: str) -> bool:
+    """Whether the space-delimited words of text hold another form of an irregular verb ("known" for "knew")."""
+    return any(f" {form} " in text for form in _FORMS[term])
 
 
 def _exact_only(term: str) -> bool:
-    """Whether only the term itself matches it: a short word with no stem ("cat", not "owe")."""
+    """Whether only the term itself matches it past its irregular forms: a short word with no stem
+    ("cat", not "owe")."""
     return len(term) < MIN_PREFIX and not stems(term)
 
 
 def _probe(term: str) -> str:
-    """What every word w with same_word(term, w) starts with, space-led: the term's shortest stem, or
-    its first max(MIN_PREFIX, len - 4) letters if shorter (terms that are not _exact_only)."""
-    return " " + term[:min([max(MIN_PREFIX, len(term) - 4), *map(len, stems(term))])]
+    """What every word w with a stem or extension in common with the term starts with, space-led: the
+    longest prefix of the term that its stems share (less a stem's final "e"), or its first
+    max(MIN_PREFIX, len - 4) letters if shorter (terms that are not _exact_only)."""
+    # a word may share a stem ending in "e" with the term without it: "taking" for "take"
+    return " " + term[:min([max(MIN_PREFIX, len(term) - 4),
+                            *(min(_shared(term, s), len(s) - s.endswith("e")) for s in stems(term))])]
+
+
+def _shared(a: str, b: str) -> int:
+    """How many letters a and b begin with in common."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _probes(term: str) -> tuple[str, str]:
@@ -236,6 +310,8 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
             # The first candidate is most often the word itself: checked without a call.
             found = [at >= 0 and (words.startswith(spaced, at + 1) or _found_from(term, probe, words, at))
                      for words, at in zip(joined, [words.find(probe) for words in joined])]
+        if term in _FORMS:
+            found = [hit or _other_form_in(term, words) for hit, words in zip(found, joined)]
         for i, in_text in enumerate(found):
             if in_text:
                 gots[i] += weight
