@@ -2245,6 +2245,22 @@ _ASPECTUAL = frozenset("reopen reopens reopened reopening resume resumes resumed
 _SELECTORS = frozenset("first last latest next recently previous previously earlier initially "
                        "originally again".split())
 _SELECTOR_BOOST = 2.5
+# Ordinals that tell one occurrence from the others: a sentence naming another one ("its second
+# reading") than the question ("its first vote"), and not the question's, is about another one.
+_ORDINALS = frozenset("first second third fourth fifth final".split())
+_ORDINAL_RE = re.compile(r"(?i)\b(?:first|second|third|fourth|fifth|final)\b")
+OTHER_ORDINAL = 0.5
+
+
+def _other_ordinal(question: WhenQuestion, text: str, sent: tuple[int, int]) -> bool:
+    """Whether the sentence names an ordinal and not the question's own ("second" for "first")."""
+    asked = _ORDINALS.intersection(question.words)
+    if not asked:
+        return False
+    said = {m.group().lower() for m in _ORDINAL_RE.finditer(text, sent[0], sent[1])}
+    return bool(said) and not said & asked
+
+
 # Selectors of an earlier occurrence: "the longest since 2019" dates the previous one as long.
 _PREVIOUS = frozenset("previous previously last".split())
 
@@ -2386,6 +2402,8 @@ def rank_time_expressions(
             if not question.speech and _ANNOUNCES_AHEAD.match(norm_body, e.end, sent[1]):
                 continue  # "said this morning that they're adding a second night": it dates the saying only
             score *= 1.25 if question.speech else 0.45
+        if _other_ordinal(question, norm_body, sent):
+            score *= OTHER_ORDINAL  # "passed its second reading" is not "its first vote"
         if _comparison_since(norm_body, sent, e):
             previous = [t for t in terms if t in _PREVIOUS]
             if previous and question.tense not in ("future", "present"):

@@ -748,6 +748,13 @@ def test_a_timeline_entry_is_no_dateline():
     assert pick("March 14 - Dockers at Port Ellis walked out, union leaders said.", "when did the dockers walk out") is None
 
 
+def test_a_sentence_naming_another_ordinal_is_about_another_occurrence():
+    body = "The bill passed its second vote last night by 312 votes to 241. The bill passed a vote on 12 January."
+    question = "when did the bill pass its first vote"
+    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    assert ranked[0][1].text == "12 January", ranked
+
+
 def test_that_evening_is_answered_by_the_day_its_sentence_names():
     body = ("The plans were approved last night.\n\nWhat happens next:\n\n"
             "Thursday 17 March – Opponents have asked for the decision to be reviewed by the full council, "
