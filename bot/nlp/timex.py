@@ -1273,6 +1273,7 @@ _PHRASAL_VERBS = [
     (re.compile(r"(?i)\b(?:fall|falls|fell|fallen|falling)\s+apart\b"), "collapse"),
     (re.compile(r"(?i)\b(?:put|puts|putting)\s+off\b"), "postpone"),
     (re.compile(r"(?i)\b(?:turn|turns|turned|turning)\s+down\b"), "reject"),
+    (re.compile(r"(?i)\b(?:come|comes|came|coming)\s+into\s+(?:force|effect)\b"), "take effect"),
 ]
 
 

@@ -774,6 +774,9 @@ def test_a_phrasal_verb_is_asked_as_the_verb_news_uses():
             "8 March: A second offer of £3m is turned down.")
     assert plain_verbs("when did Kelby turn down Dunmore's first offer") == "when did Kelby reject Dunmore's first offer"
     assert pick(body, plain_verbs("when did Kelby turn down Dunmore's first offer")) == ("1 March", "2016-03-01")
+    assert plain_verbs("when does the rent cap come into force") == "when does the rent cap take effect"
+    body = "Councils could cap short lets from April 2027. The rent cap will take effect on 1 January 2026."
+    assert pick(body, plain_verbs("when does the rent cap come into force")) == ("1 January 2026", "2026-01-01")
 
 
 def test_speech_act_date_dates_the_saying_only():
