@@ -2289,7 +2289,11 @@ def rank_time_expressions(
     total = sum(w.values()) or 1.0
 
     what = _what_terms(terms, question)
-    heads = what - _modifiers(question, terms)
+    modifiers = _modifiers(question, terms)
+    heads = what - modifiers
+    # "the retired teacher": which teacher, not what she did ("retiring in 2014" is not her walk)
+    w = {t: v * MODIFIER_WEIGHT if t in modifiers and t.endswith("ed") else v for t, v in w.items()}
+    total = sum(w.values()) or 1.0
     subject = _subject_head(question, terms)
     # "start raking", "begin building": the start of an activity is dated by a start ("since
     # 1961", "from June"), or by a sentence saying it started, not by one instance of it.
@@ -2697,6 +2701,7 @@ def _modifiers(question: WhenQuestion, terms: list[str]) -> set[str]:
     return out
 
 
+MODIFIER_WEIGHT = 0.5
 _SUBJECT_SKIP = frozenset("the a an its his her their this that these those".split())
 _AUXILIARIES = frozenset("did does do was were is are will would shall should must can could has have had "
                          "might may".split())

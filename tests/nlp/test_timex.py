@@ -755,6 +755,16 @@ def test_a_sentence_naming_another_ordinal_is_about_another_occurrence():
     assert ranked[0][1].text == "12 January", ranked
 
 
+def test_a_participle_before_the_subject_says_which_one_not_what_happened():
+    # "the retired teacher": "before retiring in 2014" is not when she set off
+    body = ("The 72-year-old taught at Hollins Lane Primary School in Calderwick for 31 years before retiring in "
+            "2014. Mrs Fairbrother set off from the same slipway on 1 February with a rucksack, two walking poles "
+            "and a laminated map that her son had made for her.")
+    question = "when did the retired teacher set off on her walk"
+    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    assert ranked[0][1].text == "1 February", ranked
+
+
 def test_that_evening_is_answered_by_the_day_its_sentence_names():
     body = ("The plans were approved last night.\n\nWhat happens next:\n\n"
             "Thursday 17 March – Opponents have asked for the decision to be reviewed by the full council, "
