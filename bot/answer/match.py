@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from bot.nlp.tokens import STOPWORDS, tokenize
@@ -22,8 +22,8 @@ _ENDINGS = ("ing", "es", "ed", "s", "e", "d")
 # Every word that can match another shares its first GROUP_PREFIX letters with it, but for the
 # irregular forms of a verb.
 GROUP_PREFIX = 3
-# Irregular verbs, one per line of forms: "knew" is "known" ("ministers knew since the summer" for
-# "Ministers have known since the summer"). Forms the rules above already join are left out.
+# Irregular verbs, the verb and its past forms: "knew" is "known" ("ministers knew since the summer"
+# for "Ministers have known since the summer"); _present_forms adds "knows" and "knowing".
 _IRREGULAR_VERBS = """
 begin began begun | break broke broken | bring brought | build built | buy bought | catch caught
 choose chose chosen | come came | draw drew drawn | drink drank drunk | drive drove driven

@@ -1970,7 +1970,8 @@ class _Extractor:
                 if len([w for w in words if w.lower() not in _DETERMINERS]) > 1 and _noun_key(_key(words[-1])) == head:
                     described.append(entity)
                 continue
-            if head in keys or head in entity.roles or (head in _BUSINESS_ANAPHORS and not keys & _PUBLIC_ORG_WORDS) or (
+            if head in keys or head in entity.roles or (
+                    head in _BUSINESS_ANAPHORS and not keys & _PUBLIC_ORG_WORDS) or (
                     head in _PUBLIC_ANAPHORS and (keys & _PUBLIC_ORG_WORDS or any(map(_acronym, words)))):
                 found.append(entity)
         named = [e for e in found if head in {_noun_key(_key(w)) for w in e.name.split()} or head in e.roles]

@@ -801,9 +801,10 @@ def _combine_ranges(atoms: list[_Atom], text: str) -> list[_Atom]:
 # ---------------------------------------------------------------- tense
 
 _FUTURE = re.compile(
-    r"(?i)\b(?:will|won't|shall|would|'ll|(?:could|might)(?=\s+(?!not\b|have\b)[a-z])|(?:due|set|scheduled|expected|slated|poised|planning|"
-    r"going|preparing|plans|planned|intends|intend|plan|aims)\s+to|(?:scheduled|slated|planned|"
-    r"set|due)\s+(?:for|on)|upcoming|next|(?<!as\s)(?<!than\s)expected|forecast)\b")
+    r"(?i)\b(?:will|won't|shall|would|'ll|(?:could|might)(?=\s+(?!not\b|have\b)[a-z])|"
+    r"(?:due|set|scheduled|expected|slated|poised|planning|going|preparing|plans|planned|intends|intend|plan|"
+    r"aims)\s+to|(?:scheduled|slated|planned|set|due)\s+(?:for|on)|upcoming|next|(?<!as\s)(?<!than\s)expected|"
+    r"forecast)\b")
 _PAST_IRREGULAR = (
     "was were had did said told began begun came went took made met held left gave saw won lost "
     "fell rose struck fought sent led ran spoke wrote brought found got became broke chose drew "
@@ -2286,7 +2287,6 @@ def rank_time_expressions(
     spec = term_specificity(body, terms)
     w = {t: spec[t] * (weights.get(t, 1.0) if weights else 1.0) * (_SELECTOR_BOOST if t in _SELECTORS else 1.0)
          for t in terms}
-    total = sum(w.values()) or 1.0
 
     what = _what_terms(terms, question)
     modifiers = _modifiers(question, terms)
