@@ -43,6 +43,11 @@ def event(question: str) -> list[str]:
     return query_terms(question.removeprefix("!").removeprefix("when "))
 
 
+def ranked_in(body: str, question: str) -> list[tuple[float, TimeExpression]]:
+    """rank_time_expressions over the whole body for a question, as _pick calls it."""
+    return rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+
+
 def span_of(body: str, passage: str) -> tuple[int, int]:
     start = body.index(passage)
     return start, start + len(passage)
@@ -751,7 +756,7 @@ def test_a_timeline_entry_is_no_dateline():
 def test_a_sentence_naming_another_ordinal_is_about_another_occurrence():
     body = "The bill passed its second vote last night by 312 votes to 241. The bill passed a vote on 12 January."
     question = "when did the bill pass its first vote"
-    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    ranked = ranked_in(body, question)
     assert ranked[0][1].text == "12 January", ranked
 
 
@@ -761,7 +766,7 @@ def test_a_participle_before_the_subject_says_which_one_not_what_happened():
             "2014. Mrs Fairbrother set off from the same slipway on 1 February with a rucksack, two walking poles "
             "and a laminated map that her son had made for her.")
     question = "when did the retired teacher set off on her walk"
-    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    ranked = ranked_in(body, question)
     assert ranked[0][1].text == "1 February", ranked
 
 
@@ -822,7 +827,7 @@ def test_comparison_baselines_are_not_event_dates():
             "Asked whether rates could rise again at the final meeting of the year, on 14 December, the governor "
             "said the bank would wait.")
     question = "when is the bank's last rate meeting of the year"
-    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    ranked = ranked_in(body, question)
     assert ranked[0][1].text == "14 December", ranked
 
 
@@ -1262,7 +1267,7 @@ def test_a_start_may_be_worded_began() -> None:
     body = ("The stoppage, called by the Rail Workers' Federation, began at 00:01 on Thursday. Norrail urged people "
             "not to attempt rail journeys before Sunday afternoon, when it expects services to resume.")
     question = "when did the rail strike start"
-    ranked = rank_time_expressions(body, (0, len(body)), event(question), PUB, analyse_question(question))
+    ranked = ranked_in(body, question)
     assert ranked[0][1].text == "00:01 on Thursday", ranked
 
 
