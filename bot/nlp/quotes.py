@@ -2129,7 +2129,9 @@ class _Extractor:
         return False
 
     def _emit(self, para: int, start: int, end: int, attr: _Attr | None) -> None:
-        """Keep a reported clause that has a speaker."""
+        """Keep a reported clause that has a speaker (a live blog entry's time is not part of it)."""
+        if (lead := _TIMESTAMP_LEAD.match(self.masked[start:end])) is not None:
+            start += lead.end()
         if attr is not None and end > start:
             self.items.append(_Item(start, end, para, attr))
 

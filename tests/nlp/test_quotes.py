@@ -1347,6 +1347,12 @@ def test_live_blog_lines_name_their_subjects_past_the_time_stamp():
     assert quote_with(quotes, "out since dawn").canonical == "Dev Patel"
 
 
+def test_a_live_blog_entry_time_is_not_part_of_what_was_said():
+    quotes = extract_quotes("17:21 \u2014 Schools across the district will stay shut until Monday, the education "
+                            "office has confirmed.")
+    assert [q.text for q in quotes] == ["Schools across the district will stay shut until Monday"]
+
+
 def test_the_company_stays_unresolved_when_two_companies_spoke():
     body = ("Harlan Steelworks said the strike was unlawful. Brodie Metals said it would not take sides. "
             "The company described the talks as \"going nowhere fast.\"")
