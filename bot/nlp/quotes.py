@@ -1715,6 +1715,10 @@ class _Extractor:
                 return self._frame_attr(frames_before[-1], "before")
         frame = candidates[-1]
         between = self.masked[self._skip_after_verb(frame, open_mark):open_mark]
+        if not between.strip() and (outer := self._reporting(frame, candidates)) is not None:
+            # "the agency said the delay had added "less than four per cent" to the budget": a verb
+            # taking the quotation as its object, with no comma or colon, inside someone's words
+            return self._frame_attr(outer, "partial")
         if re.fullmatch(r"\s*[:,]?\s*", between) and frame.verb in _SPEECH_VERBS:
             return self._frame_attr(frame, "before")
         if re.fullmatch(r"[^\x00.;!?\"]{0,60}:\s*", between) and frame.verb in _SPEECH_VERBS:

@@ -1347,6 +1347,13 @@ def test_live_blog_lines_name_their_subjects_past_the_time_stamp():
     assert quote_with(quotes, "out since dawn").canonical == "Dev Patel"
 
 
+def test_a_quotation_a_verb_takes_as_object_inside_reported_speech_is_the_reporters():
+    # "added" with no comma or colon before the quotation is "added to the budget", not speech
+    quotes = extract_quotes("Kelby Council opened the bridge on Monday.\n\nIn a statement, the council said the "
+                            "delay had added \u201cless than four per cent\u201d to the budget.")
+    assert [(q.text, q.canonical) for q in quotes] == [("less than four per cent", "Kelby Council")]
+
+
 def test_a_live_blog_entry_time_is_not_part_of_what_was_said():
     quotes = extract_quotes("17:21 \u2014 Schools across the district will stay shut until Monday, the education "
                             "office has confirmed.")
