@@ -2874,17 +2874,17 @@ def _refined(body: str, ranked: list[tuple[float, TimeExpression]]) -> TimeExpre
     best = ranked[0][1]
     if best.iso and _SAME_DAY_ANAPHOR.fullmatch(best.text):
         # "Thursday 9 October – … the full council, which meets that evening": the day by its name
-        here = next(((a, b) for a, b in _text(body).sentences if a <= best.start < b), None)
-        named = [e for _, e in ranked[1:] if here and here[0] <= e.start < here[1] and e.iso == best.iso
-                 and e.kind == "absolute"]
-        return named[0] if named else best
-    if best.granularity not in ("season", "month") or not best.value:
+        def fits(e: TimeExpression) -> bool:
+            return e.iso == best.iso and e.kind == "absolute"
+    elif best.granularity in ("season", "month") and best.value:
+        def fits(e: TimeExpression) -> bool:
+            return bool(e.granularity == "day" and e.iso and e.kind != "range" and _within(e.iso, best))
+    else:
         return best
     here = next(((a, b) for a, b in _text(body).sentences if a <= best.start < b), None)
     if here is None:
         return best
-    return next((e for _, e in ranked[1:] if here[0] <= e.start < here[1] and e.granularity == "day" and e.iso
-                 and e.kind != "range" and _within(e.iso, best)), best)
+    return next((e for _, e in ranked[1:] if here[0] <= e.start < here[1] and fits(e)), best)
 
 
 def _within(iso: str, period: TimeExpression) -> bool:
