@@ -143,3 +143,13 @@ async def test_a_contraction_in_the_question_is_its_plain_words(library) -> None
             'done," said Tomas Ekberg, the bank\'s governor.')
     answer = await _ask(library, text, "!who said inflation was going the right way but the job wasn't done yet")
     assert answer.found and answer.answer == "Tomas Ekberg", answer
+
+
+async def test_the_question_verb_of_saying_is_the_attributions_not_the_quotations(library) -> None:
+    # "apologised" and "promised" sit beside the quotation, never inside it
+    text = ('Zoo director Imre Baska said: "We are truly sorry for the alarm this has caused." Keepers found '
+            'the otter under a bench.\n\nThe council leader promised that the zoo would be inspected again.')
+    answer = await _ask(library, text, "!who apologised for the alarm the otter caused")
+    assert answer.found and answer.answer == "Imre Baska", answer
+    answer = await library.ask("!who promised the zoo would be inspected again")
+    assert answer.found and answer.answer == "The council leader", answer

@@ -20,6 +20,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 _LOOKUP = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# "!who claimed …", "!who promised …": the verb is the attribution's, written beside the quotation
+# ("Strand … claiming that", "Hale … promised to "…""), not words to look for inside it.
+_SAYING_VERB_RE = re.compile(
+    r"^(?:said|says|say|told|tells|wrote|writes|claimed|claims|promised|promises|pledged|vowed|"
+    r"warned|warns|admitted|admits|insisted|insists|argued|argues|apologi[sz]ed|accused|accuses|"
+    r"announced|confirmed|suggested|predicted|complained|denied|urged|conceded|stressed|"
+    r"revealed|explained|added|joked|boasted|declared|maintained|acknowledged)\b[:,]?\s*", re.I)
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,5 @@ def parse(question: str, prefix: str = "!") -> Parsed:
     command = _LOOKUP.get(word.lower(), "unknown")
     rest = rest.strip()
     if command == "who":
-        rest = re.sub(r"^(said|says|say|told|wrote)\b[:,]?\s*", "", rest, flags=re.I)
-    elif command == "unknown" and word.lower() == "who":
-        command = "who"
+        rest = _SAYING_VERB_RE.sub("", rest)
     return Parsed(command, rest.strip(" ?\"'\u201c\u201d"), word)
