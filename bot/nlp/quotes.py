@@ -174,6 +174,9 @@ _REPORT_VERBS |= _PHRASAL_VERBS
 _PARTIAL_VERBS |= _PHRASAL_VERBS
 # Verbs of findings: "…, the report found." / "A survey found that …" (not "police found the car").
 _FINDING_VERBS = _words("found finds showed shows")
+# Verbs of commitment report a clause only with "that": "has promised that the budget will be protected"
+# (not "promised a review").
+_PLEDGE_VERBS = _words("promised promises pledged pledges vowed vows")
 # Verbs of reported questions: "asked whether the minister would …".
 _QUESTION_VERBS = _words("asked asks wondered wonders queried queries questioned")
 _VERB_RE = re.compile(r"\b(?:pointed out|"
@@ -287,6 +290,7 @@ force forces""")
 _BUSINESS_ANAPHORS = _words("""company firm business retailer miner lender bank insurer carrier airline
 operator manufacturer maker producer developer chain giant brand startup brewer brewery publisher
 broadcaster supermarket grocer utility supplier group conglomerate automaker carmaker chipmaker charity""")
+_COMMERCE = _BUSINESS_ANAPHORS - _words("charity")
 # "the regulator" stands for the public body named before, which news copy often names by its initials
 # alone ("The RVSA said …"): an acronym is such a body, a business is not.
 _PUBLIC_ANAPHORS = _words("""authority regulator watchdog agency inspectorate""")
@@ -422,11 +426,16 @@ _TOLD_OBJECT_RE = re.compile(
 # A participle of saying after a comma: its subject is the sentence's ("…, saying the youngster had …").
 _SAYING_RE = re.compile(r",\s*(?:and\s+)?(saying|insisting|arguing|claiming|stressing|noting|warning)\s+(?:that\s+)?"
                         r"(?=[\w\x00\"])")
+# Without the comma only "that" makes it one: "has written to the returning officer claiming that …".
+_SAYING_THAT_RE = re.compile(r"\s(saying|insisting|arguing|claiming|stressing|warning)\s+that\s+(?=[\w\x00\"])")
 # "<agency> quoted <someone> as saying": the speaker is the one quoted (group 1; the verb, group 2).
 _QUOTED_AS_RE = re.compile(r"\bquot(?:ed|es|ing)\s+([^,;:\x00\"]{3,80}?)\s+(as\s+(?:saying|telling\s+\w+))\b")
 # An apposition after a name, then the verb: ", our drummer, leaned" (the verb in group 1).
 _APPOSITION_THEN_VERB_RE = re.compile(r"\s*,\s*(?:a|an|the|our|my|his|her|their|its)\s[^,\x00\"]{1,60}?,\s*"
                                       r"(?:(?:also|then|later|just|quickly|simply)\s+)?([a-z]+)\b")
+# A role's name in apposition, then the verb: ", Colin Strand, has written" (the name, group 1; the verb, 2).
+_APPOSED_NAME_THEN_VERB_RE = re.compile(r"\s*,\s*([A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3})\s*,\s*"
+                                        r"(?:(?:also|then|later|just)\s+)?([a-z]+)\b")
 # A name in apposition after a role, closed by a comma: "the chief operating officer, Tomasz Wielgus, …".
 _APPOSED_NAME_RE = re.compile(r"([A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*){1,3})\s*,\s*")
 _ACCORDING_LEAD_RE = re.compile(
@@ -986,6 +995,9 @@ _KIN_SUBJECT_RE = re.compile(rf"\s*((?:My|Our)\s+({_KIN}))\s+(?=[a-z])")
 # "director of the charity Patients Together": the name an organisation anaphor ("the charity") stands for.
 _TYPED_ORG_RE = re.compile(r"\bthe\s+(?:[a-z]+\s+)?(" + "|".join(sorted(_ORG_ANAPHORS)) +
                            r")\s+((?:[A-Z][\w&'\u2019-]*\s+){0,4}[A-Z][\w'\u2019-]*)")
+# The same at a sentence's start, where news copy drops the article: "Budget carrier Fenwick Air said".
+_TYPED_ORG_LEAD_RE = re.compile(r"\s*[A-Z][\w-]*\s+(?:[a-z][\w-]*\s+)?(" + "|".join(sorted(_ORG_ANAPHORS)) +
+                                r")\s+((?:[A-Z][\w&'\u2019-]*\s+){0,4}[A-Z][\w'\u2019-]*)")
 # "My dad, Emlyn, did twenty-two years …": a relative named in apposition, whatever the name.
 _KIN_NAMED_RE = re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+({_KIN})\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 # "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
@@ -1129,6 +1141,18 @@ bureau service institute centre center foundation association society federation
 college academy university hospital administration fire rescue coastguard ambulance""")
 _NAME_RUN_BEFORE_RE = re.compile(r"[A-Z][\w'\u2019.-]*(?:\s+(?:of|for|the|[A-Z][\w'\u2019.-]*))*\s*$")
 _NAME_RUN_AFTER_RE = re.compile(r"\s*[A-Z][\w'\u2019.-]*(?:\s+[A-Z][\w'\u2019.-]*)*")
+
+
+def _name_after_opening(toks: list[_Tok]) -> tuple[int, int] | None:
+    """ "In a short speech Hale thanked …": an opening phrase without its comma, then a name."""
+    if _key(toks[0].text) not in _PREPOSITIONS | _INTRO_WORDS:
+        return None
+    i = len(toks)
+    while i > 1 and _is_name_tok(toks[i - 1].text) and not _CALENDAR_RE.fullmatch(toks[i - 1].text):
+        i -= 1
+    if 1 < i < len(toks) and not _is_name_tok(toks[i - 1].text):
+        return toks[i].start, toks[-1].end
+    return None
 
 
 def _joins_organisation(before: str, after: str) -> bool:
@@ -1334,7 +1358,8 @@ class _Extractor:
             # a first-person writer) never names is still who "he" is
             self.ctx.note(kin.start(1), "subject",
                           _Entity(kin.group(1), True, "M" if kin.group(2).lower() in _MALE_KIN else "F"))
-        for typed in _TYPED_ORG_RE.finditer(self.masked, s, e):
+        lead = _TYPED_ORG_LEAD_RE.match(self.masked, s, e)
+        for typed in [*([lead] if lead else []), *_TYPED_ORG_RE.finditer(self.masked, s, e)]:
             name = typed.group(2)
             words = name.split()
             if not _is_possessive(words[-1]) and not any(_is_title(_key(w)) or _CALENDAR_RE.fullmatch(w)
@@ -1446,7 +1471,7 @@ class _Extractor:
                 subject, kind = self._shared_subject(s, head)
             if subject is not None:
                 frames.append(_Frame(*subject, match.start(), match.end(), match.group(), kind))
-        for match in _SAYING_RE.finditer(self.masked, s, e):
+        for match in [*_SAYING_RE.finditer(self.masked, s, e), *_SAYING_THAT_RE.finditer(self.masked, s, e)]:
             # "Thwaite singled out Breen, saying the youngster had "…"": the sentence's subject says it
             if any(f.verb_start <= match.start(1) < f.verb_end for f in frames):
                 continue
@@ -1520,6 +1545,11 @@ class _Extractor:
                 apposed = _APPOSITION_THEN_VERB_RE.match(self.masked, toks[k - 1].end, limit)
                 if apposed and all(_is_name_tok(t.text) for t in toks[:k]) and _verbish(apposed.group(1).lower()):
                     return toks[0].start, toks[k - 1].end
+                # "The Heritage League's election agent, Colin Strand, has written …": the name the role gives
+                named = _APPOSED_NAME_THEN_VERB_RE.match(self.masked, toks[k - 1].end, limit)
+                if named and (_verbish(named.group(2)) or named.group(2) in _BLOCKERS) \
+                        and _valid_np(toks[:k], loose=True):
+                    return named.start(1), named.end(1)
                 return None
             if tok.text[:1].isupper():
                 continue
@@ -1528,8 +1558,11 @@ class _Extractor:
             if _verbish(key) or key in _BLOCKERS or key == "read":
                 while k > 1 and (_key(toks[k - 1].text) in _PRE_ADVERBS or toks[k - 1].text.endswith("ly")):
                     k -= 1  # "Granmark first warned"
-                return (toks[0].start, toks[k - 1].end) if _valid_np(toks[:k], loose=True) else None
+                if _valid_np(toks[:k], loose=True):
+                    return toks[0].start, toks[k - 1].end
+                return _name_after_opening(toks[:k])
         return None
+
 
     def _subject_before(self, lo: int, verb_start: int) -> tuple[int, int] | None:
         """The speaker phrase that ends right before a verb, read back to a clause boundary."""
@@ -1965,8 +1998,11 @@ class _Extractor:
         for at, _, entity in self.ctx.records:
             if not since <= at < pos or entity.is_person or entity.plural or entity in found or entity in described:
                 continue
-            if entity.roles and head not in entity.roles:
-                continue  # "the charity Patients Together" is what "the charity" means, not "the company"
+            if entity.roles and head not in entity.roles and not (
+                    head in _COMMERCE and entity.roles & _COMMERCE):
+                # "the charity Patients Together" is what "the charity" means, not "the company"; a
+                # business typed one way ("carrier Fenwick Air") is still "the airline"
+                continue
             words = entity.name.split()
             keys = {_noun_key(_key(w)) for w in words}
             if not any(w[:1].isupper() and (k or w.lower() not in _DETERMINERS) for k, w in enumerate(words)):
@@ -2032,7 +2068,7 @@ class _Extractor:
                 return
         found, covered = False, s
         frames = [f for f in frames if f.verb in _REPORT_VERBS or f.verb in _FINDING_VERBS
-                  or f.verb in _QUESTION_VERBS]
+                  or f.verb in _QUESTION_VERBS or f.verb in _PLEDGE_VERBS]
         for k, frame in enumerate(frames):
             if frame.subj_start < covered:
                 continue  # a speech verb inside an earlier clause ("said he had agreed")
@@ -2056,7 +2092,7 @@ class _Extractor:
                     found, covered = True, stop
                 continue
             that = re.match(r"\s*,?\s*that\s+", self.masked[clause:stop])
-            if frame.verb in _FINDING_VERBS and that is None:
+            if (frame.verb in _FINDING_VERBS or frame.verb in _PLEDGE_VERBS) and that is None:
                 continue  # "police found the car …" reports nothing
             clause = clause + that.end() if that else clause
             clause += len(self.masked[clause:stop]) - len(self.masked[clause:stop].lstrip())

@@ -238,6 +238,33 @@ def test_the_charity_is_the_charity_a_speaker_works_for():
     assert [q.canonical for q in quotes] == ["Ana Roe", "Open Doors", "The company"]
 
 
+def test_a_business_typed_at_a_sentence_start_is_what_the_airline_means():
+    # "Rival carrier Oskarsjet" is a business though the article is dropped; "the airline" names it,
+    # not the airline named a paragraph earlier
+    quotes = extract_quotes("Bellmont Airways said it had cancelled 90 flights.\n\n"
+                            "Rival carrier Oskarsjet Air said it had grounded every flight. In a statement, the "
+                            "airline called the walkout \u201ca hammer blow to families\u201d.")
+    q = quote_with(quotes, "hammer blow")
+    assert (q.method, q.canonical) == ("partial", "Oskarsjet Air")
+
+
+def test_a_participle_of_saying_with_that_and_no_comma_reports_the_subject():
+    q = only("The Green Alliance's agent, Petra Lusk, wrote to the council claiming that nine ballot boxes "
+             "were sealed late.")
+    assert (q.method, q.canonical, q.text) == ("reported", "Petra Lusk", "nine ballot boxes were sealed late")
+
+
+def test_a_pledge_with_that_is_reported_speech_and_without_it_is_not():
+    q = only("The board's chair, Ruth Amari, has promised that the youth budget will be protected.")
+    assert (q.canonical, q.text) == ("Ruth Amari", "the youth budget will be protected")
+    assert extract_quotes("The board's chair, Ruth Amari, has promised a review of the youth budget.") == []
+
+
+def test_a_name_after_an_opening_phrase_without_a_comma_is_the_subject():
+    q = only("After the count Gwen Tarrant thanked her volunteers and vowed to \u201cfight for every bus route\u201d.")
+    assert (q.method, q.canonical) == ("partial", "Gwen Tarrant")
+
+
 def test_the_office_is_the_office_described_before():
     quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
                             "The office said every classroom would be checked for smoke damage first.")
