@@ -174,6 +174,9 @@ _REPORT_VERBS |= _PHRASAL_VERBS
 _PARTIAL_VERBS |= _PHRASAL_VERBS
 # Verbs of findings: "…, the report found." / "A survey found that …" (not "police found the car").
 _FINDING_VERBS = _words("found finds showed shows")
+# A sentence adverb set off after the verb: "She cautioned, however, that …".
+_ASIDE_RE = re.compile(r"\s*,\s*(?:however|though|also|too|again|instead|meanwhile|nonetheless|nevertheless|"
+                       r"moreover|in fact|of course|once again)\s*,\s*")
 # Verbs of commitment report a clause only with "that": "has promised that the budget will be protected"
 # (not "promised a review").
 _PLEDGE_VERBS = _words("promised promises pledged pledges vowed vows")
@@ -998,6 +1001,10 @@ _TYPED_ORG_RE = re.compile(r"\bthe\s+(?:[a-z]+\s+)?(" + "|".join(sorted(_ORG_ANA
 # The same at a sentence's start, where news copy drops the article: "Budget carrier Fenwick Air said".
 _TYPED_ORG_LEAD_RE = re.compile(r"\s*[A-Z][\w-]*\s+(?:[a-z][\w-]*\s+)?(" + "|".join(sorted(_ORG_ANAPHORS)) +
                                 r")\s+((?:[A-Z][\w&'\u2019-]*\s+){0,4}[A-Z][\w'\u2019-]*)")
+# "Mr Astley's widow, Linda, …": a relative named by a first name alone takes the family name before.
+_KIN_OF_NAMED_RE = re.compile(r"\b([A-Z][\w-]+)['\u2019]s\s+(widow|widower|wife|husband|son|daughter|mother|"
+                              r"father|brother|sister)\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
+_MALE_RELATIVES = _words("widower husband son father brother")
 # "My dad, Emlyn, did twenty-two years …": a relative named in apposition, whatever the name.
 _KIN_NAMED_RE = re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+({_KIN})\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 # "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
@@ -1365,6 +1372,10 @@ class _Extractor:
             if not _is_possessive(words[-1]) and not any(_is_title(_key(w)) or _CALENDAR_RE.fullmatch(w)
                                                          for w in words):
                 self.ctx.note(typed.start(2), "object", _Entity(name, False, roles={typed.group(1)}))
+        for named in _KIN_OF_NAMED_RE.finditer(self.masked, s, e):
+            if _key(named.group(1)) not in _TITLES | _ABBREVIATIONS:
+                self.ctx.person(f"{named.group(3)} {named.group(1)}",
+                                "M" if named.group(2) in _MALE_RELATIVES else "F")
         for named in _KIN_NAMED_RE.finditer(self.masked, s, e):
             # registered here so the name run below is taken for a person, as a known first name would be
             self.ctx.person(named.group(2), "M" if named.group(1).lower() in _MALE_KIN else "F")
@@ -2089,6 +2100,17 @@ class _Extractor:
                 clause += ask.end()
                 if self._clause_ok(clause, stop, None, True):
                     self._emit(para, clause, stop, self._frame_attr(frame, "reported"))
+                    found, covered = True, stop
+                continue
+            aside = _ASIDE_RE.match(self.masked, clause, stop)
+            if aside:
+                clause = aside.end()  # "She cautioned, however, that …"
+            elif self.masked.startswith(",", clause):
+                # "Their grandchildren, she said, would now grow up …": the frame is a parenthesis
+                # inside the clause, which starts before it
+                head = re.fullmatch(r"\s*([^;:\"\x00]+?)\s*,\s*", self.masked[max(s, covered):frame.subj_start])
+                if head is not None and self._clause_ok(max(s, covered) + head.start(1), stop, None):
+                    self._emit(para, max(s, covered) + head.start(1), stop, self._frame_attr(frame, "reported"))
                     found, covered = True, stop
                 continue
             that = re.match(r"\s*,?\s*that\s+", self.masked[clause:stop])

@@ -265,6 +265,25 @@ def test_a_name_after_an_opening_phrase_without_a_comma_is_the_subject():
     assert (q.method, q.canonical) == ("partial", "Gwen Tarrant")
 
 
+def test_a_relative_named_by_first_name_takes_the_family_name_before():
+    # "Mrs Penhale" is the widow, not the man who died, though both are Penhales
+    quotes = extract_quotes("Walter Penhale, 70, died in the fire.\n\n"
+                            "Mr Penhale\u2019s widow, Ruth, wrote to the court. \u201cHe was my whole life,\u201d she wrote.\n\n"
+                            "Mrs Penhale said her husband had planned to sail to Norway in the spring.")
+    assert quote_with(quotes, "my whole life").canonical == "Ruth Penhale"
+    assert quote_with(quotes, "sail to Norway").canonical == "Ruth Penhale"
+
+
+def test_a_frame_set_inside_a_reported_clause_keeps_the_clause_whole():
+    q = only("Moira Dane lost her husband in May. Their two sons, she said, would now grow up without him.")
+    assert (q.canonical, q.text) == ("Moira Dane", "Their two sons, she said, would now grow up without him")
+    q = only("Anya Brill opened the case for the Crown.\n\nHe moved \u00a34,000 so that no transfer was flagged, she "
+             "told the court, and then deleted the emails.")
+    assert q.canonical == "Anya Brill" and q.text.startswith("He moved \u00a34,000 so that no transfer was flagged")
+    q = only("Dr Ines Kolar cautioned, however, that the early readings could be wrong.")
+    assert (q.canonical, q.text) == ("Ines Kolar", "the early readings could be wrong")
+
+
 def test_the_office_is_the_office_described_before():
     quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
                             "The office said every classroom would be checked for smoke damage first.")
