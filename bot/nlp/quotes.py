@@ -360,7 +360,9 @@ _ADVERBIAL_RE = re.compile(
     r"\s*,?\s*(?:"
     rf"(?:in|during|at|via|through|on|after|before)\s+(?:a|an|the|his|her|its|their|this|that|one)\s+"
     rf"(?:[\w'-]+\s+){{0,3}}?(?:{_EVENT_NOUNS})s?(?:\s+(?:{_EVENT_NOUNS})s?)?"  # "a 1998 radio interview"
-    r"(?:\s+(?:with|to|on|at|in|for|from|by)\s+(?:the\s+)?[A-Z][\w.'&-]*(?:\s+(?:of\s+)?[A-Z][\w.'&-]*)*)?"
+    r"(?:\s+(?:with|to|on|at|in|for|from|by)\s+(?:the\s+)?[A-Z][\w.'&-]*(?:\s+(?:of\s+)?[A-Z][\w.'&-]*)*"
+    r"|\s+(?:with|to)\s+(?:analysts|investors|reporters|journalists|shareholders|staff|employees|members|"
+    r"supporters|parents|residents|students|workers))?"  # "on a call with analysts"
     rf"|(?:on|late\s+on|early\s+on|earlier\s+on|last|this|late|early|next)\s+(?:{_DAYS}|week|month|year|"
     r"night|morning|afternoon|evening|weekend|Twitter|X|Facebook|Instagram|Telegram|TikTok|YouTube|"
     r"LinkedIn|Truth Social|social media|state television|state TV|television|TV|radio)"
@@ -802,6 +804,12 @@ class _Context:
                     if learn:
                         entity.gender = want  # the pronoun used for someone tells their gender
                     return entity
+            # "…, she said. … , chief financial officer Anton Lisle said on a call. He said …": no
+            # subject fits, so the latest person who does, named anywhere; never the woman as "he"
+            for _, _, entity in sorted((r for r in self.records if r[0] < pos), key=lambda r: r[0], reverse=True):
+                if entity.is_person and not entity.plural and entity.gender in (None, want):
+                    return entity
+            return None
         elif pronoun in ("they", "their"):
             for entity in entities:
                 if entity.plural or not entity.is_person:
@@ -925,6 +933,8 @@ def _is_title(key: str) -> bool:
 
 def _gender_of(words: list[str]) -> str | None:
     """'M' or 'F' from titles, role nouns or first names among words."""
+    if len(words) > 1 and words[-1][:1].isupper():
+        words = words[:-1]  # a family name is no first name: "Bethan Rhys" is not a man for "Rhys"
     for word in words:
         key = word.lower().rstrip(".")
         if key in _FEMALE:

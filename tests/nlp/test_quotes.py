@@ -284,6 +284,22 @@ def test_a_frame_set_inside_a_reported_clause_keeps_the_clause_whole():
     assert (q.canonical, q.text) == ("Ines Kolar", "the early readings could be wrong")
 
 
+def test_he_is_never_the_woman_speaking_before_him():
+    # the man is named only after his words, and "on a call with analysts" ends his frame
+    quotes = extract_quotes("Sales fell, chief executive Oona Brisk told staff. Bonuses would be cut, she said.\n\n"
+                            "Profit will fall by a third, finance chief Tamas Grell said on a call with analysts. "
+                            "He said the savings would reach $90 million a year.")
+    assert quote_with(quotes, "Profit will fall").canonical == "Tamas Grell"
+    assert quote_with(quotes, "savings would reach").canonical == "Tamas Grell"
+
+
+def test_a_family_name_that_is_also_a_first_name_tells_no_gender():
+    q = quote_with(extract_quotes("Forecaster Carys Rhys warned that more rain was coming. Engineer Tom Bell said "
+                                  "two roads were shut. \u201cThe ground is saturated,\u201d she said."),
+                   "ground is saturated")
+    assert q.canonical.endswith("Carys Rhys")
+
+
 def test_the_office_is_the_office_described_before():
     quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
                             "The office said every classroom would be checked for smoke damage first.")
