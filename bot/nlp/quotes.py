@@ -263,6 +263,10 @@ premier chancellor king queen prince princess pope cleric imam priest bishop arc
 duchess earl baroness baron dean rabbi vicar pastor police-officer
 policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief commissioner
 captain barrister solicitor""")
+_AGENT_ENDINGS = ("eer", "er", "or", "ist", "ian")
+_OPENING_PREPOSITIONS = _words("in at on after during before")
+_NOT_AGENTS = _words("""summer winter quarter number river water order border corner center centre letter
+paper chapter register theater theatre meter metre october november december september""")
 # Roles that are most often someone other than the story's protagonist: "the judge" in a
 # defendant's story is not the defendant.
 _OTHER_PARTY_ROLES = _words("""judge magistrate coroner prosecutor sheriff officer detective inspector
@@ -1046,13 +1050,24 @@ def _subject_position(before: str) -> bool:
     if len(words) > 5 or any(c in clause for c in "\x00\":"):
         return False
     keys = [_key(w) for w in words]
+    if keys[0] in _OPENING_PREPOSITIONS and not intro and not any(
+            _verbish(k) or k in _BLOCKERS for k in keys[1:]):
+        return True  # "In the women's race Kowalczyk-Reyes, 29, finished …": an opening phrase, no comma
     if keys[-1] in _DETERMINERS or not (words[0][:1].isupper() or keys[0] in _DEFINITE | {"a", "an"}
-                                        or _noun_key(keys[-1]) in _PERSON_NOUNS):  # "neighbour Lorna Achterberg"
+                                        or _role_noun(keys[-1])):  # "neighbour Lorna Achterberg"
         return False
     # "retired electrician Gus Ferreira": a participle before a person noun describes the person
-    described = {n for n in range(len(keys) - 1) if _noun_key(keys[n + 1]) in _PERSON_NOUNS}
+    described = {n for n in range(len(keys) - 1) if _role_noun(keys[n + 1])}
     return not any((_verbish(k) and n not in described) or k in _BLOCKERS or k in _PREPOSITIONS or k in _PARTICIPLES
                    or (k not in _TITLES and k.endswith(("ing", "ly")) and len(k) > 4) for n, k in enumerate(keys))
+
+
+def _role_noun(key: str) -> bool:
+    """A noun for a person right before a name: a listed one, or an agent noun ("engineer",
+    "plasterer", "pharmacist", "electrician") in that place."""
+    noun = _noun_key(key)
+    return noun in _PERSON_NOUNS or (len(noun) > 5 and noun.endswith(_AGENT_ENDINGS)
+                                     and noun not in _ORG_ANAPHORS and noun not in _NOT_AGENTS)
 
 
 def _role_head(toks: list[_Tok]) -> str | None:
@@ -2019,6 +2034,8 @@ class _Extractor:
         for at, _, entity in self.ctx.records:
             if not since <= at < pos or entity.is_person or entity.plural or entity in found or entity in described:
                 continue
+            if any(e.name.rstrip(".") == entity.name.rstrip(".") for e in found):
+                continue  # "trailer maker Polarline Trailer Co." met as a typed name and as a subject
             if entity.roles and head not in entity.roles and not (
                     head in _COMMERCE and entity.roles & _COMMERCE):
                 # "the charity Patients Together" is what "the charity" means, not "the company"; a

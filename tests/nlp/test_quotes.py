@@ -300,6 +300,27 @@ def test_a_family_name_that_is_also_a_first_name_tells_no_gender():
     assert q.canonical.endswith("Carys Rhys")
 
 
+def test_an_agent_noun_before_a_name_describes_the_subject():
+    # "engineer" is no listed role, but it names what the man is; he, not the minister, is "he"
+    quotes = extract_quotes("Minister Oren Vance said the talks would resume.\n\n"
+                            "Another passenger, retired engineer Idris Malloy, was more patient. He said the "
+                            "controllers deserved a pay rise.")
+    assert quote_with(quotes, "deserved a pay rise").canonical == "Idris Malloy"
+
+
+def test_a_name_after_an_opening_phrase_without_a_comma_is_who_she_is():
+    quotes = extract_quotes("Her coach, Ivo Brandt, said the plan had worked.\n\n"
+                            "In the women\u2019s race Tamsin Orr, 31, finished a minute clear of the field. "
+                            "She said: \u201cThe hill nearly broke me.\u201d")
+    assert quote_with(quotes, "nearly broke me").canonical == "Tamsin Orr"
+
+
+def test_a_business_typed_and_named_is_one_company():
+    quotes = extract_quotes("Scooter maker Harlow Mobility Co. will open a yard in Tennby.\n\n"
+                            "The company said on Tuesday that the yard would employ 200 people.")
+    assert quotes[0].canonical.rstrip(".") == "Harlow Mobility Co"
+
+
 def test_the_office_is_the_office_described_before():
     quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
                             "The office said every classroom would be checked for smoke damage first.")
