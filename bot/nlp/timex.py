@@ -1257,12 +1257,18 @@ _EXPANSION_WORDS = {
     "arrest": "detained",
     "postpone": "delayed deferred defers defer",
     "reject": "rebuffed refused",  # "turn down" is asked as "reject" (see _PHRASAL_VERBS)
-    "collapse": "fell failed",  # "fall apart" is asked as "collapse" (see _PHRASAL_VERBS)
+    "collapse": "fell failed broke",  # "fall apart", "break down" are asked as "collapse" (see _PHRASAL_VERBS)
     "delay": "postponed",
     "cancel": "scrapped axed",
     "buy": "acquired purchased",
     "resign": "quit",
     "publish": "released",
+    "kill": "died",  # "when was the cyclist killed": "He died at the scene on …"
+    "jail": "sentenced imprisoned",
+    "finish": "end ends ended",  # "due to finish": "is due to end at 10 p.m."
+    "strike": "stoppage walkout",
+    "flood": "overtopped inundated swamped",  # "when did the river flood": "the river overtopped it"
+    "announce": "named unveiled",  # "when was her successor announced": "the orchestra named …"
     "injure": "hurt",
     "back": "return returned returns returning",  # "when will the ferry be back in service"
     "start": "began begun begin begins beginning",  # "when did the strike start": "The stoppage began at 00:01"
@@ -1275,6 +1281,7 @@ _PHRASAL_VERBS = [
     (re.compile(r"(?i)\b(?:put|puts|putting)\s+off\b"), "postpone"),
     (re.compile(r"(?i)\b(?:turn|turns|turned|turning)\s+down\b"), "reject"),
     (re.compile(r"(?i)\b(?:come|comes|came|coming)\s+into\s+(?:force|effect)\b"), "take effect"),
+    (re.compile(r"(?i)\b(?:break|breaks|broke|broken|breaking)\s+down\b"), "collapse"),
 ]
 
 

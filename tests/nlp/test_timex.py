@@ -794,6 +794,28 @@ def test_a_phrasal_verb_is_asked_as_the_verb_news_uses():
     assert pick(body, plain_verbs("when does the rent cap come into force")) == ("1 January 2026", "2026-01-01")
 
 
+def test_the_event_worded_as_news_words_it():
+    # the question's word is met by the article's: killed/died, jailed/sentenced, finish/end,
+    # strike/stoppage, flood/overtopped, announced/named, break down/collapsed
+    cases = [
+        ("Ivo Marsh, 58, died at the scene shortly after 9pm on 2 March. The road reopened on 4 March.",
+         "when was Ivo Marsh killed", ("9pm on 2 March", "2016-03-02")),
+        ("Lena Roper was sentenced at Kelby Crown Court yesterday. She had admitted fraud in 2015.",
+         "when was Lena Roper jailed", ("yesterday", "2016-03-15")),
+        ("The stoppage began at 6am on Tuesday and is due to end at 10pm on Thursday.",
+         "when is the strike due to finish", ("10pm on Thursday", "2016-03-17")),
+        ("The water reached the doors shortly before 2am on 19 November 2015, when the River Tane overtopped "
+         "the wall. On Tuesday the agency confirmed money for a new wall.",
+         "when did the River Tane flood", ("2am on 19 November 2015", "2015-11-19")),
+        ("On Tuesday the club named Ola Brandt as her successor. He starts in May.",
+         "when was her successor announced", ("Tuesday", "2016-03-15")),
+        ("The union said talks with the ministry collapsed late on Tuesday. A ferry strike began on Friday.",
+         plain_verbs("when did talks between the union and the ministry break down"), ("Tuesday", "2016-03-15")),
+    ]
+    for body, question, expected in cases:
+        assert pick(body, question) == expected, question
+
+
 def test_speech_act_date_dates_the_saying_only():
     body = "The ferry service will restart on Friday, the operator said on Wednesday."
     assert pick(body, "when will the ferry service restart") == ("Friday", "2016-03-18")
