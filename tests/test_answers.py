@@ -168,3 +168,18 @@ def test_a_date_the_event_words_barely_reach_is_no_answer() -> None:
     published = date(2024, 7, 1)
     assert _pick_in(body, "did the Holm family start farming at Fenwick Moss", published) is None
     assert _pick_in(body, "did a walker first hear the crane call", published) == "5am on 12 May"
+
+
+async def test_what_is_to_come_is_dated_by_the_later_report(library) -> None:
+    # two schools' inspections, each with a parents' meeting worded alike: "when is …" means the
+    # meeting the later report announces
+    from bot.ingest.records import ArticleDraft
+
+    for published, school, day in ((date(2025, 11, 14), "Larkfield", "next Tuesday, 18 November"),
+                                   (date(2025, 6, 12), "Ostley", "Monday")):
+        body = (f"{school} Academy has been rated inadequate after an inspection in May.\n\n"
+                f"A meeting for parents about the inspection will be held in the school hall on {day} at 6pm.")
+        await library.add_draft(ArticleDraft(title=f"{school} rated inadequate", body=body, source="test",
+                                             published=published))
+    answer = await library.ask("!when is the parents' meeting about the inspection")
+    assert answer.found and answer.date == "2025-11-18", answer

@@ -50,6 +50,9 @@ NEAR_MISS = 0.15
 MIN_ATTACHMENT = 0.045
 # The event's sentence and a neighbouring dated one are quoted together up to this length.
 MAX_JOINED_PASSAGE = 900
+# How far below the best a later article's date may score and still be the answer to a question
+# about what is to come (_newer_news).
+RECENCY_MARGIN = 0.05
 
 NOT_FOUND = "I couldn't find that event in the library."
 
@@ -107,13 +110,23 @@ def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str],
             if ranked and ranked[0][0] >= MIN_ATTACHMENT:
                 options.append((ranked[0][0] + COVERAGE_WEIGHT * covs[i], sp, ranked))
         for score, sp, ranked in options:
-            if best is None or score > best[0]:
+            if best is None or _better(question, score, record, best[0], best[1]):
                 rec = replace(record, seq=-1, text=sp.text, start=sp.start, end=sp.end)
                 best = (score, rec, body, ranked)
     if best is None:
         return None
     _, record, body, ranked = best
     return record, choose_from_ranked(body, ranked, record.article.published, question)
+
+
+def _better(question: WhenQuestion, score: float, record: PassageRecord, best: float, holder: PassageRecord) -> bool:
+    """Whether a dated sentence beats the best so far. For "when is/will …", the later article's
+    wins within RECENCY_MARGIN: the later report is the one a reader means (last June's parents'
+    meeting is not the one to come)."""
+    new, old = record.article.published, holder.article.published
+    if question.tense in ("future", "present") and new is not None and old is not None and new != old:
+        return score >= best - RECENCY_MARGIN if new > old else score > best + RECENCY_MARGIN
+    return score > best
 
 
 def _candidates(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str], terms: list[str],
