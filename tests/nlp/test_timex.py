@@ -796,7 +796,7 @@ def test_a_phrasal_verb_is_asked_as_the_verb_news_uses():
 
 def test_the_event_worded_as_news_words_it():
     # the question's word is met by the article's: killed/died, jailed/sentenced, finish/end,
-    # strike/stoppage, flood/overtopped, announced/named, break down/collapsed
+    # strike/stoppage, flood/overtopped, announced/named, hospital/infirmary, break down/collapsed
     cases = [
         ("Ivo Marsh, 58, died at the scene shortly after 9pm on 2 March. The road reopened on 4 March.",
          "when was Ivo Marsh killed", ("9pm on 2 March", "2016-03-02")),
@@ -809,6 +809,9 @@ def test_the_event_worded_as_news_words_it():
          "when did the River Tane flood", ("2am on 19 November 2015", "2015-11-19")),
         ("On Tuesday the club named Ola Brandt as her successor. He starts in May.",
          "when was her successor announced", ("Tuesday", "2016-03-15")),
+        ("One runner collapsed near the finish and was taken to Kelby Royal Infirmary. He was discharged last "
+         "night, the race doctor said.", "when was the runner who collapsed discharged from hospital",
+         ("last night", "2016-03-15")),
         ("The union said talks with the ministry collapsed late on Tuesday. A ferry strike began on Friday.",
          plain_verbs("when did talks between the union and the ministry break down"), ("Tuesday", "2016-03-15")),
     ]
