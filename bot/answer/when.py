@@ -51,7 +51,7 @@ MIN_ATTACHMENT = 0.045
 # The event's sentence and a neighbouring dated one are quoted together up to this length.
 MAX_JOINED_PASSAGE = 900
 # How far below the best a later article's date may score and still be the answer to a question
-# about what is to come (_newer_news).
+# about what is to come (_better).
 RECENCY_MARGIN = 0.05
 
 NOT_FOUND = "I couldn't find that event in the library."

@@ -205,6 +205,8 @@ it's don't won't can't isn't wasn't didn't""")
 _INTRO_WORDS = _words("""outside inside after before during earlier later meanwhile however separately
 elsewhere asked since until despite following amid last this yesterday today tonight overnight
 afterwards instead still""")
+# Prepositions that open a sentence's scene-setting phrase ("In the women's race Kowalczyk-Reyes …").
+_OPENING_PREPOSITIONS = _words("in at on after during before")
 # Participles opening a sentence before a name ("Born Odile Fontaine in 1936, she …").
 _PARTICIPLES = _words("born raised educated based named known married elected appointed trained "
                       "nicknamed dubbed christened")
@@ -264,7 +266,6 @@ duchess earl baroness baron dean rabbi vicar pastor police-officer
 policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief commissioner
 captain barrister solicitor""")
 _AGENT_ENDINGS = ("eer", "er", "or", "ist", "ian")
-_OPENING_PREPOSITIONS = _words("in at on after during before")
 _NOT_AGENTS = _words("""summer winter quarter number river water order border corner center centre letter
 paper chapter register theater theatre meter metre october november december september""")
 # Roles that are most often someone other than the story's protagonist: "the judge" in a
@@ -1598,7 +1599,6 @@ class _Extractor:
                     return toks[0].start, toks[k - 1].end
                 return _name_after_opening(toks[:k])
         return None
-
 
     def _subject_before(self, lo: int, verb_start: int) -> tuple[int, int] | None:
         """The speaker phrase that ends right before a verb, read back to a clause boundary."""

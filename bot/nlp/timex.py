@@ -1268,8 +1268,8 @@ _EXPANSION_WORDS = {
     "finish": "end ends ended",  # "due to finish": "is due to end at 10 p.m."
     "strike": "stoppage walkout",
     "flood": "overtopped inundated swamped",  # "when did the river flood": "the river overtopped it"
-    "announce": "named unveiled",
-    "hospital": "infirmary",  # "discharged from hospital": "taken to Kelsport Royal Infirmary"  # "when was her successor announced": "the orchestra named …"
+    "announce": "named unveiled",  # "when was her successor announced": "the orchestra named …"
+    "hospital": "infirmary",  # "discharged from hospital": "taken to Kelsport Royal Infirmary"
     "injure": "hurt",
     "back": "return returned returns returning",  # "when will the ferry be back in service"
     "start": "began begun begin begins beginning",  # "when did the strike start": "The stoppage began at 00:01"
