@@ -244,7 +244,8 @@ press media journal agency white states kingdom republic emirates nations city c
 province region island islands korea arabia zealand africa america europe asia valley street
 square airport station fire rescue ambulance coastguard lifeboat lifeboats paramedics emergency
 rovers athletic wanderers albion rangers fc afc
-road avenue creek falls sound harbour harbor beach heights springs baths foods systems
+road avenue creek falls sound harbour harbor beach heights springs baths foods systems library libraries
+museum gallery zoo theatre theater orchestra philharmonic
 heating mobility minerals mining mines metals resources energy petroleum oil steel steelworks
 chemicals pharmaceuticals logistics shipping securities investments insurance brewery brewing
 industries enterprises technologies labs software telecom airline rail railway railways trains ferries buses
@@ -940,8 +941,10 @@ def _gender_of(words: list[str]) -> str | None:
     """'M' or 'F' from titles, role nouns or first names among words."""
     if len(words) > 1 and words[-1][:1].isupper():
         words = words[:-1]  # a family name is no first name: "Bethan Rhys" is not a man for "Rhys"
-    for word in words:
+    for k, word in enumerate(words):
         key = word.lower().rstrip(".")
+        if key == "dean" and k < len(words) - 1:
+            continue  # "Dean of Libraries Marguerite Osei-Bonsu": the title, not the first name Dean
         if key in _FEMALE:
             return "F"
         if key in _MALE:

@@ -321,6 +321,13 @@ def test_a_business_typed_and_named_is_one_company():
     assert quotes[0].canonical.rstrip(".") == "Harlow Mobility Co"
 
 
+def test_dean_before_a_full_name_is_a_title_not_a_mans_name():
+    quotes = extract_quotes("Student leader Maya Brill said the cut was wrong.\n\n"
+                            "Dean of Libraries Ruth Okafor wrote that night use had fallen. "
+                            "\u201cWe cannot justify it,\u201d she wrote.")
+    assert quote_with(quotes, "cannot justify").canonical == "Ruth Okafor"
+
+
 def test_the_office_is_the_office_described_before():
     quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
                             "The office said every classroom would be checked for smoke damage first.")
