@@ -399,7 +399,7 @@ _WORK_BEFORE_RE = re.compile(
     r"\b(?:album|book|memoir|novel|film|movie|song|single|record|play|musical|opera|show|series|"
     r"documentary|podcast|ship|vessel|yacht|horse|restaurant|pub|cafe|café|shop|store|brand|app|"
     r"product|newspaper|magazine|programme|program|hotel|painting|poem|essay|column|collection|"
-    r"exhibition|autobiography|biography|titled|entitled)s?,?\s+$")
+    r"exhibition|autobiography|biography|debut|follow-up|sequel|EP|LP|titled|entitled)s?,?\s+$")
 # What may open a line of a live blog or reaction box before a speaker's name: a time, a bullet, bold.
 _LINE_PREFIX = (r"\s*(?:(?:\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?|GMT|BST|CET|ET|EST|EDT|PT|PST|PDT|local)?"
                 r"|[-\u2022*\u2013\u2014])\s*[-\u2013\u2014:|]?\s*)?(?:\*\*)?")
@@ -1054,8 +1054,8 @@ def _subject_position(before: str) -> bool:
     if len(words) > 5 or any(c in clause for c in "\x00\":"):
         return False
     keys = [_key(w) for w in words]
-    if keys[0] in _OPENING_PREPOSITIONS and not intro and not any(
-            _verbish(k) or k in _BLOCKERS for k in keys[1:]):
+    if keys[0] in _OPENING_PREPOSITIONS and not intro and keys[-1] not in _PREPOSITIONS and not any(
+            _verbish(k) or k in _BLOCKERS for k in keys[1:]):  # (not "On the evidence of Tidewater Hymnal,")
         return True  # "In the women's race Kowalczyk-Reyes, 29, finished …": an opening phrase, no comma
     if keys[-1] in _DETERMINERS or not (words[0][:1].isupper() or keys[0] in _DEFINITE | {"a", "an"}
                                         or _role_noun(keys[-1])):  # "neighbour Lorna Achterberg"

@@ -328,6 +328,15 @@ def test_dean_before_a_full_name_is_a_title_not_a_mans_name():
     assert quote_with(quotes, "cannot justify").canonical == "Ruth Okafor"
 
 
+def test_an_album_named_after_debut_or_after_of_is_nobody():
+    # neither "Salt Lanterns" (her debut) nor "Harbour Psalms" (the object of "of") is who "she" is
+    quotes = extract_quotes("Ines Caro has made her quietest record.\n\n"
+                            "On the evidence of Harbour Psalms, the wait was worth it. Where her 2019 debut, "
+                            "Salt Lanterns, buried her voice, this album does not.\n\n"
+                            "\u201cPeople ask if it is about the sea,\u201d she said.")
+    assert quote_with(quotes, "about the sea").canonical == "Ines Caro"
+
+
 def test_the_office_is_the_office_described_before():
     quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
                             "The office said every classroom would be checked for smoke damage first.")
