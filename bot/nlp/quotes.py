@@ -2332,7 +2332,10 @@ class _Extractor:
         for m in _INTERVIEWED_RE.finditer(self.masked, 0, intro_end):
             name = re.match(r"(?:[A-Z][\w'\u2019-]+\s+)*[A-Z][\w'\u2019-]+", self.masked[m.end():intro_end])
             if name and (found := self.ctx.known_person(name.group())) is not None and found.is_person:
-                person = found
+                # "We spoke to Brennock" in a profile of Isla Brennock that also names her father
+                # Colm: the namesake the story opened with is its subject
+                person = next((e for _, _, e in self.ctx.records if e.is_person and not e.plural
+                               and name_matches(name.group(), e.name)), found)
         return person
 
     def _transcript(self) -> None:

@@ -1291,6 +1291,20 @@ def test_the_interviewee_may_be_addressed_by_name_in_the_questions():
         assert (q.canonical, q.method) == ("Mara Quell", "interview"), q
 
 
+def test_we_spoke_to_a_surname_two_people_share_is_the_one_the_story_opened_with():
+    body = ("Tove Lindgren was 12 when she first swam the strait. She attempts the crossing again on Saturday.\n\n"
+            "Her father, Anders Lindgren, a ferry engineer, said he had never pushed her.\n\n"
+            "We spoke to Lindgren after training on Thursday.\n\n"
+            "**Are you nervous?**\n\n"
+            "Not really. I have trained for this since March.\n\n"
+            "**Who got you here?**\n\n"
+            "My dad has never swum a length in his life, but he has never missed one of my swims.\n\n"
+            "**And after Saturday?**\n\n"
+            "I will sleep for a week.")
+    q = quote_with(extract_quotes(body), "never missed one of my swims")
+    assert (q.canonical, q.method) == ("Tove Lindgren", "interview"), q
+
+
 def test_the_interviewee_is_the_one_the_introduction_says_we_spoke_to():
     # His successor is named more often in the introduction; "We spoke to Ferris" says who answers.
     body = ("After 30 years at the helm, Owen Ferris hands the ferry to his mate on Sunday. Nia Bract, who takes "
