@@ -804,7 +804,10 @@ _FUTURE = re.compile(
     r"(?i)\b(?:will|won't|shall|would|'ll|(?:could|might)(?=\s+(?!not\b|have\b)[a-z])|"
     r"(?:due|set|scheduled|expected|slated|poised|planning|going|preparing|plans|planned|intends|intend|plan|"
     r"aims)\s+to|(?:scheduled|slated|planned|set|due)\s+(?:for|on)|upcoming|next|(?<!as\s)(?<!than\s)expected|"
-    r"forecast)\b")
+    r"forecast|"
+    # a fixture's present tense is its schedule: "They travel to Ellerby on Sunday", "She plays on Tuesday"
+    r"(?<!to\s)(?:plays|play|faces|face|travels|travel|hosts|host|kicks\s+off|kick\s+off|takes\s+place|"
+    r"goes\s+on\s+sale)(?=\s))\b")
 _PAST_IRREGULAR = (
     "was were had did said told began begun came went took made met held left gave saw won lost "
     "fell rose struck fought sent led ran spoke wrote brought found got became broke chose drew "

@@ -1390,3 +1390,12 @@ def test_could_before_a_verb_looks_ahead() -> None:
           "decision would wait.", "Saturday", "2025-08-16", "2025-08-16", thursday)
     # "could not" looks back as before: the Tuesday just gone
     check("He could not attend on Tuesday, his lawyer said.", "Tuesday", "2025-08-12", "2025-08-12", thursday)
+
+
+def test_a_fixtures_present_tense_is_its_schedule():
+    # published on a Wednesday: the Sunday and Monday of a fixture are the coming ones, though the
+    # ones just past are nearer; the past tense and "failed to travel" keep them behind
+    check("Harriers travel to Ellerby on Sunday.", "Sunday", "2016-03-20", "2016-03-20")
+    check("She plays her first-round match on Monday.", "Monday", "2016-03-21", "2016-03-21")
+    check("Harriers played Ellerby on Sunday.", "Sunday", "2016-03-13", "2016-03-13")
+    check("The team failed to travel on Sunday.", "Sunday", "2016-03-13", "2016-03-13")
