@@ -153,3 +153,17 @@ async def test_the_question_verb_of_saying_is_the_attributions_not_the_quotation
     assert answer.found and answer.answer == "Imre Baska", answer
     answer = await library.ask("!who promised the zoo would be inspected again")
     assert answer.found and answer.answer == "The council leader", answer
+
+
+async def test_a_paraphrase_only_one_quotation_comes_near_is_answered(library) -> None:
+    # "wished she had bought more shares in the pub" holds under the threshold of "I wish I'd bought
+    # more", but no one else's words come near; the same question worded away from every quotation
+    # still finds no one
+    text = ('The Anchor reopened last night as a community pub after 400 villagers bought shares.\n\n'
+            '"I put in fifty pounds at the start. Now I have seen the place, I wish I had bought more," said '
+            'Rhian Tudor, a retired postmistress.\n\n'
+            'The brewery said it was "delighted" to supply the village.')
+    answer = await _ask(library, text, "!who said she wished she had bought more shares in the pub")
+    assert answer.found and answer.answer == "Rhian Tudor", answer
+    answer = await library.ask("!who said the brewery should have kept the pub open")
+    assert not answer.found, answer

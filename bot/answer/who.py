@@ -56,6 +56,10 @@ OWN_WORDS = 0.5
 # the rest of its article when it is compared with quotations.
 SENTENCE_MARGIN = 0.25
 CONTEXT_SLACK = 0.1
+# Below the threshold, a quotation still answers when it holds this share of the question's words
+# and every other speaker's holds STANDOUT less (_standing_out).
+RELAXED = 0.45
+STANDOUT = 0.22
 NEGATORS = frozenset("not never t cannot".split())  # "nobody", "no" move about in paraphrase
 
 NOT_FOUND = "I couldn't find anyone saying that in the library."
@@ -144,6 +148,8 @@ def _decide(ctx: Answerer, question: str, text: str, terms: Sequence[str], weigh
     found, sentence = _from_passages(ctx, terms, text, weights, threshold, passages, article_quotes)
     if found:
         return _who_answer(question, found)
+    if (alone := _standing_out(terms, text, scored)) is not None:
+        return _who_answer(question, [alone])
     if sentence is not None:
         return Answer(question, "who", False, NO_SPEAKER, passage=sentence.text,
                       article=ArticleRef.of(sentence.article))
@@ -151,6 +157,18 @@ def _decide(ctx: Answerer, question: str, text: str, terms: Sequence[str], weigh
         return Answer(question, "who", False, NO_SPEAKER, passage=unattributed.passage_text or unattributed.text,
                       article=ArticleRef.of(unattributed.article))
     return Answer(question, "who", False, NOT_FOUND)
+
+
+def _standing_out(terms: Sequence[str], text: str, scored: list[tuple[QuoteRecord, float, float]]
+                  ) -> QuoteRecord | None:
+    """A quotation short of the threshold that no other speaker's comes near: a paraphrase ("I wish
+    I'd bought more" for "she wished she had bought more shares") whose words only it holds."""
+    attributed = [(q, cov) for q, cov, _ in scored if q.canonical]
+    if not attributed or attributed[0][1] < RELAXED or _polarity_clash(terms, text, attributed[0][0].text):
+        return None
+    best, cov = attributed[0]
+    rival = next((c for q, c in attributed[1:] if not _same_speaker(q.canonical, best.canonical)), 0.0)
+    return best if cov - rival >= STANDOUT else None
 
 
 def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, weights: Sequence[float], threshold: float,

@@ -487,6 +487,7 @@ _TIMESTAMP_LEAD = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[-\u201
 # The subject's apposition naming it: "The chapel's owner, a retired organist called Hilary Penhallow, would …".
 _NAMED_SUBJECT_RE = re.compile(r"\s*(?:The|A|An|Her|His|Their|Its|Our|My|[A-Z][\w'\u2019-]*['\u2019]s)\s[^,\x00\"]{0,60},"
                                r"\s*(?:a|an|the)\s[^,\x00\"]{0,60}?\b(?:called|named)\s+")
+_AGE_APPOSITION_RE = re.compile(r",\s*\d{1,3}\s*,")
 _FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
 _STATEMENT_RE = re.compile(r"\bstatement\b", re.I)
 # A role held at a named place or body: "Hugh Castellan, Tressingham Airport's operations director, said".
@@ -1447,7 +1448,10 @@ class _Extractor:
             # sentence, and the pronouns after it, are about.
             subject = _subject_position(before) or (
                 _FRONTED_TOPIC_RE.fullmatch(before) is not None and self.masked.startswith(",", toks[j - 1].end)
-            ) or _NAMED_SUBJECT_RE.fullmatch(before) is not None
+            ) or _NAMED_SUBJECT_RE.fullmatch(before) is not None or (
+                # "… has been handed to Kezia Brandt, 34, who grew up here": a person introduced with an
+                # age is who the next "she" means, wherever the name stands
+                _AGE_APPOSITION_RE.match(self.masked, toks[j - 1].end, e) is not None)
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
         for tok in pronouns:
             self._note_pronoun(tok)

@@ -337,6 +337,13 @@ def test_an_album_named_after_debut_or_after_of_is_nobody():
     assert quote_with(quotes, "about the sea").canonical == "Ines Caro"
 
 
+def test_a_person_introduced_with_an_age_is_the_next_she_wherever_the_name_stands():
+    quotes = extract_quotes("\u201cWe did it,\u201d said chair Ada Penrose.\n\n"
+                            "The running of the pub has been handed to Nell Carver, 34, who grew up in the village. "
+                            "\u201cIt will not be a gastropub,\u201d she told the Gazette.")
+    assert quote_with(quotes, "gastropub").canonical == "Nell Carver"
+
+
 def test_the_office_is_the_office_described_before():
     quotes = extract_quotes("Schools will stay shut until Monday, the district education office said.\n\n"
                             "The office said every classroom would be checked for smoke damage first.")
