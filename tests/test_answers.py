@@ -183,3 +183,19 @@ async def test_what_is_to_come_is_dated_by_the_later_report(library) -> None:
                                              published=published))
     answer = await library.ask("!when is the parents' meeting about the inspection")
     assert answer.found and answer.date == "2025-11-18", answer
+
+
+def test_answer_json_is_what_dataclasses_asdict_gives() -> None:
+    """to_json skips asdict's deep copies: the same dict, nested article included."""
+    from dataclasses import asdict
+
+    from bot.answer.models import Answer, ArticleRef, Hit
+
+    ref = ArticleRef(7, "Title", "a.txt", None, "2024-05-01", "World")
+    answer = Answer("!search x", "search", True, "2 passages found", passage="p", article=ref,
+                    hits=[Hit("one", ref, "0.5", 0.5), Hit("two", None)], details={"page": 1})
+    expected = {**asdict(answer), "hits": [asdict(h) for h in answer.hits]}
+    del expected["details"]
+    assert answer.to_json() == {**expected, "page": 1}
+    assert list(answer.to_json()) == ["question", "command", "found", "answer", "date", "passage", "article",
+                                      "hits", "page"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from bot.store.records import ArticleInfo
@@ -58,7 +58,23 @@ class Answer:
             "answer": self.answer,
             "date": self.date,
             "passage": self.passage,
-            "article": asdict(self.article) if self.article else None,
-            "hits": [asdict(h) for h in self.hits],
+            "article": _as_dict(self.article) if self.article else None,
+            "hits": [_as_dict(h) for h in self.hits],
             **self.details,
         }
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _as_dict(record: ArticleRef | Hit) -> dict[str, Any]:
+    """dataclasses.asdict of a record: the same dict without its deep copy of every value (a few
+    microseconds a field, on every rendered answer), needless as the values are immutable: strings,
+    numbers, None, and a Hit's ArticleRef (itself made a dict)."""
+    names = _FIELDS.get(type(record))
+    if names is None:
+        names = _FIELDS[type(record)] = tuple(f.name for f in fields(record))
+    out = {name: getattr(record, name) for name in names}
+    if isinstance(record, Hit) and record.article is not None:
+        out["article"] = _as_dict(record.article)
+    return out
