@@ -122,9 +122,9 @@ class Answerer:
         if reader is not None and terms:
             return await asyncio.to_thread(self.passages_and_words_blocking, reader, terms, guild_id, k, context)
         hits = await self.index.search("passages", terms, k, guild_id)
-        records = await self.store.passages([i for i, _ in hits])
-        words = await self.store.article_vocabularies(
-            {r.article.id for r in records.values()}) if context == "article" else {}
+        ids = [i for i, _ in hits]
+        records, words = (await self.store.passages_and_vocabularies(ids) if context == "article"
+                          else (await self.store.passages(ids), {}))
         return self._rank_passages(terms, hits, records, words, context), words
 
     def best_passages_blocking(self, reader: PassageReader, terms: Sequence[str], guild_id: int | None,
@@ -139,8 +139,8 @@ class Answerer:
                                     ) -> tuple[list[tuple[PassageRecord, float, float]], dict[int, str]]:
         """passages_and_words inside a worker thread (see best_passages_blocking)."""
         hits = self.index.search_blocking("passages", terms, k, guild_id)
-        records = reader.passages([i for i, _ in hits])
-        words = reader.article_vocabularies([r.article.id for r in records.values()]) if context == "article" else {}
+        ids = [i for i, _ in hits]
+        records, words = reader.passages_and_vocabularies(ids) if context == "article" else (reader.passages(ids), {})
         return self._rank_passages(terms, hits, records, words, context), words
 
     def _rank_passages(self, terms: Sequence[str], hits: list[tuple[int, float]], records: dict[int, PassageRecord],

@@ -130,6 +130,28 @@ class PassageReader:
             return {}
         return {p.id: p for p in self._passages(f"p.id IN ({','.join('?' * len(ids))})", list(ids))}
 
+    def passages_and_vocabularies(self, ids: Sequence[int]) -> tuple[dict[int, PassageRecord], dict[int, str]]:
+        """passages(ids), and article_vocabularies of their articles, in one query: as a second
+        query the word lists cost as much again as the passages (~0.1 ms a question)."""
+        if not ids:
+            return {}, {}
+        rows = self._connection().execute(
+            f"SELECT p.id, p.seq, p.text, p.start, p.\"end\", p.article_id, a.vocabulary, "
+            f"CASE WHEN a.vocabulary IS NULL THEN a.title END, CASE WHEN a.vocabulary IS NULL THEN a.body END "
+            f"FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({','.join('?' * len(ids))})",
+            list(ids),
+        ).fetchall()
+        infos = self._infos(r[5] for r in rows)
+        records: dict[int, PassageRecord] = {}
+        words: dict[int, str] = {}
+        for r in rows:
+            aid = r[5]
+            if aid in infos:
+                records[r[0]] = PassageRecord(r[0], infos[aid], r[1], r[2], r[3], r[4])
+                if aid not in words:  # (an article's word list comes once for each of its passages)
+                    words[aid] = r[6] if r[6] is not None else word_list(article_text(r[7], r[8]))
+        return records, words
+
     def passage_bounds(self, article_ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
         """Where each passage of each article starts and ends in its body, in order (a passage's
         text is body[start:end], as import cut it)."""

@@ -405,6 +405,11 @@ class Store:
         out.update({r[0]: word_list(article_text(r[1], r[2])) for r in texts})
         return out
 
+    async def passages_and_vocabularies(self, ids: Sequence[int]) -> tuple[dict[int, PassageRecord], dict[int, str]]:
+        """passages(ids), and article_vocabularies of their articles."""
+        records = await self.passages(ids)
+        return records, await self.article_vocabularies({r.article.id for r in records.values()})
+
     async def article_passages(self, article_id: int) -> list[PassageRecord]:
         async with self.sessions() as s:
             article = await s.scalar(

@@ -54,6 +54,14 @@ async def test_the_reader_returns_what_the_store_returns(tmp_path) -> None:  # n
         assert words[article_ids[1]] == word_list(article_text(*ARTICLES[1]))
         assert "okafor" in words[article_ids[1]].split() and "harbour" not in words[article_ids[1]].split()
         assert await asyncio.to_thread(reader.quotes, [max(quote_ids) + 100]) == {}
+        # Passages with their articles' words in one read: what the two reads give.
+        some = passage_ids[::2] + [max(passage_ids) + 100]
+        records = await store.passages(some)
+        both = (records, await store.article_vocabularies({r.article.id for r in records.values()}))
+        assert set(both[1]) == set(article_ids)
+        assert await store.passages_and_vocabularies(some) == both
+        assert await asyncio.to_thread(reader.passages_and_vocabularies, some) == both
+        assert await asyncio.to_thread(reader.passages_and_vocabularies, []) == ({}, {})
     finally:
         await library.close()
 
@@ -72,6 +80,8 @@ async def test_an_article_stored_without_its_words_gets_them_from_its_text(tmp_p
         expected = word_list(article_text(*ARTICLES[0]))
         assert await library.store.article_vocabularies([aid]) == {aid: expected}
         assert await asyncio.to_thread(reader.article_vocabularies, [aid]) == {aid: expected}
+        passages = await library.store.passages(await _passage_ids(library.store, aid))
+        assert (await asyncio.to_thread(reader.passages_and_vocabularies, list(passages)))[1] == {aid: expected}
         unanalysed = {aid: (ARTICLES[0][1], None)}
         assert await library.store.article_analyses([aid]) == unanalysed
         assert await asyncio.to_thread(reader.article_analyses, [aid]) == unanalysed
