@@ -1368,6 +1368,21 @@ def _matched_among(term: str, stems: Iterable[str]) -> list[str]:
     return out
 
 
+def _meets_any(term: str, stems: frozenset[str], joined: str) -> bool:
+    """bool(_matched_among(term, stems)) for a set of stems and the same stems each after a line
+    break in joined: by lookups and one substring search instead of a comparison per stem."""
+    t = _stem(term)
+    if t in stems:
+        return True
+    n = len(t)
+    # A longer stem beginning with t, or a shorter one of four letters or more that t begins with.
+    if n >= 4 and ("\n" + t in joined or any(t[:k] in stems for k in range(4, n))):
+        return True
+    if t in _RESUMPTIVE and any("\n" + p in joined for p in _INTERRUPTION):
+        return True
+    return t in _EXPANSIONS and not _EXPANSIONS[t].isdisjoint(stems)
+
+
 # Reopening, resuming, restarting end an interruption: "when will the road reopen" is answered by
 # the end of "the road will remain closed until Sunday" (and by nothing else of that clause).
 _RESUMPTIVE = frozenset({"reopen", "resum", "restart"})
@@ -1471,7 +1486,7 @@ def _decode_words(x: list, norm: str) -> tuple[np.ndarray, np.ndarray, np.ndarra
     text_at = size_bytes + n * np.dtype(id_type).itemsize
     distinct = raw[text_at:].decode("utf-8", "surrogatepass").split(" ") if n else []
     lengths = sizes[1::2]
-    ends = np.cumsum(sizes, dtype=np.int64)[1::2]
+    ends = sizes.cumsum(dtype=np.int64)[1::2]  # (methods here and below: np.cumsum's wrapper costs µs)
     vocab = frozenset(distinct)
     # Every distinct stem is some word's, once: the vocabulary is then the distinct stems as they are.
     if n and (int(ids.max()) >= len(distinct) or int(ends[-1]) > len(norm) or not lengths.all()
@@ -1498,6 +1513,14 @@ def _norm_tokens(norm: str, lo: int, hi: int) -> list[tuple[int, str]]:
             continue
         out.append((lo + at, _stem(word)))
     return out
+
+
+def _span_stems(norm: str, lo: int, hi: int) -> frozenset[str]:
+    """The stems of _norm_tokens(norm, lo, hi), without their offsets."""
+    low = norm[lo:hi].lower()
+    if "'" in low:  # (a possessive "s" is no token: _norm_tokens knows which "s" is one)
+        return frozenset(stem for _, stem in _norm_tokens(norm, lo, hi))
+    return frozenset(map(_stem, _WORD.findall(low)))
 
 
 # "began testing in 2021 and started offering rides on June 3": a second predicate, a second event.
@@ -1880,7 +1903,7 @@ class _Text:
                 sid = self._distinct.index("s") if has_s and "s" in self.vocab else None
                 starts = at  # (indexed only at possessives)
                 poss = [] if sid is None else [
-                    k for k in np.flatnonzero(ids == sid).tolist() if at[k] > 0 and low[int(at[k]) - 1] == "'"]
+                    k for k in (ids == sid).nonzero()[0].tolist() if at[k] > 0 and low[int(at[k]) - 1] == "'"]
             self._possessive = poss, [int(starts[k]) for k in poss], whole
         return self._possessive
 
@@ -1896,7 +1919,7 @@ class _Text:
         _, at, to = self._word_arrays()
         lo, hi = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2).T
         # bisect_right(starts, x - 1) on integers is the count of starts below x.
-        i0, i1 = np.searchsorted(at, lo), np.searchsorted(at, hi)
+        i0, i1 = at.searchsorted(lo), at.searchsorted(hi)
         if not whole or not spans:
             return i0, i1, np.zeros(len(spans), dtype=bool)
         ok = (lo >= 0) & (hi > lo)
@@ -2027,7 +2050,7 @@ class _Text:
                 i0, i1, ok = self._sentence_runs
             else:
                 i0, i1, ok = self._plain_runs(spans)
-            cut = np.flatnonzero(~ok)
+            cut = (~ok).nonzero()[0]
             if len(cut):
                 i0, i1 = i0.copy(), i1.copy()
                 i0[cut] = i1[cut] = 0
@@ -2048,7 +2071,7 @@ class _Text:
             on = np.zeros(len(self._distinct), dtype=np.int32)
             on[list(map(self._distinct.index, matched))] = 1  # (a few stems: no index of them all)
             hit = np.zeros(len(ids) + 1, dtype=np.int32)
-            np.cumsum(on[ids], out=hit[1:])
+            on[ids].cumsum(out=hit[1:])
         if len(self._counts) >= 64:  # (a popular article meets many questions' words)
             self._counts.clear()
         self._counts[term] = hit
@@ -2803,13 +2826,14 @@ def sentence_coverage_at_most(body: str, title: str, span: tuple[int, int], even
     terms = list(dict.fromkeys(t.lower() for t in event_terms))
     if not terms:
         return 0.0
-    here = frozenset(stem for _, stem in _norm_tokens(norm, *span))
+    here = _span_stems(norm, *span)
+    joined = "\n" + "\n".join(here)
     ws = [weights.get(t, 1.0) if weights else 1.0 for t in terms]
     total = got = 0.0
     for w in ws:
         total += w
     for t, w in zip(terms, ws):
-        if _matched_among(t, here):
+        if _meets_any(t, here, joined):
             got += w
         elif _term_match(t, "s") or _named_in(t, article_words):
             got += context * w

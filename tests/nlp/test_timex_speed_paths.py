@@ -219,6 +219,25 @@ def test_matching_a_few_stems_is_term_match_over_them(term, stems):
         assert sorted(timex._matched_among(term, both)) == sorted(y for y in both if timex._term_match(term, y))
 
 
+@settings(max_examples=400, deadline=None)
+@given(_STEMMY | st.sampled_from(["reopened", "resume", "restarting", "closed", "die", "s", "hit", "postpone", ""]),
+       st.frozensets(_STEMMY | st.sampled_from(["clos", "shut", "suspend", "halt", "paus", "reopen", "a", "struck",
+                                                "delay"]), max_size=12))
+def test_whether_any_stem_matches_is_whether_matched_among_lists_one(term, stems):
+    stems = frozenset(timex._stem(x) for x in stems) | stems
+    t = timex._stem(term)
+    for more in ([], [t[:k] for k in range(1, len(t) + 1)], [t + "s", t + "ing", t + "x"]):
+        both = stems | set(more)
+        assert timex._meets_any(term, both, "\n" + "\n".join(both)) == bool(timex._matched_among(term, both))
+
+
+def test_a_span_stem_set_is_its_tokens_stems():
+    for text in _texts(150, seed=11):
+        for lo in range(0, len(text) + 1, 3):
+            for hi in range(lo, len(text) + 2, 5):
+                assert timex._span_stems(text, lo, hi) == frozenset(x for _, x in timex._norm_tokens(text, lo, hi))
+
+
 _CLAUSE_PIECES = ["and", "AND", "But", "then", "later", "will", "voted", "went", "after", "Before", "since",
                   "ſince", "whıle", "while", "because", "although", "once", "upon", "When", "leaving", "it",
                   "the", "was", "said", "Said", "told", "announced", "on", ",", ";", "—", "(", " ", "  ", "\n",
