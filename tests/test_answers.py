@@ -137,7 +137,7 @@ def test_when_quotes_the_dated_neighbour_sentence_with_the_event() -> None:
             "The charge will apply from June 1, the board said.\n\nOperators were not consulted.")
     info = ArticleInfo(1, 0, "Levy", "levy.txt", None, None, None, date(2024, 5, 6), None, False)
     event = PassageRecord(1, info, 0, body[:65], 0, 65)
-    sentences = [PassageRecord(i + 1, info, i, sp.text, sp.start, sp.end) for i, sp in enumerate(split_passages(body))]
+    sentences = [(sp.start, sp.end) for sp in split_passages(body)]
     expr = next(e for e in find_time_expressions(body, date(2024, 5, 6)) if "June" in e.text)
     passage = _passage_with(body, sentences, event, expr)
     assert passage.startswith("The harbour board agreed") and passage.endswith("the board said.")
@@ -154,9 +154,10 @@ def _pick_in(body: str, question: str, published: date) -> str | None:
     from bot.store.records import ArticleInfo, PassageRecord
 
     info = ArticleInfo(1, 0, "Crane returns", "crane.txt", None, None, None, published, None, False)
-    sentences = [PassageRecord(i + 1, info, i, sp.text, sp.start, sp.end) for i, sp in enumerate(split_passages(body))]
+    passages = split_passages(body)
+    first = PassageRecord(1, info, 0, passages[0].text, passages[0].start, passages[0].end)
     terms = query_terms(question)
-    picked = _pick([(sentences[0], 1.0)], {1: body}, {1: sentences}, terms, analyse_question(question),
+    picked = _pick([(first, 1.0)], {1: body}, {1: [(sp.start, sp.end) for sp in passages]}, terms, analyse_question(question),
                    dict.fromkeys(terms, 1.0))
     return None if picked is None else picked[1].text
 

@@ -19,8 +19,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING
 
 from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
@@ -30,11 +29,11 @@ from bot.nlp.timex import (
     sentence_coverages,
 )
 from bot.nlp.tokens import query_terms
+from bot.store.records import PassageRecord
 
 if TYPE_CHECKING:
     from bot.answer.core import Answerer
     from bot.store.fastread import PassageReader
-    from bot.store.records import PassageRecord
 
 # How much the passage's coverage counts next to the expression's own score.
 COVERAGE_WEIGHT = 0.3
@@ -57,23 +56,13 @@ RECENCY_MARGIN = 0.05
 NOT_FOUND = "I couldn't find that event in the library."
 
 
-class Spanned(Protocol):
-    """A stored passage of an article as _pick reads it: a PassageRecord or a Sentence."""
-
-    text: str
-    start: int
-    end: int
+# Each article's stored passages (its sentences, as import cut them) as (start, end) in its body:
+# their texts are cut only for the sentence an answer quotes.
+Bounds = dict[int, list[tuple[int, int]]]
 
 
-class Sentence(NamedTuple):
-    text: str
-    start: int
-    end: int
-
-
-def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str],
-          sentences: dict[int, Sequence[Spanned]], terms: list[str], question: WhenQuestion,
-          weights: dict[str, float]) -> tuple[PassageRecord, TimeExpression] | None:
+def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str], bounds: Bounds, terms: list[str],
+          question: WhenQuestion, weights: dict[str, float]) -> tuple[PassageRecord, TimeExpression] | None:
     """The best dated sentence of the articles the candidate passages come from.
 
     Search finds the articles; within each, every sentence is read again with stems and
@@ -89,30 +78,33 @@ def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str],
         if article_lacks(title + "\n" + body, terms, question):
             continue
         published = record.article.published
-        spans = sentences.get(record.article.id) or [record]  # the stored passages: split_passages(body)
-        covs = sentence_coverages(body, title, [(sp.start, sp.end) for sp in spans], terms, weights)
+        aid = record.article.id
+        stored = bounds.get(aid) if aid in bodies else None  # the stored passages: split_passages(body)
+        spans = stored or [(record.start, record.end)]  # (else the passage alone, its text as found)
+        covs = sentence_coverages(body, title, spans, terms, weights)
         top = max(covs)
         ranked_all = rank_time_expressions(body, (0, len(body)), terms, published, question, weights)
         where = {}
         for score, e in ranked_all:
-            i = next((k for k, sp in enumerate(spans) if sp.start <= e.start < sp.end), None)
+            i = next((k for k, (a, b) in enumerate(spans) if a <= e.start < b), None)
             if i is not None:
                 where.setdefault(i, []).append((score, e))
-        options = [(ranked[0][0] + COVERAGE_WEIGHT * covs[i], spans[i], ranked) for i, ranked in where.items()
+        options = [(ranked[0][0] + COVERAGE_WEIGHT * covs[i], i, ranked) for i, ranked in where.items()
                    if covs[i] >= THRESHOLDS["when"]  # a sentence must cover the event as a passage must
                    and ranked[0][0] >= MIN_ATTACHMENT]
-        for i, sp in enumerate(spans):
+        for i, span in enumerate(spans):
             if i in where or covs[i] < top - FOLLOW_MARGIN:
                 continue
             # The sentence naming the event gives no date: the next sentences may ("The cut
             # will apply from June 1").
-            ranked = rank_following(body, (sp.start, sp.end), terms, published, question, weights)
+            ranked = rank_following(body, span, terms, published, question, weights)
             if ranked and ranked[0][0] >= MIN_ATTACHMENT:
-                options.append((ranked[0][0] + COVERAGE_WEIGHT * covs[i], sp, ranked))
-        for score, sp, ranked in options:
+                options.append((ranked[0][0] + COVERAGE_WEIGHT * covs[i], i, ranked))
+        for score, i, ranked in options:
             if best is None or _better(question, score, record, best[0], best[1]):
-                rec = replace(record, seq=-1, text=sp.text, start=sp.start, end=sp.end)
-                best = (score, rec, body, ranked)
+                a, b = spans[i]
+                text = bodies[aid][a:b] if stored else record.text
+                best = (score, PassageRecord(record.id, record.article, -1, text, a, b), body, ranked)
     if best is None:
         return None
     _, record, body, ranked = best
@@ -169,7 +161,7 @@ def _seed(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str], analy
 
 
 def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies: dict[int, str],
-                         words: dict[int, str], sentences: dict[int, Sequence[Spanned]], terms: list[str],
+                         words: dict[int, str], bounds: Bounds, terms: list[str],
                          question: WhenQuestion, weights: dict[str, float], analyses: dict[int, str | None]
                          ) -> tuple[list[tuple[PassageRecord, float]], tuple[PassageRecord, TimeExpression] | None]:
     """The passages covering the event, best first, and _pick's choice among their articles (CPU
@@ -179,27 +171,23 @@ def _candidates_and_pick(found: list[tuple[PassageRecord, float, float]], bodies
         return [], None
     pool = _pool(candidates)
     _seed(pool, bodies, analyses)
-    return candidates, _pick(pool, bodies, sentences, terms, question, weights)
+    return candidates, _pick(pool, bodies, bounds, terms, question, weights)
 
 
-def _sentences(bodies: dict[int, str], bounds: dict[int, list[tuple[int, int]]]) -> dict[int, list[Sentence]]:
-    """Each article's stored passages, their text cut from its body (as import cut it)."""
-    return {aid: [Sentence(bodies[aid][a:b], a, b) for a, b in spans] for aid, spans in bounds.items() if aid in bodies}
-
-
-def _passage_with(body: str, sentences: Sequence[Spanned], record: PassageRecord,
+def _passage_with(body: str, spans: Sequence[tuple[int, int]], record: PassageRecord,
                   expr: TimeExpression) -> str:
     """The passage the answer rests on: the event's sentence, and the dated sentence (one of the
-    article's stored sentences) when the date came from a neighbour ("The reduction will apply from June 1")."""
+    article's stored sentences, spans in body) when the date came from a neighbour ("The reduction
+    will apply from June 1")."""
     if not body or record.start <= expr.start < record.end:
         return record.text
-    dated = next((s for s in sentences if s.start <= expr.start < s.end), None)
+    dated = next(((a, b) for a, b in spans if a <= expr.start < b), None)
     if dated is None:
         return record.text
-    start, end = min(record.start, dated.start), max(record.end, dated.end)
+    start, end = min(record.start, dated[0]), max(record.end, dated[1])
     if end - start <= MAX_JOINED_PASSAGE:
         return re.sub(r"\s*\n\s*", " ", body[start:end])
-    return dated.text
+    return body[dated[0]:dated[1]]
 
 
 async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | None) -> Answer:
@@ -217,11 +205,11 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
         return Answer(question, "when", False, NOT_FOUND)
     analysed = await ctx.store.article_analyses(near)
     bodies = {i: body for i, (body, _) in analysed.items()}
-    sentences = _sentences(bodies, await ctx.store.passage_bounds(near))
+    bounds = await ctx.store.passage_bounds(near)
     analyses = {i: analysis for i, (_, analysis) in analysed.items()}
     candidates, picked = await asyncio.to_thread(
-        _candidates_and_pick, found, bodies, words, sentences, terms, asked, weights, analyses)
-    return _answer(question, candidates, picked, bodies, sentences)
+        _candidates_and_pick, found, bodies, words, bounds, terms, asked, weights, analyses)
+    return _answer(question, candidates, picked, bodies, bounds)
 
 
 def _read_question(ctx: Answerer, text: str) -> tuple[str, list[str], dict[str, float], WhenQuestion]:
@@ -251,13 +239,13 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
     analysed.update(reader.article_analyses([i for i in articles if i not in bodies]))
     bodies.update((i, body) for i, (body, _) in analysed.items())
     _seed(pool, bodies, {i: analysis for i, (_, analysis) in analysed.items()})
-    sentences = _sentences(bodies, reader.passage_bounds(articles))
-    return _answer(question, candidates, _pick(pool, bodies, sentences, terms, asked, weights), bodies, sentences)
+    bounds = reader.passage_bounds(articles)
+    return _answer(question, candidates, _pick(pool, bodies, bounds, terms, asked, weights), bodies, bounds)
 
 
 def _answer(question: str, candidates: list[tuple[PassageRecord, float]],
             picked: tuple[PassageRecord, TimeExpression] | None, bodies: dict[int, str],
-            sentences: dict[int, Sequence[Spanned]]) -> Answer:
+            bounds: Bounds) -> Answer:
     """The reply to the question from the passages found and _pick's choice among them."""
     if not candidates:
         return Answer(question, "when", False, NOT_FOUND)
@@ -265,7 +253,7 @@ def _answer(question: str, candidates: list[tuple[PassageRecord, float]],
         record, expr = picked
         return Answer(
             question, "when", True, expr.text, date=expr.iso,
-            passage=_passage_with(bodies.get(record.article.id) or "", sentences.get(record.article.id, []),
+            passage=_passage_with(bodies.get(record.article.id) or "", bounds.get(record.article.id, []),
                                   record, expr),
             article=ArticleRef.of(record.article),
             details={"expression": expr.text, "value": expr.value, "granularity": expr.granularity,
