@@ -258,3 +258,15 @@ def test_ranking_gives_each_passage_its_coverage(context: str) -> None:
                 for r, score in ((records[i], s) for i, s in hits if i in records)]
     assert ranked == sorted(expected, key=lambda e: (-round(e[1], 6), -e[2]))
     assert len({cov for _, cov, _ in ranked}) == 3  # the coverages differ, so the order is theirs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Ship's", "ship", "s", "'s", "’s", "it's", "O'Neill", "1,500", "U.S.", "a_b", "—",
+                                 "“Quoted”", "naïve", "ÉCOLE", "Σ", "  ", " ", "\n", ",", ".", "x-y", "voted"]),
+                max_size=12).map(" ".join))
+def test_spaced_words_are_the_tokens(text: str) -> None:
+    """coverages' words of a text: tokenize's, space-delimited (one space or more) and space-led."""
+    from bot.answer.match import _spaced_words
+
+    spaced = _spaced_words(text)
+    assert spaced.split() == tokenize(text) and spaced.startswith(" ") and spaced.endswith(" ")
