@@ -1272,6 +1272,9 @@ _EXPANSION_WORDS = {
     "strike": "stoppage walkout",
     "flood": "overtopped inundated swamped",  # "when did the river flood": "the river overtopped it"
     "announce": "named unveiled",  # "when was her successor announced": "the orchestra named …"
+    "discover": "found unearthed",  # "when was the burial discovered": "The find, made on 28 August"
+    "meet": "convene convenes convened",  # "when is the minister meeting the group": "would convene the group"
+    "parliament": "commons",  # "raise it in parliament": "raise the closure … in the Commons"
     "hospital": "infirmary",  # "discharged from hospital": "taken to Kelsport Royal Infirmary"
     "injure": "hurt",
     "back": "return returned returns returning",  # "when will the ferry be back in service"
@@ -1286,6 +1289,7 @@ _PHRASAL_VERBS = [
     (re.compile(r"(?i)\b(?:turn|turns|turned|turning)\s+down\b"), "reject"),
     (re.compile(r"(?i)\b(?:come|comes|came|coming)\s+into\s+(?:force|effect)\b"), "take effect"),
     (re.compile(r"(?i)\b(?:break|breaks|broke|broken|breaking)\s+down\b"), "collapse"),
+    (re.compile(r"(?i)\b(?:open|opens|opened|opening)\s+(?:its|their|the|her|his)\s+doors\s+again\b"), "reopen"),
 ]
 
 
@@ -2670,13 +2674,15 @@ _ACRONYM_SKIP = frozenset("of and the for on in".split())
 
 
 def _spelt_out(text: str, acronym: str) -> bool:
-    """True when capitalised words of text spell the acronym with their initials."""
-    for m in re.finditer(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|on|in)\b)*\s+){1,7}[A-Z][\w'-]*",
-                         normalize_quotes(text)):
+    """True when capitalised words of text spell the acronym with their initials, or, for three letters
+    or more, consecutive words of three letters or more do in any case ("annual general meeting")."""
+    text = normalize_quotes(text)
+    for m in re.finditer(r"(?:[A-Z][\w'-]*(?:\s+(?:of|and|the|for|on|in)\b)*\s+){1,7}[A-Z][\w'-]*", text):
         initials = "".join(w[0] for w in m.group().split() if w not in _ACRONYM_SKIP).lower()
         if acronym in initials:
             return True
-    return False
+    return len(acronym) >= 3 and acronym.isalpha() and re.search(
+        r"(?i)\b" + r"\s+".join(rf"{c}[a-z]{{2,}}" for c in acronym) + r"\b", text) is not None
 
 
 @lru_cache(maxsize=64)

@@ -1399,3 +1399,10 @@ def test_a_fixtures_present_tense_is_its_schedule():
     check("She plays her first-round match on Monday.", "Monday", "2016-03-21", "2016-03-21")
     check("Harriers played Ellerby on Sunday.", "Sunday", "2016-03-13", "2016-03-13")
     check("The team failed to travel on Sunday.", "Sunday", "2016-03-13", "2016-03-13")
+
+
+def test_an_acronym_spelt_out_in_lower_case_is_in_the_article():
+    body = "Harwick will hold its annual general meeting on Wednesday 25 June."
+    assert article_lacks(body, ["harwick", "agm"], analyse_question("is the Harwick AGM")) == []
+    assert article_lacks("Harwick met a great many investors.", ["harwick", "agm"],
+                         analyse_question("is the Harwick AGM")) == ["agm"]
