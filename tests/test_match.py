@@ -266,7 +266,7 @@ def test_ranking_gives_each_passage_its_coverage(context: str) -> None:
                 max_size=12).map(" ".join))
 def test_spaced_words_are_the_tokens(text: str) -> None:
     """coverages' words of a text: tokenize's, space-delimited (one space or more) and space-led."""
-    from bot.answer.match import _spaced_words
+    from bot.nlp.tokens import spaced_words
 
-    spaced = _spaced_words(text)
+    spaced = spaced_words(text)
     assert spaced.split() == tokenize(text) and spaced.startswith(" ") and spaced.endswith(" ")

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Protocol
 
-from bot.nlp.tokens import _ASCII_WORDS, _POSSESSIVE, STOPWORDS, normalize_quotes, tokenize
+from bot.nlp.tokens import STOPWORDS, spaced_words, tokenize
 
 # Share of the question's weight a passage must hold to count as an answer, per command.
 THRESHOLDS = {"who": 0.6, "when": 0.5, "search": 0.5}
@@ -298,7 +298,7 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
         return [0.0] * len(texts)
     # A term (no spaces) is in a text's Vocabulary exactly when _inflected_in finds it among the
     # text's words joined by spaces, in any order and with repeats.
-    joined = [_spaced_words(t) for t in texts]
+    joined = [spaced_words(t) for t in texts]
     stored = [c if type(c) is StoredWords else None for c in contexts]
     gots = [0.0] * len(texts)
     for term, weight in zip(terms, weights):  # term by term: each text still adds its terms in order
@@ -321,19 +321,6 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
             elif contexts[i] is not None and term in contexts[i]:
                 gots[i] += half
     return [got / total for got in gots]
-
-
-def _spaced_words(text: str) -> str:
-    """The words of tokenize(text) between spaces, one or more, with a space before the first and
-    after the last: all the space-led searches of coverages need (a word is still a maximal run of
-    other characters), made on ASCII text without splitting it into a list and joining it again."""
-    text = normalize_quotes(text)
-    if not text.isascii():
-        return f" {' '.join(tokenize(text))} "
-    text = text.lower()  # (tokenize's ASCII path, but for the split)
-    if "'" in text:
-        text = _POSSESSIVE.sub("", text)
-    return f" {text.encode('ascii').translate(_ASCII_WORDS).decode('ascii')} "
 
 
 def _no_idf(term: str) -> float:

@@ -55,11 +55,25 @@ def tokenize(text: str) -> list[str]:
     """Lower-case word tokens with punctuation and possessive 's stripped."""
     text = normalize_quotes(text)  # curly quotes are often a text's only non-ASCII characters
     if text.isascii():  # NFKC leaves ASCII as it is
-        text = text.lower()
-        if "'" in text:
-            text = _POSSESSIVE.sub("", text)
-        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+        return _ascii_blanked(text).split()
     return _words(text)
+
+
+def spaced_words(text: str) -> str:
+    """The tokens of text between spaces (one or more), with a space before the first and after the
+    last: what space-led word searches need, made on ASCII text without splitting and joining."""
+    text = normalize_quotes(text)
+    if text.isascii():
+        return f" {_ascii_blanked(text)} "
+    return f" {' '.join(_words(text))} "
+
+
+def _ascii_blanked(text: str) -> str:
+    """ASCII text lower-cased, possessive 's stripped, and every character but letters and digits a space."""
+    text = text.lower()
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text)
+    return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii")
 
 
 def _tokenize_any(text: str) -> list[str]:
