@@ -938,6 +938,16 @@ def _is_title(key: str) -> bool:
                                                  for part in key.split("-")))
 
 
+# Title words that are also first names: the title before a full name or "of" ("Dean Marguerite
+# Osei-Bonsu", "Dean of Libraries"), the first name before a family name alone ("Dean Fairclough").
+_NAME_OR_TITLE = frozenset({"dean"})
+
+
+def _first_name_here(keys: list[str], k: int) -> bool:
+    """Whether keys[k], a word of a name run, is a first name rather than a title."""
+    return keys[k] in _NAME_OR_TITLE and k == len(keys) - 2
+
+
 def _gender_of(words: list[str]) -> str | None:
     """'M' or 'F' from titles, role nouns or first names among words."""
     if len(words) > 1 and words[-1][:1].isupper():
@@ -969,7 +979,8 @@ def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Pers
         if n and _in_prepositional_phrase(toks, runs[n - 1][1], i):
             continue  # "Jenna Ruiz of the advocacy group Walk Port Marren"
         keys = [_key(t.text) for t in toks[i:j]]
-        cut = max((k for k in range(len(keys) - 1) if _is_title(keys[k])), default=-1)
+        cut = max((k for k in range(len(keys) - 1) if _is_title(keys[k]) and not _first_name_here(keys, k)),
+                  default=-1)
         name = toks[i + cut + 1:j]
         if cut >= 0 and name and name[0].text == "of":
             name = name[2:]  # "the Bishop of Tanbridge", "Mayor of Fenwick Laura Stein"

@@ -410,6 +410,10 @@ def test_question_quote_inverted():
     ("Former US President Barack Obama", "Barack Obama"),
     ("Anna Petrova of Chatham House", "Anna Petrova"),
     ("The BBC's Jeremy Bowen", "Jeremy Bowen"),
+    ("Dean Marguerite Osei-Bonsu", "Marguerite Osei-Bonsu"),
+    # a title word that is also a first name, before a family name alone, is the first name
+    ("Dean Fairclough", "Dean Fairclough"),
+    ("Sheriff Dean Hollis", "Dean Hollis"),
 ])
 def test_titles_are_stripped(speaker, canonical):
     q = only(f'"We expect a long night," said {speaker}.')
