@@ -266,6 +266,7 @@ premier chancellor king queen prince princess pope cleric imam priest bishop arc
 duchess earl baroness baron dean rabbi vicar pastor police-officer
 policeman policewoman relative relatives staffer staff clerk guard pilot driver owner chief commissioner
 captain barrister solicitor""")
+_SPOKES = _words("spokesman spokeswoman spokesperson")
 _AGENT_ENDINGS = ("eer", "er", "or", "ist", "ian")
 _NOT_AGENTS = _words("""summer winter quarter number river water order border corner center centre letter
 paper chapter register theater theatre meter metre october november december september""")
@@ -1732,14 +1733,24 @@ class _Extractor:
         inherited = None
         if prev is not None and prev.attr is not None and not self._frame_between(prev, piece, frames):
             inherited = prev.attr
-        return (self._after(tail_lo, max(tail_lo, nxt), frames)
+        return (self._after(tail_lo, max(tail_lo, nxt), frames, self._run_in(piece))
                 or self._before(head_lo, piece.open_mark, frames)
                 or inherited
                 or self._tail_partial(tail_lo, e, frames)
                 or self._paragraph_continuation(para, piece))
 
-    def _after(self, lo: int, hi: int, frames: list[_Frame]) -> _Attr | None:
-        """ "…," X said / "…," said X / "…" – X / "…", according to X."""
+    def _run_in(self, piece: _Piece) -> bool:
+        """Whether the quotation is words run into a sentence, unpunctuated at both ends: "her
+        constituents had "stopped believing a single word" the company said" (the words it said)."""
+        if piece.close_mark is None:
+            return False
+        before = self.body[max(0, piece.open_mark - 2):piece.open_mark]
+        after = self.body[piece.close_mark + 1:piece.close_mark + 3]
+        last = self.body[piece.start:piece.close_mark].rstrip()[-1:]
+        return bool(re.fullmatch(r"\w ", before) and re.match(r" \w", after)) and last.isalnum()
+
+    def _after(self, lo: int, hi: int, frames: list[_Frame], run_in: bool = False) -> _Attr | None:
+        """ "…," X said / "…," said X / "…" – X / "…", according to X; not "… had "…" X said" (run_in)."""
         tail = self.masked[lo:hi]
         dash = re.match(r"[\s,.]*(?:[\u2013\u2014\u2015]|--?)\s*(?=\S)", tail)
         if dash:
@@ -1762,7 +1773,7 @@ class _Extractor:
         lead = lo + len(tail) - len(tail.lstrip(" \t\n,."))
         for frame in frames:
             if lo <= frame.verb_start < hi:
-                if frame.subj_start == lead and frame.verb in _SPEECH_VERBS | {"pointed out"}:
+                if frame.subj_start == lead and frame.verb in _SPEECH_VERBS | {"pointed out"} and not run_in:
                     return self._frame_attr(frame, "after")
                 return None
         return None
@@ -2003,7 +2014,25 @@ class _Extractor:
                     found = self._role_of_last_speaker(head, toks[0].start, _gender_of(keys))
             if found is not None:
                 return found
+        if len(toks) == 2 and keys[0] in ("a", "an") and head in _SPOKES:
+            org = self._organisation_speaking(toks[0].start)
+            if org is not None:  # "Westmarch Ambulance Service said …. The patient …, a spokesperson said."
+                name = "the" + org.name[3:] if org.name.startswith("The ") else org.name
+                return _Entity(f"{text} for {name}", True, _gender_of(keys))
         return _Entity(text, is_person, _gender_of(keys), plural)
+
+    def _organisation_speaking(self, pos: int) -> _Entity | None:
+        """The named organisation that spoke or acted last, in this paragraph or the one before, if
+        nobody has since: whom an unnamed "a spokesperson" speaks for."""
+        since = self.paras[max(0, self.cur_para - 1)][0]
+        latest = max(((at, e) for at, kind, e in self.ctx.records
+                      if since <= at < pos and kind in ("speaker", "subject")), key=lambda r: r[0], default=None)
+        if latest is None:
+            return None
+        entity = latest[1]
+        if entity.is_person or entity.plural or not entity.name[:1].isupper():
+            return None
+        return entity
 
     def _epithet(self, pos: int, gender: str | None, subject: bool = False, age: str | None = None
                  ) -> _Entity | None:

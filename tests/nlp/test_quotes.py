@@ -556,6 +556,25 @@ def test_spokesman_for_someone_is_not_that_someone():
     assert q.canonical == "a spokesman for Prime Minister Theresa May" and q.is_person
 
 
+def test_words_run_into_a_sentence_are_not_said_by_the_clause_after_them():
+    body = ('The chair, Ada Penrose, told the board that residents had "stopped believing a single word" '
+            'the company said. "We are listening," the company said.')
+    quotes = extract_quotes(body)
+    assert quote_with(quotes, "single word").canonical != "the company"  # what the company said, not who
+    assert quote_with(quotes, "listening").canonical == "the company"
+
+
+@pytest.mark.parametrize("before, speaker", [
+    ("The Harbour Board said the ferry would sail on Monday.", "a spokeswoman for the Harbour Board"),
+    ("The Harbour Board said the ferry would sail.\n\nIt had been late all week.", "a spokeswoman for the Harbour Board"),
+    ("Anna Reed said the ferry would sail on Monday.", "a spokeswoman"),  # a person's: whose, it does not say
+    ("The Harbour Board said the ferry would sail. Captain Ivo Lund said it was ready.", "a spokeswoman"),
+])
+def test_an_unnamed_spokesperson_speaks_for_the_organisation_that_just_spoke(before, speaker):
+    quotes = extract_quotes(before + ' "The delay was regrettable," a spokeswoman said. "We are sorry," the spokeswoman added.')
+    assert [q.canonical for q in quotes if "regrettable" in q.text or "sorry" in q.text] == [speaker, speaker]
+
+
 # ------------------------------------------------------------------------------------------
 # Pronouns, surnames and continuations
 
