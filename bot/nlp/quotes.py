@@ -1442,8 +1442,8 @@ class _Extractor:
                         toks[j - 1].text) and _subject_position(_TIMESTAMP_LEAD.sub("", self.masked[s:toks[i].start])):
                     # "Skerrow Ferries has cancelled …": what "the company" may stand for next
                     self.ctx.note(toks[i].start, "subject", _Entity(self.body[toks[i].start:toks[j - 1].end], False))
-                if j - i == 1:
-                    self.solo.add(_key(toks[i].text))
+                if j - i == 1 and not _CALENDAR_RE.fullmatch(toks[i].text):
+                    self.solo.add(_key(toks[i].text))  # ("2 June" is a date: June Tallis may follow)
                 elif j - i >= 2 and _is_possessive(toks[j - 1].text):
                     self._possessor(toks[i:j])
                 continue

@@ -303,6 +303,9 @@ def test_a_frame_set_inside_a_reported_clause_keeps_the_clause_whole():
     pytest.param("\u201cWe did it,\u201d said chair Ada Penrose.\n\nThe running of the pub has been handed to Nell "
                  "Carver, 34, who grew up in the village. \u201cIt will not be a gastropub,\u201d she told the Gazette.",
                  "gastropub", "Nell Carver", id="a person introduced with an age is the next she"),
+    pytest.param("The shed was burnt on Sunday 2 June.\n\n\u201cIt hurt,\u201d said Ada Quill.\n\nJune Tallis, 82, "
+                 "potted tomatoes all day. The turnout, she said, had \u201crestored my faith\u201d.",
+                 "restored my faith", "June Tallis", id="a month met alone before is still a first name"),
 ])
 def test_the_speaker_is_the_person_the_story_means(body: str, words: str | list[str], speaker: str) -> None:
     quotes = extract_quotes(body)
