@@ -490,6 +490,8 @@ _NAMED_SUBJECT_RE = re.compile(r"\s*(?:The|A|An|Her|His|Their|Its|Our|My|[A-Z][\
                                r"\s*(?:a|an|the)\s[^,\x00\"]{0,60}?\b(?:called|named)\s+")
 _AGE_APPOSITION_RE = re.compile(r",\s*\d{1,3}\s*,")
 _FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
+_SUBORDINATOR_RE = re.compile(r"\s*[\"\u201c]?(?:When|Whenever|After|Before|Although|Though|While|Whilst|Once|Because|"
+                              r"Since|Until|If|As)\s+")
 _STATEMENT_RE = re.compile(r"\bstatement\b", re.I)
 # A role held at a named place or body: "Hugh Castellan, Tressingham Airport's operations director, said".
 _NAMED_OWNER_ROLE_RE = re.compile(r"[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}['\u2019]s\s+[a-z]")
@@ -1050,6 +1052,8 @@ def _subject_position(before: str) -> bool:
     """
     if re.search(r"(?:;|\band|\bbut)\s*$", before) or _INVERTED_COPULA_RE.fullmatch(before):
         return True
+    if _SUBORDINATOR_RE.fullmatch(before):
+        return True  # "When Marcus gave me the armband, he told me …": the fronted clause's subject
     *intro, clause = re.split(_COMMA, before)
     words = clause.split()
     lead = intro[0].split()[:1] if intro else []

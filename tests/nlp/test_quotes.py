@@ -306,6 +306,9 @@ def test_a_frame_set_inside_a_reported_clause_keeps_the_clause_whole():
     pytest.param("The shed was burnt on Sunday 2 June.\n\n\u201cIt hurt,\u201d said Ada Quill.\n\nJune Tallis, 82, "
                  "potted tomatoes all day. The turnout, she said, had \u201crestored my faith\u201d.",
                  "restored my faith", "June Tallis", id="a month met alone before is still a first name"),
+    pytest.param("\u201cHe is the heart of the club,\u201d said coach Ivan Roth.\n\nOur old captain, Pavel Sim, "
+                 "never shouted. When Ivan gave me the armband, he told me a captain should speak last.",
+                 "should speak last", "Ivan Roth", id="the subject of a fronted when-clause is the he after it"),
 ])
 def test_the_speaker_is_the_person_the_story_means(body: str, words: str | list[str], speaker: str) -> None:
     quotes = extract_quotes(body)
