@@ -1424,7 +1424,8 @@ class _Extractor:
                                 "M" if named.group(2) in _MALE_RELATIVES else "F")
         for named in _KIN_NAMED_RE.finditer(self.masked, s, e):
             # registered here so the name run below is taken for a person, as a known first name would be
-            self.ctx.person(named.group(2), "M" if named.group(1).lower() in _MALE_KIN else "F")
+            gender = "M" if named.group(1).lower() in _MALE_KIN else "F"
+            self.ctx.person(self._kin_name(named, gender), gender)
         toks = _tokens(self.masked, s, e)
         pronouns = [t for t in toks if t.text in ("he", "she", "He", "She")]
         for i, j in _runs(toks):
@@ -1471,6 +1472,21 @@ class _Extractor:
             self.ctx.note(toks[i].start, "subject" if subject else "object", entity)
         for tok in pronouns:
             self._note_pronoun(tok)
+
+    def _kin_name(self, named: re.Match[str], gender: str) -> str:
+        """The relative's name: "his wife, Nadia," is Nadia Rease when "he" is Callum Rease and the
+        story calls a woman Mrs Rease (else the first name alone: spouses may keep their own names)."""
+        first, pronoun = named.group(2), named.group(0).split()[0].lower()
+        if pronoun not in ("his", "her"):
+            return first
+        holder = self.ctx.resolve(pronoun, named.start(), possessive=True, learn=False)
+        if holder is None or not holder.is_person or len(holder.name.split()) < 2:
+            return first
+        surname = holder.name.split()[-1]
+        courtesy = r"Mr" if gender == "M" else r"(?:Mrs|Ms|Miss)"
+        if re.search(rf"\b{courtesy}\.?\s+{re.escape(surname)}\b", self.body) and holder.gender != gender:
+            return f"{first} {surname}"
+        return first
 
     def _family_name(self, person: _Person) -> bool:
         """Whether a name of two words or more ends in the surname of someone met already ("Alfie

@@ -562,6 +562,17 @@ def test_spokesman_for_someone_is_not_that_someone():
     assert q.canonical == "a spokesman for Prime Minister Theresa May" and q.is_person
 
 
+@pytest.mark.parametrize("later, speaker", [
+    ('"I could not breathe," Mrs Vance said.', "Nadia Vance"),
+    ('"I could not breathe," Nadia said.', "Nadia"),  # nothing says she took his name
+])
+def test_his_wife_named_in_apposition_shares_his_name_when_the_story_calls_her_mrs(later, speaker):
+    body = ("Tom Vance set off on Friday. When he had not returned, his wife, Nadia, called the police.\n\n"
+            "His wife said she had not slept. " + later)
+    quotes = extract_quotes(body)
+    assert [quote_with(quotes, w).canonical for w in ("not slept", "breathe")] == [speaker, speaker]
+
+
 def test_words_run_into_a_sentence_are_not_said_by_the_clause_after_them():
     body = ('The chair, Ada Penrose, told the board that residents had "stopped believing a single word" '
             'the company said. "We are listening," the company said.')
