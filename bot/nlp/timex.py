@@ -1561,9 +1561,10 @@ def _matches(rx: re.Pattern[str], text: str, words: tuple[str, ...]) -> int:
 
 
 def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
-               terms: list[str]) -> dict[str, float]:
+               terms: list[str], vocab: frozenset[str] | None = None) -> dict[str, float]:
     """For each event word in the sentence, how closely it attaches to the expression (0..1):
-    near in words, and not across commas, brackets or dashes (other clauses)."""
+    near in words, and not across commas, brackets or dashes (other clauses). vocab: the
+    article's stems (the words' matches are then looked up, not tested stem by stem)."""
     idx = [i for i, (off, _) in enumerate(toks) if expr.start <= off < expr.end]
     if not idx:
         return {}
@@ -1578,9 +1579,12 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
     at: dict[str, list[int]] = {}
     for i, (_, stem) in enumerate(toks):
         at.setdefault(stem, []).append(i)
+    # (_matching(term, vocab) is _matched_among(term, vocab), remembered for the article.)
+    known = vocab if vocab is not None and at.keys() <= vocab else None
     for term in terms:
         best = None
-        for i in sorted(i for stem in _matched_among(term, at) for i in at[stem]):
+        matched = _matching(term, known).intersection(at) if known is not None else _matched_among(term, at)
+        for i in sorted(i for stem in matched for i in at[stem]):
             if first <= i <= last or (relative and i > last):
                 continue
             off = toks[i][0]
@@ -1792,6 +1796,7 @@ class _Text:
         self._sentence_at: dict[tuple[int, int], int] | None = None
         self._span_sets: dict[tuple[int, int], frozenset[str]] = {}
         self._resolved: dict[date | None, list[TimeExpression]] = {}
+        self._atom_sentences: list[tuple[int, int]] | None = None
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
@@ -1855,6 +1860,25 @@ class _Text:
                 period = (si, months, a.p["y"])
             parsed.append((a, tense))
         return parsed
+
+    def atom_sentences(self) -> list[tuple[int, int]]:
+        """The sentence _parse read each parsed atom's tense in (the same walk over the sentences)."""
+        if self._atom_sentences is None:
+            sentences, out, si = self.sentences, [], 0
+            for a, _ in self.parsed:
+                while si + 1 < len(sentences) and sentences[si][1] <= a.start:
+                    si += 1
+                out.append(sentences[si])
+            self._atom_sentences = out
+        return self._atom_sentences
+
+    def tense(self, k: int, sent: tuple[int, int]) -> str:
+        """_tense(norm, sent, start, end) of the k-th parsed atom: the tense _parse stored when sent
+        is the sentence it read it in (the same call then), else read again."""
+        a, tense = self.parsed[k]
+        if self.atom_sentences()[k] == sent:
+            return _PLAIN_TENSES.get(tense, tense)  # (_clause_tense marks a plain marker's tense)
+        return _tense(self.norm, sent, a.start, a.end)
 
     @property
     def starts(self) -> list[int]:
@@ -2318,7 +2342,7 @@ def rank_time_expressions(
     lo, hi = span
     art = _text(body)
     found_all, all_sents, norm_body = art.expressions(published), art.sentences, art.norm
-    found = [e for e in found_all if lo <= e.start and e.end <= hi and not _adjectival(e)]
+    found = [(k, e) for k, e in enumerate(found_all) if lo <= e.start and e.end <= hi and not _adjectival(e)]
     if not found:
         return []
     terms = list(dict.fromkeys(t.lower() for t in event_terms))
@@ -2340,8 +2364,7 @@ def rank_time_expressions(
     finish = question.aspect == "end" and not _FINISH_WORDS.isdisjoint(question.words)
     # A sentence opening with an anaphoric subject ("They have rehearsed ...") carries the words
     # of the sentence before it, as if they stood where its subject stands.
-    carried = _article_carry(body, tuple(terms))
-    own = _own_matches(body, tuple(terms))
+    key = tuple(terms)
     vocab = art.match_vocab
     starts = art.starts
 
@@ -2356,11 +2379,12 @@ def rank_time_expressions(
         carry = _carry
         if _carry is not None:  # the anaphoric subject stands for the antecedent's words
             stems2 = stems2 | {_stem(t) for t in _carry[0]}
-        elif carried[i] is not None and a2 == a:
-            carry = carried[i]
+        elif a2 == a:
+            carry = _carry_at(art, key, i)
         other = _other_subject(norm_body, a, stems, subject, terms, vocab)
         if other:
             # ... and only if the article names the question's own subject with that event.
+            own = _own_matches(body, key)
             mine = {t for t in heads if t in own[i]} | {subject}
             other = any(mine <= o for j, o in enumerate(own) if j != i)
         return (a2, b2), toks2, stems2, carry, other
@@ -2373,7 +2397,7 @@ def rank_time_expressions(
     named = ([row.tolist() for row in art.terms_sentences(terms)]
              if _carry is None and vocab is art.vocab else None)
     out = []
-    for e in found:
+    for k, e in found:
         i = bisect_right(starts, e.start) - 1
         if not (i >= 0 and all_sents[i][0] < hi and all_sents[i][1] > lo
                 and max(all_sents[i][0], lo) <= e.start < min(all_sents[i][1], hi)):
@@ -2402,26 +2426,26 @@ def rank_time_expressions(
             continue  # "when did he start raking oysters": "on Thursday he raked" is one morning of it
         if _is_dateline(norm_body, e):
             continue  # the date of the report
-        if not (question.speech and _speech_attached(norm_body, sent, e)) and not (
-                _verbless_listing(norm_body, sent, found_all) and question.names
-                and all(_any_match(t, stems, vocab) for t in question.names)) and (
-                not any(t in heads and t not in interrupted and _any_match(t, stems, vocab)
-                        for t in terms) or other):
+        if (not any(t in heads and t not in interrupted and _any_match(t, stems, vocab) for t in terms) or other) \
+                and not (question.speech and _speech_attached(norm_body, sent, e)) and not (
+                question.names and all(_any_match(t, stems, vocab) for t in question.names)
+                and _verbless_listing(norm_body, sent, found_all)):
             # Names say who and where; some word naming what happened must be there, not only a
             # modifier ("world" of "world title"), and the clause must not be about another thing
             # ("The shop will reopen on 14 March" for the reading room), except that for "when
             # did X say ..." the dated saying by X is what happened (its content is often
             # paraphrased: "scrapping Boost" / "Boost would be withdrawn"); and a line of names
-            # and a time alone ("Comets: At the Kings on Monday.") lists the event itself.
+            # and a time alone ("Comets: At the Kings on Monday.") lists the event itself. (The
+            # cheapest test first: most sentences name what happened, and need no listing test.)
             continue
         side = _side_of_publication(e, published)
         if question.tense == "past" and side == 1 or question.tense == "future" and side == -1:
             continue  # "when will ..." is not answered by last year, nor "when did ..." by tomorrow
-        clause = _tense(norm_body, sent, e.start, e.end)
+        clause = art.tense(k, sent)  # (found_all is expressions(): one per parsed atom, in order)
         if side == 0 and (question.tense == "past" and clause == "future"
                           or question.tense == "future" and clause == "past"):
             continue  # "raised rates on Wednesday" (the publication day) is over: no "when will"
-        close = _closeness(e, norm_body, toks, terms)
+        close = _closeness(e, norm_body, toks, terms, vocab)
         for t in interrupted:
             close.pop(t, None)
         if carry is not None:
@@ -2695,28 +2719,32 @@ def _own_matches(body: str, terms: tuple[str, ...]) -> list[frozenset[str]]:
     return [frozenset(compress(terms, named)) for named in zip(*rows)]
 
 
-@lru_cache(maxsize=64)
-def _article_carry(body: str, terms: tuple[str, ...]) -> list[tuple[frozenset[str], int] | None]:
-    """For each sentence of the article, the event words its anaphoric subject carries from the
-    sentence before it in the same paragraph, and where that subject stands (None: no carry).
-    A pronoun ("They have rehearsed ...", "But she died ...") carries all of them; a noun
-    ("The decision was taken ...") only when it takes the event up."""
-    t = _text(body)
+def _named_at(t: _Text, terms: tuple[str, ...], i: int) -> frozenset[str]:
+    """_own_matches(body, terms)[i], for one sentence."""
+    return frozenset(x for x, row in zip(terms, t.terms_sentences(terms)) if row[i])
+
+
+def _carry_at(t: _Text, terms: tuple[str, ...], i: int) -> tuple[frozenset[str], int] | None:
+    """The event words sentence i's anaphoric subject carries from the sentence before it in the
+    same paragraph, and where that subject stands (None: no carry). A pronoun ("They have
+    rehearsed ...", "But she died ...") carries all of them; a noun ("The decision was taken ...")
+    only when it takes the event up. (Read for the few sentences ranked, not the whole article.)"""
+    if i < 1:
+        return None
     sentences, norm = t.sentences, t.norm
-    own = _own_matches(body, terms)
-    out: list[tuple[frozenset[str], int] | None] = [None] * len(sentences)
-    for i in range(1, len(sentences)):
-        a, b = sentences[i - 1]
-        if "\n" in norm[a:b] or not own[i - 1]:
-            continue  # another line, another paragraph
-        a2, b2 = sentences[i]
-        m = _ANAPHORIC_SUBJECT.match(norm, a2) or _CONJ_PRONOUN.match(norm, a2)
-        if not m:
-            continue
-        if m.group("pron") or m.group("det") in _PERSONAL or _event_anaphor(m.group("head"), list(terms)):
-            head = m.start("head") if m.group("head") else m.start("pron")
-            out[i] = (own[i - 1] - own[i], head)
-    return out
+    a, b = sentences[i - 1]
+    if "\n" in norm[a:b]:
+        return None  # another line, another paragraph
+    before = _named_at(t, terms, i - 1)
+    if not before:
+        return None
+    m = _ANAPHORIC_SUBJECT.match(norm, sentences[i][0]) or _CONJ_PRONOUN.match(norm, sentences[i][0])
+    if not m:
+        return None
+    if m.group("pron") or m.group("det") in _PERSONAL or _event_anaphor(m.group("head"), list(terms)):
+        head = m.start("head") if m.group("head") else m.start("pron")
+        return before - _named_at(t, terms, i), head
+    return None
 
 
 _CONJ_PRONOUN = re.compile(r"\s*[\"“]?(?:But|And|So|Yet|Then)\s+(?P<pron>he|she|it|they)\b(?P<det>)(?P<head>)")

@@ -264,3 +264,71 @@ def test_clause_words_are_counted_as_the_patterns_count_them(gap: str):
     m = timex._SPEECH_BEFORE.search(normalize_quotes(text[:e.start]))
     expected = bool(m) and not timex._NOT_SPEECH_GAP.search(m.group(1))
     assert timex._speech_attached(text, (0, len(text)), e) == expected
+
+
+_TENSE_PIECES = ["The vote", "will", "would", "was", "were", "said", "had", "has", "been", "closed", "remain",
+                 "expected to", "is due to", "plays", "on 7 December", "on Tuesday", "in 2019", "last week",
+                 "next month", "until Friday", "from June 3 to June 9", ", ", ". ", "\n", "that", "for", "the",
+                 "announced", "did", "Mr.", "ſaid", "WILL"]
+
+
+def _tense_texts() -> list[str]:
+    rnd = random.Random(5)
+    made = [" ".join(rnd.choice(_TENSE_PIECES) for _ in range(rnd.randrange(1, 30))) for _ in range(300)]
+    return made + [p.read_text() for p in CORPUS]
+
+
+def test_the_tense_ranking_reads_is_the_rules_tense():
+    plain = 0
+    for text in _tense_texts():
+        for t in _both(text):
+            for k, (a, tense) in enumerate(t.parsed):
+                plain += tense in timex._PLAIN_TENSES
+                here = t.atom_sentences()[k]
+                # the sentence it was parsed in, and the same sentence cut by a span (rank_following's)
+                for sent in {here, (max(here[0], a.start - 5), here[1]), (here[0], min(here[1], a.end + 3))}:
+                    assert t.tense(k, sent) == timex._tense(t.norm, sent, a.start, a.end), (text, a, sent)
+    assert plain  # (stored as "will" or "did": told apart from what _tense says)
+
+
+def test_closeness_looked_up_in_the_vocabulary_is_closeness_tested_stem_by_stem():
+    for path in CORPUS:
+        body = path.read_text()
+        t = timex._text(body)
+        terms = _terms_of(body)[::3] + ["reopen", "close", "vote", "said"]
+        for e in t.expressions(date(2024, 5, 1)):
+            i = bisect_right(t.starts, e.start) - 1
+            toks = t.sentence_tokens(i)
+            sentence_terms = sorted({x for _, x in toks})[:8] + terms
+            expected = timex._closeness(e, t.norm, toks, sentence_terms)
+            assert timex._closeness(e, t.norm, toks, sentence_terms, t.match_vocab) == expected
+            # a vocabulary missing a stem of the sentence: tested stem by stem as before
+            assert timex._closeness(e, t.norm, toks, sentence_terms, frozenset(["zzz"])) == expected
+
+
+def _reference_carry(t: timex._Text, terms: tuple[str, ...]) -> list:
+    """The carry of every sentence, as the whole article was once read for it."""
+    own = timex._own_matches(t.text, terms)
+    out: list = [None] * len(t.sentences)
+    for i in range(1, len(t.sentences)):
+        a, b = t.sentences[i - 1]
+        if "\n" in t.norm[a:b] or not own[i - 1]:
+            continue
+        m = timex._ANAPHORIC_SUBJECT.match(t.norm, t.sentences[i][0]) or timex._CONJ_PRONOUN.match(
+            t.norm, t.sentences[i][0])
+        if m and (m.group("pron") or m.group("det") in timex._PERSONAL
+                  or timex._event_anaphor(m.group("head"), list(terms))):
+            out[i] = (own[i - 1] - own[i], m.start("head") if m.group("head") else m.start("pron"))
+    return out
+
+
+def test_each_sentences_carry_is_read_as_for_the_whole_article():
+    carried = 0
+    for path in CORPUS:
+        body = path.read_text()
+        t = timex._text(body)
+        for terms in (tuple(_terms_of(body)[::4]), ("it", "they", "vote", "reduction", "died"), ()):
+            expected = _reference_carry(t, terms)
+            assert [timex._carry_at(t, terms, i) for i in range(len(t.sentences))] == expected, path.stem
+            carried += sum(x is not None for x in expected)
+    assert carried
