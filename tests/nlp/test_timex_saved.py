@@ -62,7 +62,7 @@ def test_the_corpus_reads_back_what_the_rules_compute(path: Path) -> None:
     body = path.read_text()
     saved = timex.saved_analysis(body)
     assert timex.analysis_is_current(saved, body)
-    assert len(saved) < 2 * len(body)  # (tokens and stems, compressed, are most of it)
+    assert len(saved) < 2 * len(body)  # (tokens and stems are most of it)
     _same(timex._Text(body, saved), _fresh(body))
 
 
@@ -93,6 +93,18 @@ def test_a_saved_analysis_is_used_instead_of_the_rules(monkeypatch: pytest.Monke
     assert seeded.words == words and seeded.stems == stems
 
 
+def test_a_read_back_vocabulary_joins_its_stems_as_the_rules_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in CORPUS[:4]:
+        body = path.read_text()
+        seeded, fresh = timex._Text(body, timex.saved_analysis(body)), _fresh(body)
+        assert type(seeded.vocab) is timex._Vocab and seeded.vocab == fresh.vocab
+        expected = {prefix: sorted(timex._starting(fresh.vocab, prefix)) for prefix in ("a", "re", "clos", "x", "q")}
+        assert sorted(timex._joined(seeded.vocab).split("\n")) == sorted(timex._joined_anew(fresh.vocab).split("\n"))
+        with monkeypatch.context() as m:
+            m.setattr(timex, "_joined_anew", None)  # (the stored stems, not the set joined again)
+            assert {prefix: sorted(timex._starting(seeded.vocab, prefix)) for prefix in expected} == expected
+
+
 def test_other_rules_other_texts_and_damage_are_ignored() -> None:
     body, other = CORPUS[0].read_text(), CORPUS[1].read_text()
     saved = timex.saved_analysis(body)
@@ -118,22 +130,30 @@ def _damaged_tokens(saved: str) -> list[str]:
     import zlib
 
     head = saved[:saved.index("[")]
-    bounds, parsed, (n, size_type, id_type, blob) = json.loads(saved[len(head):])
-    raw = zlib.decompress(base64.b64decode(blob))
+    bounds, parsed, (n, size_type, id_type, blob, checksum, text) = json.loads(saved[len(head):])
+    raw = base64.b64decode(blob)
     again = lambda *words: head + json.dumps([bounds, parsed, list(words)])  # noqa: E731
-    packed = lambda data: base64.b64encode(zlib.compress(data)).decode()  # noqa: E731
-    flipped = bytearray(base64.b64decode(blob))
+    # well-formed, with the checksum of what it holds: only the checks of its structure can tell
+    packed = lambda data, stems: [base64.b64encode(data).decode(), timex._checksum(data, stems), stems]  # noqa: E731
+    flipped = bytearray(raw)
     flipped[len(flipped) // 2] ^= 0xFF
+    last = text.split(" ")[-1]
     return [
-        again(n, size_type, id_type, blob[:-8]),  # cut short
-        again(n, size_type, id_type, base64.b64encode(bytes(flipped)).decode()),  # a byte changed (zlib's checksum)
-        again(n + 1, size_type, id_type, blob), again(-1, size_type, id_type, blob),
-        again(n, "<u8", id_type, blob), again(n, size_type, "f4", blob), again(str(n), size_type, id_type, blob),
-        again(n, size_type, id_type, packed(raw[:n])),  # arrays cut
-        again(n, size_type, id_type, packed(raw[:-3])),  # distinct stems cut: ids point past them
-        again(n, size_type, id_type, packed(raw + b" zzzz")),  # a stem no word has: not the vocabulary
-        again(n, size_type, id_type, packed(raw + b" " + raw[len(raw) - 1:])),  # a stem twice
-        again(n, size_type, id_type, "not base64!"), again(n, size_type, id_type),
+        again(n, size_type, id_type, blob[:-8], checksum, text),  # cut short
+        again(n, size_type, id_type, base64.b64encode(bytes(flipped)).decode(), checksum, text),  # a byte changed
+        again(n, size_type, id_type, blob, checksum, text[:-1] + chr(ord(text[-1]) ^ 1)),  # a stem changed
+        again(n, size_type, id_type, blob, checksum ^ 1, text),
+        again(n + 1, size_type, id_type, blob, checksum, text), again(-1, size_type, id_type, blob, checksum, text),
+        again(n, "<u8", id_type, blob, checksum, text), again(n, size_type, "f4", blob, checksum, text),
+        again(str(n), size_type, id_type, blob, checksum, text),
+        again(n, size_type, id_type, *packed(raw[:n], text)),  # arrays cut
+        again(n, size_type, id_type, *packed(raw, text[:-len(last) - 1])),  # the last stem cut: ids point past it
+        again(n, size_type, id_type, *packed(raw, text + " zzzz")),  # a stem no word has: not the vocabulary
+        again(n, size_type, id_type, *packed(raw, text + " " + last)),  # a stem twice
+        again(n, size_type, id_type, "not base64!", checksum, text), again(n, size_type, id_type, blob, checksum),
+        again(n, size_type, id_type, blob, str(checksum), text), again(n, size_type, id_type, blob, checksum, [text]),
+        # the layout before: the stems inside the compressed arrays
+        again(n, size_type, id_type, base64.b64encode(zlib.compress(raw + text.encode())).decode()),
         head + json.dumps([bounds, parsed]),  # no tokens
     ]
 
