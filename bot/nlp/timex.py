@@ -1817,6 +1817,7 @@ class _Text:
         self._span_sets: dict[tuple[int, int], frozenset[str]] = {}
         self._resolved: dict[date | None, list[TimeExpression]] = {}
         self._atom_sentences: list[tuple[int, int]] | None = None
+        self._ended: np.ndarray | None = None
 
     @property
     def sentences(self) -> list[tuple[int, int]]:
@@ -1964,21 +1965,28 @@ class _Text:
     def _plain_runs(self, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """_plain_many as arrays: each span's first and end word, and whether the span is plain."""
         poss, poss_at, whole = self._possessives()
-        _, at, to = self._word_arrays()
+        at = self._word_arrays()[1]
         lo, hi = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2).T
         # bisect_right(starts, x - 1) on integers is the count of starts below x.
         i0, i1 = at.searchsorted(lo), at.searchsorted(hi)
         if not whole or not spans:
             return i0, i1, np.zeros(len(spans), dtype=bool)
-        ok = (lo >= 0) & (hi > lo)
-        if len(to):
-            ok &= ~((i0 > 0) & (to[np.maximum(i0 - 1, 0)] > lo) | (i1 > 0) & (to[np.maximum(i1 - 1, 0)] > hi))
+        # No word cut at either end: the word before each bound ends by it (-1 before the first
+        # word; a negative bound is no plain span anyway). Fewer numpy calls: each costs µs here.
+        ended = self._ends_before()
+        ok = (lo >= 0) & (hi > lo) & (ended[i0] <= lo) & (ended[i1] <= hi)
         if poss:  # a possessive "s" past a span's start is dropped from the span's own tokens
             for k in np.flatnonzero(ok).tolist():
                 a, b, x = int(i0[k]), int(i1[k]), int(lo[k])
                 if any(p > x for p in poss_at[bisect_right(poss, a - 1):bisect_right(poss, b - 1)]):
                     ok[k] = False
         return i0, i1, ok
+
+    def _ends_before(self) -> np.ndarray:
+        """Where the word before each word ends (-1 for the first), and the last word's end."""
+        if self._ended is None:
+            self._ended = np.concatenate(([-1], self._word_arrays()[2]))
+        return self._ended
 
     def _sentence_rows(self) -> list[tuple[int, int] | None]:
         """_plain_many of the sentences: each one's run of whole-text words (None: it cuts one)."""
