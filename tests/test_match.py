@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot.answer.core import Answerer
 from bot.answer.match import (
     GROUP_PREFIX, PHRASE_CANDIDATES, StoredWords, Vocabulary, Words, _inflected_in, _probes, by_prefix, candidates_for,
-    common_words_only, coverage, coverages, same_word, term_weights,
+    common_words_only, coverage, coverages, coverages_at_least, same_word, term_weights,
 )
 from bot.nlp.tokens import STOPWORDS, tokenize, word_list
 from bot.store.records import ArticleInfo, PassageRecord
@@ -179,6 +179,32 @@ def test_coverages_check_inflections_as_same_word_does(data: st.DataObject) -> N
                     / len(terms) if terms else 0.0) for text, article in zip(texts, articles)]
 
 
+@settings(max_examples=300, deadline=None)
+@given(_batches(), st.one_of(st.floats(0, 1.1), st.sampled_from([0.35, 0.5, 0.6])), st.booleans())
+def test_coverages_at_least_leave_out_only_what_is_below_the_floor(batch: tuple, floor: float, positive: bool) -> None:
+    terms, texts, articles, specs, weights = batch
+    if positive:  # (search's weights are idfs, all positive: only then can a miss not raise a coverage)
+        weights = [abs(w) + 0.01 for w in weights]
+    exact = coverages(terms, texts, _contexts(articles, specs)[0], weights)
+    got = coverages_at_least(terms, texts, _contexts(articles, specs)[0], weights, floor)
+    assert [e if g is None else g for g, e in zip(got, exact)] == exact  # the same floats where given
+    assert all(e < floor for g, e in zip(got, exact) if g is None)
+    assert None not in coverages_at_least(terms, texts, _contexts(articles, specs)[0], weights, None)
+
+
+def test_coverages_at_least_stop_asking_once_the_floor_is_out_of_reach() -> None:
+    article = StoredWords(word_list("Officials met at the harbour. The cat sat."))
+    terms = ["ferry", "strike", "harbour", "officials"]
+    # The text holds no term: once "ferry" and "strike" miss the article too, the other two at half
+    # weight (1.0 of 4) cannot reach 0.35, so "harbour" and "officials" are never looked up.
+    assert coverages_at_least(terms, ["The cat"], [article], [1.0] * 4, 0.35) == [None]
+    assert set(article._seen) == {"ferry", "strike"}
+    assert coverages(terms, ["The cat"], [StoredWords(word_list("Officials met at the harbour."))], [1.0] * 4) == [0.25]
+    # Held up to floor: exact; a weight of zero or less (a miss could raise the coverage): no floor.
+    assert coverages_at_least(terms, ["The ferry strike"], [article], [1.0] * 4, 0.35) == [(1.0 + 1.0 + 0.5 + 0.5) / 4]
+    assert coverages_at_least(terms, ["The cat"], [article], [1.0, 1.0, 1.0, 0.0], 0.35) == [(0.5 + 0.0) / 3]
+
+
 def test_coverages_examples() -> None:
     article = StoredWords(word_list("The Belmora runoff: officials reopened the bridge. A cat."))
     texts = ["Officials will reopen it", "The cat sat", "Nothing here", ""]
@@ -258,6 +284,12 @@ def test_ranking_gives_each_passage_its_coverage(context: str) -> None:
                 for r, score in ((records[i], s) for i, s in hits if i in records)]
     assert ranked == sorted(expected, key=lambda e: (-round(e[1], 6), -e[2]))
     assert len({cov for _, cov, _ in ranked}) == 3  # the coverages differ, so the order is theirs
+    for floor in (0.0, 0.2, 0.35, 0.5, 0.9):  # with a floor: those reaching it, as before; maybe others below
+        floored = answerer._rank_passages(terms, hits, records, words, context, floor)
+        assert [e for e in floored if e[1] >= floor] == [e for e in ranked if e[1] >= floor]
+        assert all(e in ranked for e in floored)
+    # passage 2 (0.59 in its article, 0.29 with its title) cannot reach 0.6 once "reopened" and "bridge" miss
+    assert [r.id for r, _, _ in answerer._rank_passages(terms, hits, records, words, context, 0.6)] == [1, 3]
 
 
 @settings(max_examples=300, deadline=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, cast
 
 from bot.nlp.tokens import STOPWORDS, spaced_words, tokenize
 
@@ -152,7 +152,7 @@ class StoredWords:
         hit = self._seen.get(term)
         if hit is None:
             text = self._text
-            if _exact_only(term):
+            if probe == spaced:  # (_probes gives an _exact_only term as itself between spaces, twice)
                 hit = probe in text
             else:
                 at = text.find(probe)
@@ -284,6 +284,14 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
     """[coverage(terms, t, idf, n_docs, c, weights) for t, c in zip(texts, contexts)]: the same floats
     (the same additions in the same order) for a question's ~20 candidate passages, with each text
     tokenised once into a string of its words (no Vocabulary, no set) and each term's probe made once."""
+    return cast(list[float], coverages_at_least(terms, texts, contexts, weights, None))  # (no floor: no None)
+
+
+def coverages_at_least(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Words | None],
+                       weights: Sequence[float], floor: float | None) -> list[float | None]:
+    """coverages, but None for a text whose coverage is certainly below floor: its context is not asked
+    about its other terms once even their all being there could not lift it to floor (asking an
+    article's word list is most of ranking's cost, and most candidates miss a question's threshold)."""
     if len(texts) != len(contexts):
         raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
     if common_words_only(terms):
@@ -291,36 +299,79 @@ def coverages(terms: Sequence[str], texts: Sequence[str], contexts: Sequence[Wor
     if any(not t or " " in t for t in terms):
         # Such a term may or may not match by the order of a Vocabulary's words: take coverage's answer.
         return [coverage(terms, t, _no_idf, 0, c, weights) for t, c in zip(texts, contexts)]
+    pairs = list(zip(terms, weights))
     total = 0.0
-    for _, weight in zip(terms, weights):
+    for _, weight in pairs:
         total += weight
     if not terms or not total:
         return [0.0] * len(texts)
     # A term (no spaces) is in a text's Vocabulary exactly when _inflected_in finds it among the
     # text's words joined by spaces, in any order and with repeats.
     joined = [spaced_words(t) for t in texts]
-    stored = [c if type(c) is StoredWords else None for c in contexts]
+    looks = [_probes(term) for term, _ in pairs]
+    in_texts = [_in_texts(term, probe, spaced, joined) for (term, _), (probe, spaced) in zip(pairs, looks)]
+    limit = _limit(pairs, total, floor)
+    bounds = None if limit is None else _bounds(pairs, in_texts, total, len(texts))
+    asking: list[Words | None] = list(contexts)
     gots = [0.0] * len(texts)
-    for term, weight in zip(terms, weights):  # term by term: each text still adds its terms in order
-        half = CONTEXT_WEIGHT * weight
-        probe, spaced = _probes(term)
-        if _exact_only(term):
-            found = [probe in words for words in joined]
-        else:
-            # The first candidate is most often the word itself: checked without a call.
-            found = [at >= 0 and (words.startswith(spaced, at + 1) or _found_from(term, probe, words, at))
-                     for words, at in zip(joined, [words.find(probe) for words in joined])]
-        if term in _FORMS:
-            found = [hit or _other_form_in(term, words) for hit, words in zip(found, joined)]
+    for (term, weight), (probe, spaced), found in zip(pairs, looks, in_texts):
+        half = CONTEXT_WEIGHT * weight  # term by term: each text still adds its terms in order
         for i, in_text in enumerate(found):
             if in_text:
                 gots[i] += weight
-            elif (sw := stored[i]) is not None:
-                if sw.has(term, probe, spaced):
+            elif (context := asking[i]) is not None:
+                if context.has(term, probe, spaced) if type(context) is StoredWords else term in context:
                     gots[i] += half
-            elif contexts[i] is not None and term in contexts[i]:
-                gots[i] += half
-    return [got / total for got in gots]
+                elif bounds is not None:
+                    bounds[i] -= half
+                    if bounds[i] < limit:
+                        asking[i] = _NOWHERE  # (below floor whatever the rest: not asked again)
+    if bounds is None:
+        return [got / total for got in gots]
+    return [None if bound < limit else got / total for got, bound in zip(gots, bounds)]
+
+
+def _in_texts(term: str, probe: str, spaced: str, joined: list[str]) -> list[bool]:
+    """Whether each text (its words between spaces) holds the term, given _probes(term)."""
+    if _exact_only(term):
+        found = [probe in words for words in joined]
+    else:
+        # The first candidate is most often the word itself: checked without a call.
+        found = [at >= 0 and (words.startswith(spaced, at + 1) or _found_from(term, probe, words, at))
+                 for words, at in zip(joined, [words.find(probe) for words in joined])]
+    if term in _FORMS:
+        found = [hit or _other_form_in(term, words) for hit, words in zip(found, joined)]
+    return found
+
+
+def _limit(pairs: list[tuple[str, float]], total: float, floor: float | None) -> float | None:
+    """The weight a text must be able to reach to cover floor of total, less a margin for rounding;
+    None (no bound) without a floor or where a term weighs nothing or less (a miss could raise it)."""
+    if floor is None or not math.isfinite(total) or not all(weight > 0 for _, weight in pairs):
+        return None
+    # The bound, the weight got and total are float sums and differences of at most 2 * len(pairs) + 3
+    # numbers, each at most total: each is within (2 * len(pairs) + 3) * 2**-53 * total of its exact
+    # value, far inside the margin for any question (under a million terms).
+    return (floor - 1e-9) * total
+
+
+def _bounds(pairs: list[tuple[str, float]], in_texts: list[list[bool]], total: float, n: int) -> list[float]:
+    """The most weight each of n texts can get: its terms', and CONTEXT_WEIGHT of the others' (until
+    its context is asked about one and lacks it, which takes that off)."""
+    held = [0.0] * n
+    for (_, weight), found in zip(pairs, in_texts):
+        held = [h + weight if hit else h for h, hit in zip(held, found)]
+    return [CONTEXT_WEIGHT * total + (1 - CONTEXT_WEIGHT) * h for h in held]
+
+
+class _Nowhere:
+    """A context that holds no term: what a text below floor is asked instead of its own."""
+
+    def __contains__(self, term: str) -> bool:
+        return False
+
+
+_NOWHERE = _Nowhere()
 
 
 def _no_idf(term: str) -> float:

@@ -43,6 +43,11 @@ COVERAGE_MARGIN = 0.45
 FOLLOW_MARGIN = 0.2
 # Passages this far below the threshold are read again with stems before being given up.
 NEAR_MISS = 0.15
+# Search leaves out passages that cannot cover this much (their article's words are not all read):
+# every use of its passages below (the near misses, _candidates, the articles read) keeps only those
+# covering at least this, and leaving the others out changes neither the coverage nor the order of
+# any kept (a stable sort of the rest).
+FLOOR = THRESHOLDS["when"] - NEAR_MISS
 # An expression whose event words barely attach to it (rank_time_expressions' score: the weighted
 # share of them near it) dates nothing: on the eval sets all five winners below 0.05 were wrong,
 # three of them for events the article never dates; the lowest right one scored 0.051.
@@ -129,7 +134,7 @@ def _candidates(found: list[tuple[PassageRecord, float, float]], bodies: dict[in
     for record, cov, _ in found:
         aid, title = record.article.id, record.article.title or ""
         body = bodies.get(aid, "")
-        if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"] and body:
+        if FLOOR <= cov < THRESHOLDS["when"] and body:
             # Search matches words as written; "fallen" for "falling" or "died" for "die" may
             # still make the passage cover the event. Stems of the whole body cost ~0.7 ms: a
             # bound from the sentence and the word list first rules most near misses out.
@@ -198,9 +203,9 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
         # answer's work, at twice the cost (~0.1 ms), before the thread hop.
         return await asyncio.to_thread(_answer_blocking, ctx, reader, question, text, guild_id)
     text, terms, weights, asked = _read_question(ctx, text)
-    found, words = await ctx.passages_and_words(terms, guild_id)
+    found, words = await ctx.passages_and_words(terms, guild_id, floor=FLOOR)
     # Every article that may be read again below (its body, date analysis and sentences).
-    near = [r.article.id for r, cov, _ in found if cov >= THRESHOLDS["when"] - NEAR_MISS]
+    near = [r.article.id for r, cov, _ in found if cov >= FLOOR]
     if not near:
         return Answer(question, "when", False, NOT_FOUND)
     analysed = await ctx.store.article_analyses(near)
@@ -227,8 +232,8 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
     text, terms, weights, asked = _read_question(ctx, text)
     if not terms:  # (nothing to search for: what the search would find)
         return Answer(question, "when", False, NOT_FOUND)
-    found, words = ctx.passages_and_words_blocking(reader, terms, guild_id)
-    misses = [r.article.id for r, cov, _ in found if THRESHOLDS["when"] - NEAR_MISS <= cov < THRESHOLDS["when"]]
+    found, words = ctx.passages_and_words_blocking(reader, terms, guild_id, floor=FLOOR)
+    misses = [r.article.id for r, cov, _ in found if FLOOR <= cov < THRESHOLDS["when"]]
     analysed = reader.article_analyses(misses)
     bodies = {i: body for i, (body, _) in analysed.items()}
     candidates = _candidates(found, bodies, terms, weights, words)
