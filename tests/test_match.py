@@ -3,14 +3,16 @@ Vocabulary built from the same text does; coverages gives exactly the floats cov
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.answer.core import Answerer
 from bot.answer.match import (
-    GROUP_PREFIX, PHRASE_CANDIDATES, StoredWords, Vocabulary, Words, _inflected_in, _probes, by_prefix, candidates_for,
-    common_words_only, coverage, coverages, coverages_at_least, same_word, term_weights,
+    GROUP_PREFIX, PHRASE_CANDIDATES, StoredWords, Vocabulary, Words, _inflected_in, _probes, _shared,
+    by_prefix, candidates_for, common_words_only, coverage, coverages, coverages_at_least, same_word, term_weights,
 )
 from bot.nlp.tokens import STOPWORDS, tokenize, word_list
 from bot.store.records import ArticleInfo, PassageRecord
@@ -27,6 +29,12 @@ def test_stored_words_agree_with_a_vocabulary(words: list[str], terms: list[str]
     stored, vocab = StoredWords(word_list(text)), Vocabulary.of(text)
     for term in terms + [w.lower() for w in words]:
         assert (term in stored) == (term in vocab) == any(same_word(term, w) for w in vocab.words)
+
+
+@given(WORDS, WORDS)
+def test_shared_letters_are_the_common_prefix(a: str, b: str) -> None:
+    assert _shared(a, b) == _shared(b, a) == len(os.path.commonprefix([a, b]))
+    assert _shared(a + b, a) == len(a)
 
 
 def test_inflected_forms_within_four_letters_match() -> None:

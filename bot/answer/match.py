@@ -199,6 +199,8 @@ def _probe(term: str) -> str:
 
 def _shared(a: str, b: str) -> int:
     """How many letters a and b begin with in common."""
+    if a.startswith(b):  # (most stems of a word are)
+        return len(b)
     n = 0
     for x, y in zip(a, b):
         if x != y:
