@@ -298,6 +298,9 @@ def test_ranking_gives_each_passage_its_coverage(context: str) -> None:
         assert all(e in ranked for e in floored)
     # passage 2 (0.59 in its article, 0.29 with its title) cannot reach 0.6 once "reopened" and "bridge" miss
     assert [r.id for r, _, _ in answerer._rank_passages(terms, hits, records, words, context, 0.6)] == [1, 3]
+    # The question's weights, when its caller has them, are the ones it would take from the index.
+    assert answerer._rank_passages(terms, hits, records, words, context, None, weights) == ranked
+    assert answerer._rank_passages(terms, hits, records, words, context, None, [1.0] * 4) != ranked
 
 
 @settings(max_examples=300, deadline=None)

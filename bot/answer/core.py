@@ -115,18 +115,21 @@ class Answerer:
         return (await self.passages_and_words(terms, guild_id, k, context))[0]
 
     async def passages_and_words(self, terms: Sequence[str], guild_id: int | None, k: int = CANDIDATES,
-                                 context: str = "article", floor: float | None = None
+                                 context: str = "article", floor: float | None = None,
+                                 weights: Sequence[float] | None = None
                                  ) -> tuple[list[tuple[PassageRecord, float, float]], dict[int, str]]:
         """best_passages, and the stored word lists of their articles it judged them by (context "article");
-        with a floor, passages that cannot cover that much may be left out (coverages_at_least)."""
+        with a floor, passages that cannot cover that much may be left out (coverages_at_least); weights
+        are the terms' (self.weights(terms)) when the caller has them already."""
         reader = self.store.reader
         if reader is not None and terms:
-            return await asyncio.to_thread(self.passages_and_words_blocking, reader, terms, guild_id, k, context, floor)
+            return await asyncio.to_thread(self.passages_and_words_blocking, reader, terms, guild_id, k, context,
+                                           floor, weights)
         hits = await self.index.search("passages", terms, k, guild_id)
         ids = [i for i, _ in hits]
         records, words = (await self.store.passages_and_vocabularies(ids) if context == "article"
                           else (await self.store.passages(ids), {}))
-        return self._rank_passages(terms, hits, records, words, context, floor), words
+        return self._rank_passages(terms, hits, records, words, context, floor, weights), words
 
     def best_passages_blocking(self, reader: PassageReader, terms: Sequence[str], guild_id: int | None,
                                k: int = CANDIDATES, context: str = "article") -> list[tuple[PassageRecord, float, float]]:
@@ -136,17 +139,18 @@ class Answerer:
         return self.passages_and_words_blocking(reader, terms, guild_id, k, context)[0]
 
     def passages_and_words_blocking(self, reader: PassageReader, terms: Sequence[str], guild_id: int | None,
-                                    k: int = CANDIDATES, context: str = "article", floor: float | None = None
+                                    k: int = CANDIDATES, context: str = "article", floor: float | None = None,
+                                    weights: Sequence[float] | None = None
                                     ) -> tuple[list[tuple[PassageRecord, float, float]], dict[int, str]]:
         """passages_and_words inside a worker thread (see best_passages_blocking)."""
         hits = self.index.search_blocking("passages", terms, k, guild_id)
         ids = [i for i, _ in hits]
         records, words = reader.passages_and_vocabularies(ids) if context == "article" else (reader.passages(ids), {})
-        return self._rank_passages(terms, hits, records, words, context, floor), words
+        return self._rank_passages(terms, hits, records, words, context, floor, weights), words
 
     def _rank_passages(self, terms: Sequence[str], hits: list[tuple[int, float]], records: dict[int, PassageRecord],
-                       words: dict[int, str], context: str, floor: float | None = None
-                       ) -> list[tuple[PassageRecord, float, float]]:
+                       words: dict[int, str], context: str, floor: float | None = None,
+                       weights: Sequence[float] | None = None) -> list[tuple[PassageRecord, float, float]]:
         found = [(records[i], score) for i, score in hits if i in records]
         if context == "article":
             contexts: dict[int, Words] = {aid: StoredWords(w) for aid, w in words.items()}
@@ -154,7 +158,7 @@ class Answerer:
             contexts = {r.article.id: Vocabulary.of(r.article.title) for r, _ in found}
         # One batch: each term's probe is made once for all the candidates, not once per passage.
         covered = coverages_at_least(terms, [r.text for r, _ in found], [contexts.get(r.article.id) for r, _ in found],
-                                     self.weights(terms), floor)
+                                     self.weights(terms) if weights is None else weights, floor)
         out = [(r, cov, score) for (r, score), cov in zip(found, covered) if cov is not None]
         out.sort(key=lambda r: (-round(r[1], 6), -r[2]))
         return out

@@ -203,7 +203,7 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
         # answer's work, at twice the cost (~0.1 ms), before the thread hop.
         return await asyncio.to_thread(_answer_blocking, ctx, reader, question, text, guild_id)
     text, terms, weights, asked = _read_question(ctx, text)
-    found, words = await ctx.passages_and_words(terms, guild_id, floor=FLOOR)
+    found, words = await ctx.passages_and_words(terms, guild_id, floor=FLOOR, weights=[weights[t] for t in terms])
     # Every article that may be read again below (its body, date analysis and sentences).
     near = [r.article.id for r, cov, _ in found if cov >= FLOOR]
     if not near:
@@ -232,7 +232,8 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
     text, terms, weights, asked = _read_question(ctx, text)
     if not terms:  # (nothing to search for: what the search would find)
         return Answer(question, "when", False, NOT_FOUND)
-    found, words = ctx.passages_and_words_blocking(reader, terms, guild_id, floor=FLOOR)
+    found, words = ctx.passages_and_words_blocking(reader, terms, guild_id, floor=FLOOR,
+                                                   weights=[weights[t] for t in terms])  # (ctx.weights(terms))
     misses = [r.article.id for r, cov, _ in found if FLOOR <= cov < THRESHOLDS["when"]]
     analysed = reader.article_analyses(misses)
     bodies = {i: body for i, (body, _) in analysed.items()}
