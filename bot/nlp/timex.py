@@ -2479,8 +2479,11 @@ def rank_time_expressions(
         if carry is not None:
             head = [(carry[1], "\x00")]
             discount = 1.0 if _carry is not None else CONTINUATION_WEIGHT
+            # (in the question's order: a set's order varies with the hash seed, and the score's
+            # sum below follows close's order, so its last bits would vary from run to run)
+            carried_words = [t for t in terms if t in carry[0]]
             for t, c in _closeness(e, norm_body, sorted(toks + head), ["\x00"]).items():
-                for t2 in carry[0]:
+                for t2 in carried_words:
                     close[t2] = max(close.get(t2, 0.0), c * discount)
         # Names say who and where: they confirm a date only as far as the words naming what
         # happened attach to it ("She married Tobias in 1958; they divorced in 1974").
