@@ -1480,11 +1480,11 @@ class _Extractor:
         if pronoun not in ("his", "her"):
             return first
         holder = self.ctx.resolve(pronoun, named.start(), possessive=True, learn=False)
-        if holder is None or not holder.is_person or len(holder.name.split()) < 2:
-            return first
+        if holder is None or not holder.is_person or holder.gender == gender or len(holder.name.split()) < 2:
+            return first  # (of the holder's own gender, "Mr Rease" could be the holder himself)
         surname = holder.name.split()[-1]
         courtesy = r"Mr" if gender == "M" else r"(?:Mrs|Ms|Miss)"
-        if re.search(rf"\b{courtesy}\.?\s+{re.escape(surname)}\b", self.body) and holder.gender != gender:
+        if re.search(rf"\b{courtesy}\.?\s+{re.escape(surname)}\b", self.body):
             return f"{first} {surname}"
         return first
 
@@ -2036,7 +2036,7 @@ class _Extractor:
                 return found
         if len(toks) == 2 and keys[0] in ("a", "an") and head in _SPOKES:
             org = self._organisation_speaking(toks[0].start)
-            if org is not None:  # "Westmarch Ambulance Service said …. The patient …, a spokesperson said."
+            if org is not None:  # "Westmarch Ambulance Service said … The patient …, a spokesperson said."
                 name = "the" + org.name[3:] if org.name.startswith("The ") else org.name
                 return _Entity(f"{text} for {name}", True, _gender_of(keys))
         return _Entity(text, is_person, _gender_of(keys), plural)
