@@ -1835,7 +1835,7 @@ class _Text:
             return
         try:
             sentences, parsed, (ids, starts, ends, distinct, vocab) = _decode_analysis(saved, self.norm)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
+        except _DAMAGED:
             self._saved = None  # computed from the text as before
             return
         # (In this order: another thread may read the text meanwhile, and the arrays index _distinct.)
@@ -2277,9 +2277,13 @@ def analysis_is_current(saved: str | None, text: str) -> bool:
         return False
     try:
         _decode_analysis(saved, normalize_quotes(text))
-    except (ValueError, TypeError, KeyError, IndexError, AttributeError, zlib.error):
+    except _DAMAGED:
         return False
     return True
+
+
+# What a damaged or foreign stored analysis raises while read back (base64's errors are ValueErrors).
+_DAMAGED = (ValueError, TypeError, KeyError, IndexError, AttributeError)
 
 
 def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list[tuple[_Atom, str]], tuple]:
