@@ -221,7 +221,7 @@ _PARTICLES = _words("al el ul bin ibn bint de da di du del della der den van von
 _TITLES = _words("""president vice prime minister secretary chancellor senator sen rep representative
 governor gov mayor general gen lt lieutenant col colonel captain capt sgt sergeant admiral adm
 major maj judge justice dr doctor prof professor mr mrs ms miss mx sir dame lord lady king queen
-prince princess pope cardinal bishop archbishop rev reverend rabbi imam sheikh ayatollah emir
+prince princess pope cardinal bishop archbishop rev reverend canon rabbi imam sheikh ayatollah emir
 chairman chairwoman chair director commissioner ambassador envoy spokesman spokeswoman spokesperson
 ceo cfo coo cto chief executive officer founder coach manager deputy attorney speaker leader
 inspector superintendent supt detective det constable agent premier crown supreme marshal
@@ -246,6 +246,7 @@ square airport station fire rescue ambulance coastguard lifeboat lifeboats param
 rovers athletic wanderers albion rangers fc afc
 road avenue creek falls sound harbour harbor beach heights springs baths foods systems library libraries
 museum gallery zoo theatre theater orchestra philharmonic
+homes properties estates construction housing
 heating mobility minerals mining mines metals resources energy petroleum oil steel steelworks
 chemicals pharmaceuticals logistics shipping securities investments insurance brewery brewing
 industries enterprises technologies labs software telecom airline rail railway railways trains ferries buses
@@ -1514,11 +1515,14 @@ class _Extractor:
             self.ctx.note(tok.start, "subject", entity)
 
     def _apposed_roles(self, s: int, e: int, start: int, end: int) -> tuple[str, ...]:
-        """Roles in appositions beside a name: "the club's coach, Pavel Novak," / "Novak, a coach,"."""
+        """Roles in appositions beside a name: "the club's coach, Pavel Novak," / "Novak, a coach," /
+        "Novak, coach of Dunmere,"."""
         roles = []
         before = re.search(r"(?:^|[,;:]\s*)((?:(?i:the|a|an|its|his|her|their)|[A-Z][\w'\u2019-]*['\u2019]s)\s+[^,;:]*?)\s*,\s*$",
                            self.masked[s:start])
-        after = re.match(r"\s*,\s*((?:the|a|an|its|his|her|their)\s+[^,;:]*?)\s*[,;.]", self.masked[end:e])
+        # (after a name, also a bare role "of" or "for" something: "Joanna Whitlock, vicar of St Michael's,")
+        after = re.match(r"\s*,\s*((?:the|a|an|its|his|her|their)\s+[^,;:]*?|[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+(?:of|for)\s+"
+                         r"[^,;:]*?)\s*[,;.]", self.masked[end:e])
         for found, base in ((before, s), (after, end)):
             if found:
                 head = _role_head(_tokens(self.masked, base + found.start(1), base + found.end(1)))

@@ -438,6 +438,26 @@ def test_role_apposition_before_name_inverted():
           "Mary Barra", "after")
 
 
+@pytest.mark.parametrize("introduced", [
+    "The Reverend Canon Ruth Penhale, vicar of St Aldhelm's, spoke at the vigil.",
+    "Ruth Penhale, chair of the parish council, spoke at the vigil.",
+])
+def test_a_bare_role_of_something_after_a_name_is_what_the_role_refers_back_to(introduced):
+    # "X, vicar of St Aldhelm's," gives X the role without "the" or "a": "the vicar" later is X
+    quotes = extract_quotes(f'{introduced} Nobody had expected the crowd.\n\n'
+                            f'"We will rebuild the hall together," the {"vicar" if "vicar" in introduced else "chair"} said.')
+    check(quotes[-1], "Ruth Penhale", "after")
+
+
+def test_a_builders_name_ending_in_homes_is_an_organisation_not_the_next_she():
+    # "developer Castlegate Homes" is a company: "She" after it is the inspector
+    body = ("In a letter published yesterday, inspector Maria Tolland allowed an appeal by developer Castlegate "
+            "Homes against the council's refusal. "
+            'She concluded that the "pressing need" for housing outweighed the harm.')
+    q = next(q for q in extract_quotes(body) if q.text == "pressing need")
+    assert q.canonical == "Maria Tolland", q
+
+
 def test_name_with_role_apposition_after():
     q = only('"We cannot accept this," said Salim al-Muslat, a spokesman for the High Negotiations '
              'Committee, adding that the group would consult its members.')
