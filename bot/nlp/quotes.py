@@ -417,6 +417,14 @@ _FIRST_PERSON_SUBJECT_RE = re.compile(r"(?:I|[Ww]e)(?:['\u2019](?:ve|d|m|ll|re))
 # An interview's introduction naming whom the interviewer met: "We spoke to Treharne on Wednesday".
 _INTERVIEWED_RE = re.compile(r"\b(?:[Ww]e|I)\s+(?:spoke|talked|chatted)\s+(?:to|with)\s+|"
                              r"\b(?:[Ww]e|I)\s+(?:met|interviewed|caught\s+up\s+with|sat\s+down\s+with)\s+")
+# An interviewee's sentence reporting what someone else named said: "Gareth Lyle, our executive
+# director, keeps warning me that …" (group 1: the name; the match ends where their words begin).
+_THIRD_PARTY_SAYS_RE = re.compile(
+    r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b(?:,[^,.?!\x00]*,)?\s+"
+    r"(?:\w+\s+){0,2}?(?:said|says|told|tells|wrote|writes|warned|warns|warning|argued|argues|claimed|claims|"
+    r"insisted|insists)\b[^.?!\x00]*?\bthat\s+")
+# The interviewee as the subject: "Imogen Sallis, its artistic director, spoke to us on Tuesday".
+_SPOKE_TO_US_RE = re.compile(r"\b(?:spoke|talked|chatted)\s+(?:to|with)\s+(?:us|me)\b|\bsat\s+down\s+with\s+(?:us|me)\b")
 _SECOND_PERSON_RE = re.compile(r"\byou(?:r|rs|rself|'ve|'re|'d|'ll|\u2019ve|\u2019re|\u2019d|\u2019ll)?\b", re.I)
 # A participle continuing the sentence's speech: "…, adding: "…"", "…, saying, "…"".
 _PARTICIPLE_COLON_RE = re.compile(r",\s*(?:before\s+|and\s+)?(?:adding|saying|insisting|explaining|noting|"
@@ -1009,6 +1017,10 @@ def _person_in(toks: list[_Tok], ctx: _Context, governed: bool = False) -> _Pers
                 roles.append(_noun_key(_key(toks[i - 1].text)))
             return _Person(name[0].start, name[-1].end, _gender_of(words), tuple(roles))
     return None
+
+
+# An interviewer's question as labelled in a Q&A.
+_QUESTION_LABEL_RE = re.compile(r"(?:Q|Question)\s*[:.]\s")
 
 
 # Participles opening a sentence whose subject comes after the comma ("Asked about it, Crewe smiled").
@@ -2355,8 +2367,12 @@ class _Extractor:
                 answers.append(k)
         answered = sum(1 for q in questions if q + 1 in answers)
         you = sum(1 for q in questions if _SECOND_PERSON_RE.search(texts[q]))
+        # Questions labelled "Q:" need not be put to "you" ("Why did it take so long?"): the label says
+        # what they are
+        labelled = sum(1 for q in questions if _QUESTION_LABEL_RE.match(texts[q]))
         first = sum(1 for k in answers if _FIRST_PERSON_RE.search(texts[k]))
-        if answered < 0.8 * len(questions) or 2 * you < len(questions) or 2 * first < len(answers):
+        if answered < 0.8 * len(questions) or 2 * you < len(questions) and labelled < 0.8 * len(questions) \
+                or 2 * first < len(answers):
             return
         intro_end = self.paras[questions[0]][0]
         # Someone a question names ("Ansel says you write like … Is that fair?") is talked about, not to;
@@ -2392,10 +2408,20 @@ class _Extractor:
                 text = self.body[s:e].rstrip()
                 if len(text.split()) < 3 or self.masked[s] == '"' or any(s <= a < e for a, _ in quoted):
                     continue  # "Twice."; a quotation in the sentence ("our drummer said, "…"") has its own speaker
+                other = _THIRD_PARTY_SAYS_RE.match(self.masked, s, e)
+                if other and not name_matches(other.group(1), person.name) \
+                        and not any(_CALENDAR_RE.fullmatch(w) for w in other.group(1).split()) \
+                        and _person_in(_tokens(self.masked, other.start(1), other.end(1)), self.ctx) is not None:
+                    # "Councillor Derek Thorne wrote to the Echo that a theatre was a luxury": his words
+                    who = self.ctx.person(other.group(1))
+                    self.items.append(_Item(other.end(), s + len(text), k,
+                                            _Attr(who.name, who.name, True, "reported", who)))
+                    continue
                 self.items.append(_Item(s, s + len(text), k, attr))
 
     def _interviewed(self, intro_end: int) -> _Entity | None:
-        """The person met already whom the introduction says the interviewer spoke to, met or interviewed."""
+        """The person met already whom the introduction says the interviewer spoke to, met or interviewed
+        (or who "spoke to us")."""
         person = None
         for m in _INTERVIEWED_RE.finditer(self.masked, 0, intro_end):
             name = re.match(r"(?:[A-Z][\w'\u2019-]+\s+)*[A-Z][\w'\u2019-]+", self.masked[m.end():intro_end])
@@ -2404,6 +2430,11 @@ class _Extractor:
                 # Colm: the namesake the story opened with is its subject
                 person = next((e for _, _, e in self.ctx.records if e.is_person and not e.plural
                                and name_matches(name.group(), e.name)), found)
+        if person is None:
+            for m in _SPOKE_TO_US_RE.finditer(self.masked, 0, intro_end):
+                begin = max(self.masked.rfind(". ", 0, m.start()), self.masked.rfind("\n", 0, m.start()))
+                person = next((e for at, kind, e in reversed(self.ctx.records) if begin < at < m.start()
+                               and kind == "subject" and e.is_person and not e.plural), person)
         return person
 
     def _transcript(self) -> None:
@@ -2434,7 +2465,7 @@ class _Extractor:
 
     def _is_question(self, k: int, text: str) -> bool:
         """A paragraph that is an interviewer's question: "Q: …", or a short one ending in "?"."""
-        if re.match(r"(?:Q|Question)\s*[:.]\s", text):
+        if _QUESTION_LABEL_RE.match(text):
             return True
         lo, hi = self.paras[k]
         return text.endswith("?") and len(text.split()) <= 60 and text[:1] not in _DOUBLE_MARKS + _OPENERS \

@@ -1366,6 +1366,27 @@ def test_the_interviewee_is_the_one_the_introduction_says_we_spoke_to():
     assert not [q for q in quotes if q.speaker and q.speaker.startswith("I")]
 
 
+def test_a_labelled_q_and_a_to_the_one_who_spoke_to_us_with_others_reported_in_the_answers():
+    # Questions labelled "Q:" need not say "you"; the harbour board's chair is named first, but the
+    # one who "spoke to us" answers; an answer saying what someone else named said is theirs.
+    body = ("The board's chair, Alun Prydderch, called the new pier \u201ca gift to the town\u201d. Maren Tosh, its "
+            "harbourmaster since 2018, spoke to us on Friday in the old weigh house.\n\n"
+            "Q: Why did the work take three winters?\n\n"
+            "A: The piles went down further than anyone had drawn them. I lost a lot of sleep over that.\n\n"
+            "Q: Was it worth the money?\n\n"
+            "A: Councillor Ivy Denholm wrote to the Herald that a pier was a folly the town could not afford. "
+            "I think the boats coming back answer her.\n\n"
+            "Q: What happens in the spring?\n\n"
+            "A: The ferry to Inchmorran starts again in April, and I will be on the first one.")
+    quotes = extract_quotes(body)
+    for words in ("piles went down", "boats coming back", "ferry to Inchmorran"):
+        q = quote_with(quotes, words)
+        assert (q.canonical, q.method) == ("Maren Tosh", "interview"), q
+    q = quote_with(quotes, "a folly the town")
+    assert (q.canonical, q.method) == ("Ivy Denholm", "reported"), q
+    assert not [q for q in quotes if "Councillor" in q.text]
+
+
 def test_question_paragraphs_in_an_ordinary_story_are_not_an_interview():
     body = ("Will the bridge reopen by summer?\n\n"
             "Engineers have not said. The council expects a report in May.\n\n"
