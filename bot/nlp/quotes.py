@@ -1670,6 +1670,12 @@ class _Extractor:
         if not toks or toks[-1].end != end:
             return None
         i = _longest_np_suffix(toks, re.match(r"\w*", self.masked[verb_start:verb_start + 12]).group() in _HUMAN_VERBS | _POST_VERBS)
+        if i is not None and i > 1 and _key(toks[i - 1].text) == "who" and toks[i].text[:1].islower():
+            # "the parents who gathered at the gates on Tuesday told …": the speaker is who the clause
+            # describes, not the clause
+            j = _longest_np_suffix(toks[:i - 1])
+            if j is not None:
+                i = j
         return None if i is None else (toks[i].start, end)
 
     def _clause_start(self, lo: int, end: int) -> int:

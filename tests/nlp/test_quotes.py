@@ -449,6 +449,13 @@ def test_a_bare_role_of_something_after_a_name_is_what_the_role_refers_back_to(i
     check(quotes[-1], "Ruth Penhale", "after")
 
 
+def test_a_speaker_described_by_a_who_clause_is_the_noun_not_the_clause():
+    body = ("The head was suspended last week. But the parents who gathered at the school gates at 3.15pm on "
+            "Tuesday told a different story, saying the governors had shut them out of every meeting.")
+    q = quote_with(extract_quotes(body), "shut them out")
+    assert (q.canonical, q.method) == ("the parents", "reported"), q
+
+
 def test_a_builders_name_ending_in_homes_is_an_organisation_not_the_next_she():
     # "developer Castlegate Homes" is a company: "She" after it is the inspector
     body = ("In a letter published yesterday, inspector Maria Tolland allowed an appeal by developer Castlegate "
