@@ -1729,6 +1729,16 @@ def _speech_attached(text: str, sent: tuple[int, int], e: TimeExpression) -> boo
     return bool(m) and not _NOT_SPEECH_GAP.search(m.group(1))
 
 
+def _another_saying(question: WhenQuestion, text: str, sent: tuple[int, int], e: TimeExpression) -> bool:
+    """"He told the Gazette last night that he had written to the minister on Tuesday": for "when did
+    he write", the dated saying is another one, as the question's own verb follows in what was said."""
+    asked = {_stem(w) for w in question.words if _SPEECH_Q.fullmatch(w)}
+    m = _SPEECH_BEFORE.search(normalize_quotes(text[sent[0]:e.start])) if asked else None
+    if m is None or _stem(m.group().split()[0].lower()) in asked:
+        return False
+    return any(_stem(w) in asked for w in re.findall(r"[a-z]+", text[e.end:sent[1]].lower()))
+
+
 _SUPERLATIVE = re.compile(r"(?i)\b(?:first|only|\w+est|most|least|best|worst|biggest|largest|highest|"
                           r"lowest)\b(?:\s+[\w'’-]+){0,8}\s*$")
 _NOT_SUPERLATIVE = frozenset("interest latest west forest protest request harvest honest modest "
@@ -2503,7 +2513,7 @@ def rank_time_expressions(
         if _speech_attached(norm_body, sent, e):
             if not question.speech and _ANNOUNCES_AHEAD.match(norm_body, e.end, sent[1]):
                 continue  # "said this morning that they're adding a second night": it dates the saying only
-            score *= 1.25 if question.speech else 0.45
+            score *= 1.25 if question.speech and not _another_saying(question, norm_body, sent, e) else 0.45
         if _other_ordinal(question, norm_body, sent):
             score *= OTHER_ORDINAL  # "passed its second reading" is not "its first vote"
         if _comparison_since(norm_body, sent, e):

@@ -387,6 +387,15 @@ def test_the_date_of_a_saying_does_not_date_what_it_announces():
                 "when did the promoter say they were adding a second night") == ("this morning", "2016-03-16")
 
 
+def test_a_dated_saying_does_not_date_the_other_saying_it_reports():
+    # "told … last night" dates the telling; the writing asked about has its own day
+    body = ("The MP told the Courier last night that he had written to the transport secretary on Monday "
+            "asking for the bridge to be reopened.")
+    assert pick(body, "when did the MP write to the transport secretary") == ("Monday", "2016-03-14")
+    # asked about the telling itself, the telling's date stands
+    assert pick(body, "when did the MP tell the Courier about his letter") == ("last night", "2016-03-15")
+
+
 def test_hyphenated_year_range():
     check("Oil was cheap in 2014-15.", "2014-15", None, "2014/2015")
 
