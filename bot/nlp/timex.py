@@ -896,6 +896,10 @@ claimed insisted wrote argued noted promised pledged vowed agreed decided hoped 
 ruled predicted forecast estimated suggested proposed planned scheduled set called""".split())
 _LOOKS_AHEAD = re.compile(r"(?i)\b(?:that|to|be|would|could|should|might|will|until|by|before)\b")
 PLAIN_LAG = 7
+# A past verb granting or keeping something until a time sets a deadline or an end that is often
+# still to come ("The group gave the council until 5pm on Friday"): no tense for that time.
+_GRANTED_UNTIL = re.compile(r"(?i)(?:gave|kept|extended|granted)\b")
+_UNTIL = re.compile(r"(?i)\b(?:until|till)\b")
 # The stored tense of a plain marker, and the tense it stands for.
 _PLAIN_TENSES = {"will": "future", "did": "past"}
 
@@ -905,6 +909,8 @@ def _clause_tense(text: str, sent: tuple[int, int], start: int, end: int) -> str
     at, tense = _tense_marker(text, sent, start, end)
     if tense == "future" and _PLAIN_FUTURE.match(text, at):
         return "will"
+    if tense == "past" and at < start and _GRANTED_UNTIL.match(text, at) and _UNTIL.search(text, at, end):
+        return ""  # "gave the council until 5pm on Friday", "kept a warning in place until Wednesday": either side
     if tense == "past" and at < start:  # ("The vote on May 31 was cancelled": the verb after it may not be its own)
         word = re.match(r"[A-Za-z']+", text[at:at + 20])
         if word and word.group().lower() not in _REPORTING_PAST and not _LOOKS_AHEAD.search(text, at, start) \

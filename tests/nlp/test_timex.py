@@ -396,6 +396,16 @@ def test_a_dated_saying_does_not_date_the_other_saying_it_reports():
     assert pick(body, "when did the MP tell the Courier about his letter") == ("last night", "2016-03-15")
 
 
+def test_a_deadline_granted_in_the_past_tense_may_be_ahead():
+    # PUB is a Wednesday: the Friday a deadline was given until is this week's, not last week's
+    assert only("The group gave the council until 5pm on Friday to pay.").iso == "2016-03-18"
+    assert only("Forecasters kept the warning in place until Thursday.").iso == "2016-03-17"
+    # ended in the past, the nearer day: no longer ahead
+    assert only("Forecasters kept the warning in place until Tuesday.").iso == "2016-03-15"
+    # a plain past end, as before
+    assert only("The road stayed closed until Friday.").iso == "2016-03-11"
+
+
 def test_hyphenated_year_range():
     check("Oil was cheap in 2014-15.", "2014-15", None, "2014/2015")
 
