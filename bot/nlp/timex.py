@@ -1279,6 +1279,7 @@ _EXPANSION_WORDS = {
     "flood": "overtopped inundated swamped",  # "when did the river flood": "the river overtopped it"
     "announce": "named unveiled",  # "when was her successor announced": "the orchestra named …"
     "discover": "found unearthed",  # "when was the burial discovered": "The find, made on 28 August"
+    "spot": "detected noticed",  # "when was the attack first spotted": "The attack was detected …"
     "meet": "convene convenes convened",  # "when is the minister meeting the group": "would convene the group"
     "parliament": "commons",  # "raise it in parliament": "raise the closure … in the Commons"
     "hospital": "infirmary",  # "discharged from hospital": "taken to Kelsport Royal Infirmary"
