@@ -1283,6 +1283,7 @@ _EXPANSION_WORDS = {
     "meet": "convene convenes convened",  # "when is the minister meeting the group": "would convene the group"
     "parliament": "commons",  # "raise it in parliament": "raise the closure … in the Commons"
     "hospital": "infirmary",  # "discharged from hospital": "taken to Kelsport Royal Infirmary"
+    "boat": "vessel trawler",  # "the fishing boat that lost power": "the fishing vessel Cailin Ban"
     "injure": "hurt",
     "back": "return returned returns returning",  # "when will the ferry be back in service"
     "start": "began begun begin begins beginning",  # "when did the strike start": "The stoppage began at 00:01"

@@ -1296,6 +1296,8 @@ def test_named_in_is_matching_over_the_stems_of_every_word(words, term) -> None:
     ("when was the cyclist hit", "The cyclist was struck by a car on Carrow Lane on Saturday."),
     ("when was the missing dog found", "The missing dog was discovered in a quarry on Monday."),
     ("when was the cyber attack first spotted", "The attack was detected by a night engineer on Sunday."),
+    ("when was the lifeboat called out to the fishing boat that lost power",
+     "The Penwarra lifeboat was called out on Sunday after the fishing vessel Aster lost engine power."),
     ("when was the match postponed", "The match was delayed on Friday because of a waterlogged pitch."),
     ("when will the ferry be back in service", "Owners said the ferry would return to service on Monday."),
     ("when will the two libraries shut for good", "Both libraries will shut their doors for the last time on Friday."),
