@@ -423,6 +423,11 @@ _THIRD_PARTY_SAYS_RE = re.compile(
     r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b(?:,[^,.?!\x00]*,)?\s+"
     r"(?:\w+\s+){0,2}?(?:said|says|told|tells|wrote|writes|warned|warns|warning|argued|argues|claimed|claims|"
     r"insisted|insists)\b[^.?!\x00]*?\bthat\s+")
+# A named person's words in single quote marks after a speech verb and a colon or comma (group 1: the
+# name; group 2: the words; a \u2019 before a letter is an apostrophe).
+_NAMED_SAYS_SINGLE_RE = re.compile(
+    r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b[^.?!\n\u2018]*?"
+    r"\b(?:said|told\s+\w+|warned|added|asked)\s*[:,]\s*\u2018((?:[^\u2019\n]|\u2019(?=\w))+?)[,.!?]?\u2019(?!\w)")
 # The interviewee as the subject: "Imogen Sallis, its artistic director, spoke to us on Tuesday".
 _SPOKE_TO_US_RE = re.compile(r"\b(?:spoke|talked|chatted)\s+(?:to|with)\s+(?:us|me)\b|\bsat\s+down\s+with\s+(?:us|me)\b")
 _SECOND_PERSON_RE = re.compile(r"\byou(?:r|rs|rself|'ve|'re|'d|'ll|\u2019ve|\u2019re|\u2019d|\u2019ll)?\b", re.I)
@@ -2407,12 +2412,22 @@ class _Extractor:
         quoted = [(it.start, it.end) for it in self.items
                   if len(self.body[it.start:it.end].split()) > _SHORT_UNATTRIBUTED]
         for k in answers:
+            # "Our engineer, Martin Crewe, … said: 'If you'd run one more season …'": single quote marks
+            # in an unquoted answer are someone else's words, unseen as quotes where the story also
+            # uses double ones
+            for m in _NAMED_SAYS_SINGLE_RE.finditer(self.body, *self.paras[k]):
+                if _person_in(_tokens(self.masked, m.start(1), m.end(1)), self.ctx) is not None \
+                        and not name_matches(m.group(1), person.name):
+                    who = self.ctx.person(m.group(1))
+                    self.items.append(_Item(m.start(2), m.end(2), k, _Attr(who.name, who.name, True, "before", who)))
+                    quoted.append((m.start(), m.end()))
+        for k in answers:
             lo, hi = self.paras[k]
             lo += len(re.match(r"\W*(?:A|Answer)\s*[:.]\s*|", self.body[lo:hi]).group()) \
                 if re.match(r"\W*(?:A|Answer)\s*[:.]", self.body[lo:hi]) else 0
             for s, e in _sentences(self.masked, lo, hi):
                 text = self.body[s:e].rstrip()
-                if len(text.split()) < 3 or self.masked[s] == '"' or any(s <= a < e for a, _ in quoted):
+                if len(text.split()) < 3 or self.masked[s] == '"' or any(s <= a < e or a <= s < b for a, b in quoted):
                     continue  # "Twice."; a quotation in the sentence ("our drummer said, "…"") has its own speaker
                 other = _THIRD_PARTY_SAYS_RE.match(self.masked, s, e)
                 if other and not name_matches(other.group(1), person.name) \

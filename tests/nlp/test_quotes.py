@@ -1379,7 +1379,9 @@ def test_a_labelled_q_and_a_to_the_one_who_spoke_to_us_with_others_reported_in_t
     body = ("The board's chair, Alun Prydderch, called the new pier \u201ca gift to the town\u201d. Maren Tosh, its "
             "harbourmaster since 2018, spoke to us on Friday in the old weigh house.\n\n"
             "Q: Why did the work take three winters?\n\n"
-            "A: The piles went down further than anyone had drawn them. I lost a lot of sleep over that.\n\n"
+            "A: The piles went down further than anyone had drawn them. Our engineer, Tam Ruddock, looked at "
+            "the old ones and said: \u2018Another winter on these and you\u2019d have lost the lot.\u2019 I lost a lot of "
+            "sleep over that.\n\n"
             "Q: Was it worth the money?\n\n"
             "A: Councillor Ivy Denholm wrote to the Herald that a pier was a folly the town could not afford. "
             "I think the boats coming back answer her.\n\n"
@@ -1391,6 +1393,9 @@ def test_a_labelled_q_and_a_to_the_one_who_spoke_to_us_with_others_reported_in_t
         assert (q.canonical, q.method) == ("Maren Tosh", "interview"), q
     q = quote_with(quotes, "a folly the town")
     assert (q.canonical, q.method) == ("Ivy Denholm", "reported"), q
+    # single quote marks in an answer (the story's own are double) are the named engineer's words
+    q = quote_with(quotes, "Another winter on these")
+    assert (q.canonical, q.method, q.text) == ("Tam Ruddock", "before", "Another winter on these and you\u2019d have lost the lot"), q
     assert not [q for q in quotes if "Councillor" in q.text]
 
 
