@@ -902,15 +902,19 @@ _GRANTED_UNTIL = re.compile(r"(?i)(?:gave|kept|extended|granted)\b")
 _UNTIL = re.compile(r"(?i)\b(?:until|till)\b")
 # The stored tense of a plain marker, and the tense it stands for.
 _PLAIN_TENSES = {"will": "future", "did": "past"}
+# Stored for a day until which a past verb gave or kept something: past for ranking, but resolved
+# with no tense (either side of the published date, the nearer).
+_UNTIL_TENSE = "until"
+_STORED_TENSES = {**_PLAIN_TENSES, _UNTIL_TENSE: "past"}
 
 
 def _clause_tense(text: str, sent: tuple[int, int], start: int, end: int) -> str:
-    """_tense, or "will" / "did" for a plain future / past marker (see _PLAIN_TENSES)."""
+    """_tense, or "will" / "did" for a plain future / past marker (see _PLAIN_TENSES), or _UNTIL_TENSE."""
     at, tense = _tense_marker(text, sent, start, end)
     if tense == "future" and _PLAIN_FUTURE.match(text, at):
         return "will"
     if tense == "past" and at < start and _GRANTED_UNTIL.match(text, at) and _UNTIL.search(text, at, end):
-        return ""  # "gave the council until 5pm on Friday", "kept a warning in place until Wednesday": either side
+        return _UNTIL_TENSE  # "gave the council until 5pm on Friday", "kept a warning in place until Wednesday"
     if tense == "past" and at < start:  # ("The vote on May 31 was cancelled": the verb after it may not be its own)
         word = re.match(r"[A-Za-z']+", text[at:at + 20])
         if word and word.group().lower() not in _REPORTING_PAST and not _LOOKS_AHEAD.search(text, at, start) \
@@ -1916,7 +1920,7 @@ class _Text:
         is the sentence it read it in (the same call then), else read again."""
         a, tense = self.parsed[k]
         if self.atom_sentences()[k] == sent:
-            return _PLAIN_TENSES.get(tense, tense)  # (_clause_tense marks a plain marker's tense)
+            return _STORED_TENSES.get(tense, tense)  # (_clause_tense marks a plain marker's tense)
         return _tense(self.norm, sent, a.start, a.end)
 
     @property
@@ -2187,7 +2191,8 @@ class _Text:
         out: list[TimeExpression] = []
         for a, tense in self.parsed:
             try:
-                res = _resolve(a, _Ctx(published, _PLAIN_TENSES.get(tense, tense), anchor, tense in _PLAIN_TENSES))
+                resolve_as = "" if tense == _UNTIL_TENSE else _PLAIN_TENSES.get(tense, tense)
+                res = _resolve(a, _Ctx(published, resolve_as, anchor, tense in _PLAIN_TENSES))
             except (ValueError, OverflowError):  # "9999 years ago": outside the calendar (years 1 to 9999)
                 res = _Res(None, "year", None)
             if res.anchor is not None:
@@ -2317,7 +2322,7 @@ def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list
         raise ValueError("damaged sentence bounds")
     atoms = []
     for a, tense in parsed:
-        if tense not in ("", "past", "future", *_PLAIN_TENSES):
+        if tense not in ("", "past", "future", *_STORED_TENSES):
             raise ValueError("damaged tense")
         atoms.append((_decode_atom(a), tense))
     return sentences, atoms, _decode_words(words, norm)
