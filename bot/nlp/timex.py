@@ -54,7 +54,6 @@ to talks on Thursday" looks ahead), and "every Tuesday" is a recurrence, not a d
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import logging
@@ -1471,33 +1470,53 @@ def _word_table(norm: str, starts: list[int], ends: list[int], stems: list[str])
     return low, starts, ends, stems, poss, frozenset(stems), whole
 
 
-# Tokens are stored as two small arrays (gap before and length of each word, then each word's
-# stem as an index into the article's distinct stems) and the distinct stems as they are, with a
-# CRC-32 of both: decoding is ~5x cheaper than tokenising and stemming a body again, and ~2x
-# cheaper again than when they were zlib-compressed (inflating took as long as all the rest;
-# the analysis is then ~1.5x as long).
-_INT_TYPES = ("<u1", "<u2", "<u4")
+# Tokens are stored after the analysis's JSON as the distinct stems, each after a line break
+# (_Vocab.joined as it is), then two small arrays in base-64 digits (the gap before and length of
+# each word, then each word's stem as an index into the distinct stems), with a CRC-32 of both in
+# the JSON: decoding is ~5x cheaper than tokenising and stemming a body again. Kept out of the
+# JSON, neither is scanned by the JSON parser, and fixed-width digits decode with a few array
+# operations (base64's decoder, char by char, cost as much as the rest of the words together).
+_DIGIT_ZERO = ord("?")  # digits are the 64 characters "?" to "~": no line break among them
+_MAX_WIDTH = 6  # digits a number may take (64 ** 6 > 2 ** 36)
+_PLACES = [64 ** np.arange(w - 1, -1, -1, dtype=np.int64) for w in range(_MAX_WIDTH + 1)]
+_WIDTHS = range(1, _MAX_WIDTH + 1)
 
 
-def _narrowest(values: list[int]) -> str:
-    top = max(values, default=0)
-    return next(t for t in _INT_TYPES if top < 1 << (8 * np.dtype(t).itemsize))
+def _width(values: np.ndarray) -> int:
+    """The fewest base-64 digits that write every value."""
+    top = int(values.max()) if len(values) else 0
+    return next(w for w in range(1, _MAX_WIDTH + 1) if top < 64 ** w)
 
 
-def _encode_words(starts: list[int], ends: list[int], stems: list[str]) -> list:
+def _digits_text(values: np.ndarray, width: int) -> str:
+    digits = values.astype(np.int64)[:, None] // _PLACES[width] % 64 + _DIGIT_ZERO
+    return digits.astype(np.uint8).tobytes().decode("ascii")
+
+
+def _digits_values(codes: np.ndarray, width: int) -> np.ndarray:
+    """The numbers _digits_text wrote, from its digits less _DIGIT_ZERO."""
+    digits = codes.reshape(-1, width)
+    out = digits[:, 0].astype(np.int64)
+    for k in range(1, width):  # (in place, digit by digit: an integer matmul is ~10x slower)
+        out <<= 6
+        out |= digits[:, k]
+    return out
+
+
+def _encode_words(starts: list[int], ends: list[int], stems: list[str]) -> tuple[list, str]:
+    """The words' header for the analysis's JSON ([count, widths, checksum]) and the text after it."""
     index: dict[str, int] = {}
-    ids = [index.setdefault(x, len(index)) for x in stems]
+    ids = np.array([index.setdefault(x, len(index)) for x in stems], dtype=np.int64)
     sizes = np.empty(2 * len(stems), dtype=np.int64)
     sizes[0::2] = np.subtract(starts, [0] + ends[:-1])
     sizes[1::2] = np.subtract(ends, starts)
-    size_type, id_type = _narrowest(sizes.tolist()), _narrowest(ids)
-    raw = sizes.astype(size_type).tobytes() + np.array(ids, dtype=id_type).tobytes()
-    distinct = " ".join(index)  # (stems are words: no spaces)
-    return [len(stems), size_type, id_type, base64.b64encode(raw).decode("ascii"), _checksum(raw, distinct), distinct]
+    size_width, id_width = _width(sizes), _width(ids)
+    tail = "\n" + "\n".join(index) + "\n" + _digits_text(sizes, size_width) + _digits_text(ids, id_width)
+    return [len(stems), size_width, id_width, _checksum(tail)], tail  # (stems are words: no line breaks)
 
 
-def _checksum(raw: bytes, distinct: str) -> int:
-    return zlib.crc32(distinct.encode("utf-8", "surrogatepass"), zlib.crc32(raw))
+def _checksum(tail: str) -> int:
+    return zlib.crc32(tail.encode("utf-8", "surrogatepass"))
 
 
 class _Vocab(frozenset):
@@ -1506,27 +1525,32 @@ class _Vocab(frozenset):
     joined: str
 
 
-def _decode_words(x: list, norm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], frozenset[str]]:
+def _decode_words(x: list, tail: str, norm: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], frozenset[str]]:
     """The words' stem ids, starts and ends (arrays), the distinct stems and their set, from
-    _encode_words' list."""
-    n, size_type, id_type, blob, checksum, text = x
-    if type(n) is not int or n < 0 or size_type not in _INT_TYPES or id_type not in _INT_TYPES \
-            or type(text) is not str:
+    _encode_words' header and text."""
+    n, size_width, id_width, checksum = x
+    if not set(map(type, x)) <= {int} or n < 0 or size_width not in _WIDTHS or id_width not in _WIDTHS:
         raise ValueError("damaged tokens")
-    raw = base64.b64decode(blob, validate=True)
-    size_bytes = 2 * n * np.dtype(size_type).itemsize
-    if len(raw) != size_bytes + n * np.dtype(id_type).itemsize or _checksum(raw, text) != checksum:
+    cut = tail.rfind("\n") + 1  # (after the last stem: no digit is a line break)
+    if cut < 2 or tail[0] != "\n" or _checksum(tail) != checksum:
         raise ValueError("damaged tokens")
-    sizes = np.frombuffer(raw, dtype=size_type, count=2 * n)
-    ids = np.frombuffer(raw, dtype=id_type, count=n, offset=size_bytes).astype(np.intp)  # (an index: cast once)
-    distinct = text.split(" ") if n else []
+    codes = np.frombuffer(tail[cut:].encode("ascii"), dtype=np.uint8) - np.uint8(_DIGIT_ZERO)  # (below "?": wraps past 63)
+    size_digits = 2 * n * size_width
+    if len(codes) != size_digits + n * id_width or n and codes.max() >= 64:
+        raise ValueError("damaged tokens")
+    sizes = _digits_values(codes[:size_digits], size_width)
+    ids = _digits_values(codes[size_digits:], id_width).astype(np.intp, copy=False)  # (an index)
+    joined = tail[:cut]
+    distinct = joined[1:-1].split("\n") if n else []
     lengths = sizes[1::2]
-    ends = sizes.cumsum(dtype=np.int64)[1::2]  # (methods here and below: np.cumsum's wrapper costs µs)
+    ends = sizes.cumsum()[1::2]  # (methods here and below: np.cumsum's wrapper costs µs)
     vocab = _Vocab(distinct)
-    vocab.joined = "\n" + text.replace(" ", "\n") + "\n"
+    vocab.joined = joined
     # Every distinct stem is some word's, once: the vocabulary is then the distinct stems as they are.
     if n and (int(ids.max()) >= len(distinct) or int(ends[-1]) > len(norm) or not lengths.all()
               or len(vocab) != len(distinct) or not np.bincount(ids, minlength=len(distinct)).all()):
+        raise ValueError("damaged tokens")
+    if not n and joined != "\n\n":
         raise ValueError("damaged tokens")
     return ids, ends - lengths, ends, distinct, vocab
 
@@ -2276,7 +2300,8 @@ def saved_analysis(text: str) -> str:
         bounds = [list(b) for b in sentences]
     parsed = [[_encode_atom(a), tense] for a, tense in t.parsed]
     _, starts, ends, stems, *_ = t.words
-    return _stamp(t.norm) + json.dumps([bounds, parsed, _encode_words(starts, ends, stems)], separators=(",", ":"))
+    header, tail = _encode_words(starts, ends, stems)
+    return _stamp(t.norm) + json.dumps([bounds, parsed, header], separators=(",", ":")) + tail
 
 
 def stored_analysis(text: str) -> str | None:
@@ -2305,15 +2330,18 @@ def analysis_is_current(saved: str | None, text: str) -> bool:
     return True
 
 
-# What a damaged or foreign stored analysis raises while read back (base64's errors are ValueErrors).
+# What a damaged or foreign stored analysis raises while read back (JSON's and ASCII's errors are ValueErrors).
 _DAMAGED = (ValueError, TypeError, KeyError, IndexError, AttributeError)
+
+
+_JSON = json.JSONDecoder()
 
 
 def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list[tuple[_Atom, str]], tuple]:
     stamp = _stamp(norm)
     if not saved.startswith(stamp):
         raise ValueError("made by other rules or from another text")
-    bounds, parsed, words = json.loads(saved[len(stamp):])
+    (bounds, parsed, words), end = _JSON.raw_decode(saved, len(stamp))  # (the words' text follows)
     if bounds and type(bounds[0]) is list:
         sentences = [(a, b) for a, b in bounds]
     else:
@@ -2325,7 +2353,7 @@ def _decode_analysis(saved: str, norm: str) -> tuple[list[tuple[int, int]], list
         if tense not in ("", "past", "future", *_STORED_TENSES):
             raise ValueError("damaged tense")
         atoms.append((_decode_atom(a), tense))
-    return sentences, atoms, _decode_words(words, norm)
+    return sentences, atoms, _decode_words(words, saved[end:], norm)
 
 
 def seed_analyses(saved: Iterable[tuple[str, str | None]]) -> None:

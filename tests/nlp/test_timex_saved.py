@@ -124,38 +124,59 @@ def test_other_rules_other_texts_and_damage_are_ignored() -> None:
 
 
 def _damaged_tokens(saved: str) -> list[str]:
-    """The analysis with its token part changed in ways a decoder must notice."""
-    import base64
+    """The analysis with its token part (a header in the JSON, the stems and digits after it) changed
+    in ways a decoder must notice."""
     import json
-    import zlib
 
     head = saved[:saved.index("[")]
-    bounds, parsed, (n, size_type, id_type, blob, checksum, text) = json.loads(saved[len(head):])
-    raw = base64.b64decode(blob)
-    again = lambda *words: head + json.dumps([bounds, parsed, list(words)])  # noqa: E731
+    (bounds, parsed, (n, size_width, id_width, checksum)), end = json.JSONDecoder().raw_decode(saved, len(head))
+    tail = saved[end:]
+    cut = tail.rindex("\n") + 1
+    joined, digits = tail[:cut], tail[cut:]
+    again = lambda header, rest=tail: head + json.dumps([bounds, parsed, header]) + rest  # noqa: E731
     # well-formed, with the checksum of what it holds: only the checks of its structure can tell
-    packed = lambda data, stems: [base64.b64encode(data).decode(), timex._checksum(data, stems), stems]  # noqa: E731
-    flipped = bytearray(raw)
-    flipped[len(flipped) // 2] ^= 0xFF
-    last = text.split(" ")[-1]
+    packed = lambda stems, codes: again([n, size_width, id_width, timex._checksum(stems + codes)], stems + codes)  # noqa: E731
+    last = joined[1:-1].split("\n")[-1]
+    flipped = digits[:len(digits) // 2] + chr(ord(digits[len(digits) // 2]) ^ 1) + digits[len(digits) // 2 + 1:]
     return [
-        again(n, size_type, id_type, blob[:-8], checksum, text),  # cut short
-        again(n, size_type, id_type, base64.b64encode(bytes(flipped)).decode(), checksum, text),  # a byte changed
-        again(n, size_type, id_type, blob, checksum, text[:-1] + chr(ord(text[-1]) ^ 1)),  # a stem changed
-        again(n, size_type, id_type, blob, checksum ^ 1, text),
-        again(n + 1, size_type, id_type, blob, checksum, text), again(-1, size_type, id_type, blob, checksum, text),
-        again(n, "<u8", id_type, blob, checksum, text), again(n, size_type, "f4", blob, checksum, text),
-        again(str(n), size_type, id_type, blob, checksum, text),
-        again(n, size_type, id_type, *packed(raw[:n], text)),  # arrays cut
-        again(n, size_type, id_type, *packed(raw, text[:-len(last) - 1])),  # the last stem cut: ids point past it
-        again(n, size_type, id_type, *packed(raw, text + " zzzz")),  # a stem no word has: not the vocabulary
-        again(n, size_type, id_type, *packed(raw, text + " " + last)),  # a stem twice
-        again(n, size_type, id_type, "not base64!", checksum, text), again(n, size_type, id_type, blob, checksum),
-        again(n, size_type, id_type, blob, str(checksum), text), again(n, size_type, id_type, blob, checksum, [text]),
-        # the layout before: the stems inside the compressed arrays
-        again(n, size_type, id_type, base64.b64encode(zlib.compress(raw + text.encode())).decode()),
+        again([n, size_width, id_width, checksum], tail[:-8]),  # cut short
+        again([n, size_width, id_width, checksum], joined + flipped),  # a digit changed
+        again([n, size_width, id_width, checksum], joined[:-2] + chr(ord(joined[-2]) ^ 1) + "\n" + digits),  # a stem changed
+        again([n, size_width, id_width, checksum ^ 1]),
+        again([n + 1, size_width, id_width, checksum]), again([-1, size_width, id_width, checksum]),
+        again([n, 0, id_width, checksum]), again([n, size_width, 7, checksum]), again([n, 1.0, id_width, checksum]),
+        again([str(n), size_width, id_width, checksum]), again([n, size_width, id_width, str(checksum)]),
+        again([n, size_width, id_width]), again([n, size_width, id_width, checksum, checksum]),
+        packed(joined, digits[:n]),  # arrays cut
+        packed(joined, digits + "?"),  # a digit too many
+        packed(joined, digits[:-1] + "\x7f"),  # not a digit
+        packed(joined, digits[:-1] + ">"),  # below the digits: a wrapped byte
+        packed(joined, digits[:-1] + "é"),  # not ASCII
+        packed(joined[:-len(last) - 1], digits),  # the last stem cut: ids point past it
+        packed(joined + "zzzz\n", digits),  # a stem no word has: not the vocabulary
+        packed(joined + last + "\n", digits),  # a stem twice
+        packed(joined[1:], digits),  # no line break before the first stem
+        packed("", digits), packed("\n", digits),  # no stems
+        again([n, size_width, id_width, checksum], ""),  # nothing after the JSON
         head + json.dumps([bounds, parsed]),  # no tokens
     ]
+
+
+def test_a_text_without_words_stores_and_reads_back_none() -> None:
+    for text in ("", "  ", "...\n--"):
+        saved = timex.saved_analysis(text)
+        assert timex.analysis_is_current(saved, text)
+        _same(timex._Text(text, saved), _fresh(text))
+        assert not timex.analysis_is_current(saved + "zz\n", text)  # a stem where there are no words
+
+
+def test_long_numbers_take_more_digits() -> None:
+    """Gaps, lengths and ids past 63 (one digit) and 4095 (two) read back as they were."""
+    text = "x" * 70 + " " * 5000 + " ".join(f"w{k}q" for k in range(4200))
+    saved = timex.saved_analysis(text)
+    (*_, (_, size_width, id_width, _)), _ = __import__("json").JSONDecoder().raw_decode(saved, saved.index("["))
+    assert (size_width, id_width) == (3, 3) and timex.analysis_is_current(saved, text)
+    _same(timex._Text(text, saved), _fresh(text))
 
 
 def test_the_version_hashes_the_rules_source() -> None:
