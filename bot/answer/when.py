@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
 from bot.nlp.timex import (
-    TimeExpression, WhenQuestion, analyse_question, article_lacks, choose_from_ranked, plain_verbs,
-    rank_following, rank_time_expressions, seed_analyses, sentence_coverage, sentence_coverage_at_most,
-    sentence_coverages,
+    TimeExpression, WhenQuestion, analyse_question, choose_from_ranked, plain_verbs, rank_following,
+    rank_time_expressions, seed_analyses, sentence_coverage, sentence_coverage_at_most, sentence_coverages,
+    title_and_body_lack,
 )
 from bot.nlp.tokens import query_terms
 from bot.store.records import PassageRecord
@@ -80,7 +80,7 @@ def _pick(pool: list[tuple[PassageRecord, float]], bodies: dict[int, str], bound
     best: tuple[float, PassageRecord, str, list] | None = None
     for record in articles.values():
         title, body = record.article.title or "", bodies.get(record.article.id) or record.text
-        if article_lacks(title + "\n" + body, terms, question):
+        if title_and_body_lack(title, body, terms, question):
             continue
         published = record.article.published
         aid = record.article.id

@@ -65,7 +65,7 @@ import threading
 import unicodedata
 import zlib
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate, chain, compress
@@ -2762,14 +2762,28 @@ def article_lacks(text: str, event_terms: list[str], question: WhenQuestion | No
     does not describe the event. With the question's wording, an acronym may be spelt out
     ("NTSB": National Transportation Safety Board) and a modifier dropped before a word the
     article has ("the stock market" written "the market")."""
-    parts = _line_stem_sets(text)
+    return _lacks(_line_stem_sets(text), lambda: text, event_terms, question)
+
+
+def title_and_body_lack(title: str, body: str, event_terms: list[str],
+                        question: WhenQuestion | None = None) -> list[str]:
+    """article_lacks(title + "\n" + body, ...), reading the body's analysis without joining the
+    two (a copy of the body, and hashing it again to find its analysis)."""
+    if "\n" in title:  # (then the line article_lacks reads first is not the title)
+        return article_lacks(title + "\n" + body, event_terms, question)
+    return _lacks((_stem_set(title), _text(body).vocab), lambda: title + "\n" + body, event_terms, question)
+
+
+def _lacks(parts: tuple[frozenset[str], ...], text: Callable[[], str], event_terms: list[str],
+           question: WhenQuestion | None) -> list[str]:
+    """article_lacks from the text's line stem sets (_line_stem_sets); text() is the text itself."""
     terms = list(dict.fromkeys(x.lower() for x in event_terms))
     found = {t for t in terms if any(_matching(t, stems) for stems in parts)}
     out = []
     for t in terms:
         if t in found or t in _FRAME_WORDS or t in _SELECTORS:
             continue
-        if question is not None and t in question.acronyms and _spelt_out(text, t):
+        if question is not None and t in question.acronyms and _spelt_out(text(), t):
             continue
         if question is not None and t not in question.names:
             words = question.words

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import bot.nlp.timex as timex
 from bot.nlp.timex import (
     TimeExpression, analyse_question, article_lacks, choose_time_expression, find_time_expressions, plain_verbs,
-    rank_following, rank_time_expressions, sentence_coverage, sentence_coverages,
+    rank_following, rank_time_expressions, sentence_coverage, sentence_coverages, title_and_body_lack,
 )
 from bot.nlp.tokens import query_terms
 
@@ -745,6 +745,23 @@ def test_article_lacks_content_words_but_not_time_frame_words():
     festival = "The 31st Lenhaven Film Festival opened last night."
     assert article_lacks(festival, event("when did this year's Lenhaven film festival open")) == []
     assert article_lacks(festival, event("when did this month's festival open")) == []
+
+
+@pytest.mark.parametrize("title, body, question", [
+    ("Ferry crossing to restart", "The operator agreed. Sailings resume from June 1.", "when will the ferry crossing start again"),
+    ("", "The ferry operator agreed to restore the crossing.", "when will the ferry operator buy new ships"),
+    ("NTSB inquiry", "The National Transportation Safety Board said the team would arrive on Monday.",
+     "when will the NTSB team arrive"),
+    ("National Transportation Safety Board", "Its team arrives on Monday.", "when will the NTSB team arrive"),
+    ("Two lines\nof title: John's ferry", "The operator's boats sail again.", "when will the ferry s sail"),
+    ("Stock market", "The market fell on Monday.", "when did the stock market fall"),
+])
+def test_title_and_body_lack_is_article_lacks_of_both(title: str, body: str, question: str):
+    """_pick's reading of an article's title and body (the body's cached analysis) lacks what
+    article_lacks of the two joined by a line break lacks."""
+    terms, asked = event(question), analyse_question(question)
+    assert title_and_body_lack(title, body, terms, asked) == article_lacks(title + "\n" + body, terms, asked)
+    assert title_and_body_lack(title, body, terms) == article_lacks(title + "\n" + body, terms)
 
 
 # ---------------------------------------------------------------- choosing: news conventions
