@@ -1675,10 +1675,11 @@ class _Extractor:
         if not toks or toks[-1].end != end:
             return None
         i = _longest_np_suffix(toks, re.match(r"\w*", self.masked[verb_start:verb_start + 12]).group() in _HUMAN_VERBS | _POST_VERBS)
-        if i is not None and i > 1 and _key(toks[i - 1].text) == "who" and toks[i].text[:1].islower():
+        who = next((k for k in range(len(toks) - 2, 0, -1) if _key(toks[k].text) == "who"), None)
+        if who is not None and (i is None or i > who) and toks[who + 1].text[:1].islower():
             # "the parents who gathered at the gates on Tuesday told …": the speaker is who the clause
-            # describes, not the clause
-            j = _longest_np_suffix(toks[:i - 1])
+            # describes, not the clause nor its last noun ("the gates")
+            j = _longest_np_suffix(toks[:who])
             if j is not None:
                 i = j
         return None if i is None else (toks[i].start, end)

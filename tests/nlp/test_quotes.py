@@ -454,6 +454,11 @@ def test_a_speaker_described_by_a_who_clause_is_the_noun_not_the_clause():
             "Tuesday told a different story, saying the governors had shut them out of every meeting.")
     q = quote_with(extract_quotes(body), "shut them out")
     assert (q.canonical, q.method) == ("the parents", "reported"), q
+    # not the clause's last noun either ("the gates"), however short the clause
+    body = ("Several senators who voted against the resolution said they sympathised with its aims but "
+            "feared for the budget talks.")
+    q = quote_with(extract_quotes(body), "sympathised with its aims")
+    assert (q.canonical, q.method) == ("Several senators", "reported"), q
 
 
 def test_a_builders_name_ending_in_homes_is_an_organisation_not_the_next_she():
