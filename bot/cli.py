@@ -135,6 +135,7 @@ async def _ask(settings: Settings, questions: list[str], as_json: bool, timings:
             print(render_json(answer) if as_json else render_text(answer) + "\n", flush=True)
             if timings:
                 print(f"{(time.perf_counter() - started) * 1e3:.3f} ms", file=sys.stderr, flush=True)
+            await asyncio.sleep(0)  # (a turn for what an answer left to do once it was out: see bot.answer.when)
     finally:
         await library.close()
     return 0

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 
 import pytest
 
+import bot.nlp.timex as timex
 from bot.evaluate import is_correct
 from bot.settings import PROJECT_ROOT
 
@@ -42,6 +44,16 @@ async def test_when_air_strikes_began(library) -> None:
     assert answer.answer == "September 15"
     assert answer.date is None  # no year: the seed has no published date
     assert "air strikes" in answer.passage
+
+
+async def test_when_frees_the_analyses_it_pushed_out_once_its_answer_is_out(library, monkeypatch) -> None:
+    # Freeing an evicted analysis is left to the event loop's next turn, after the answer is handed on.
+    monkeypatch.setattr(timex, "_EVICTED", [timex._Text("An old article of 2001.")])
+    answer = await library.ask("!when did Russia begin its air strikes")
+    assert answer.found
+    assert len(timex._EVICTED) >= 1  # (not while answering)
+    await asyncio.sleep(0)
+    assert timex._EVICTED == []
 
 
 async def test_when_withdrawal_starts(library) -> None:

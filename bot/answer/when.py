@@ -25,8 +25,8 @@ from bot.answer.match import THRESHOLDS
 from bot.answer.models import Answer, ArticleRef
 from bot.nlp.timex import (
     TimeExpression, WhenQuestion, analyse_question, choose_from_ranked, plain_verbs, rank_following,
-    rank_time_expressions, seed_analyses, sentence_coverage, sentence_coverage_at_most, sentence_coverages,
-    title_and_body_lack,
+    rank_time_expressions, release_evicted, seed_analyses, sentence_coverage, sentence_coverage_at_most,
+    sentence_coverages, title_and_body_lack,
 )
 from bot.nlp.tokens import query_terms
 from bot.store.records import PassageRecord
@@ -201,7 +201,9 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     if reader is not None:
         # The question is read in the worker too: on the event loop it ran cold after the last
         # answer's work, at twice the cost (~0.1 ms), before the thread hop.
-        return await asyncio.to_thread(_answer_blocking, ctx, reader, question, text, guild_id)
+        answer = await asyncio.to_thread(_answer_blocking, ctx, reader, question, text, guild_id)
+        _release_after_reply()
+        return answer
     text, terms, weights, asked = _read_question(ctx, text)
     found, words = await ctx.passages_and_words(terms, guild_id, floor=FLOOR, weights=[weights[t] for t in terms])
     # Every article that may be read again below (its body, date analysis and sentences).
@@ -214,7 +216,14 @@ async def answer_when(ctx: Answerer, question: str, text: str, guild_id: int | N
     analyses = {i: analysis for i, (_, analysis) in analysed.items()}
     candidates, picked = await asyncio.to_thread(
         _candidates_and_pick, found, bodies, words, bounds, terms, asked, weights, analyses)
+    _release_after_reply()
     return _answer(question, candidates, picked, bodies, bounds)
+
+
+def _release_after_reply() -> None:
+    """Free the article analyses this answer pushed out of the cache once the event loop has handed
+    the answer on (freeing them took ~0.1-0.25 ms of a ~3 ms answer)."""
+    asyncio.get_running_loop().call_soon(release_evicted)
 
 
 def _read_question(ctx: Answerer, text: str) -> tuple[str, list[str], dict[str, float], WhenQuestion]:

@@ -2234,6 +2234,11 @@ _FOLD_FOR_DATES = str.maketrans({"ı": "i", "ſ": "s"})
 _TEXTS: dict[str, _Text] = {}
 _TEXTS_MAX = 64  # (about 200 KB an article)
 _TEXTS_LOCK = threading.Lock()  # (_pick runs in worker threads)
+# Texts dropped from _TEXTS and not freed yet: freeing one (thousands of objects in cold memory)
+# takes ~0.1-0.25 ms, so an answer leaves it to release_evicted, called once the answer is handed
+# back. Past _EVICTED_MAX they are freed at once (where nobody releases them: an import worker).
+_EVICTED: list[_Text] = []
+_EVICTED_MAX = 16
 
 
 def _text(text: str) -> _Text:
@@ -2245,10 +2250,24 @@ def _text(text: str) -> _Text:
 
 
 def _keep(t: _Text) -> None:
+    dropped = None
     with _TEXTS_LOCK:
         while len(_TEXTS) >= _TEXTS_MAX:
-            del _TEXTS[next(iter(_TEXTS))]
+            _EVICTED.append(_TEXTS.pop(next(iter(_TEXTS))))
         _TEXTS[t.text] = t
+        if len(_EVICTED) > _EVICTED_MAX:
+            dropped = _EVICTED[:]
+            _EVICTED.clear()
+    del dropped  # (freed outside the lock)
+
+
+def release_evicted() -> int:
+    """Free the texts evicted from the analysis cache since the last call (after an answer is out,
+    so that freeing them does not delay it); returns how many."""
+    with _TEXTS_LOCK:
+        dropped = _EVICTED[:]
+        _EVICTED.clear()
+    return len(dropped)
 
 
 # ---------------------------------------------------------------- saved analyses

@@ -332,3 +332,18 @@ def test_each_sentences_carry_is_read_as_for_the_whole_article():
             assert [timex._carry_at(t, terms, i) for i in range(len(t.sentences))] == expected, path.stem
             carried += sum(x is not None for x in expected)
     assert carried
+
+
+def test_texts_pushed_out_of_the_cache_wait_for_release_and_stay_bounded(monkeypatch):
+    monkeypatch.setattr(timex, "_TEXTS", {})
+    monkeypatch.setattr(timex, "_EVICTED", [])
+    oldest = timex._text("Text number 0 was written on Monday.")
+    for k in range(1, timex._TEXTS_MAX + 3):
+        timex._text(f"Text number {k} was written on Monday.")
+    assert len(timex._TEXTS) == timex._TEXTS_MAX
+    assert len(timex._EVICTED) == 3 and timex._EVICTED[0] is oldest  # the oldest went first
+    assert timex.release_evicted() == 3 and timex._EVICTED == []
+    # where nobody releases them (an import worker), they are freed at once past the bound
+    for k in range(timex._EVICTED_MAX * 3):
+        timex._text(f"Another text {k} was written on Friday.")
+    assert 0 < len(timex._EVICTED) <= timex._EVICTED_MAX
