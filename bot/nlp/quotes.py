@@ -419,14 +419,16 @@ _INTERVIEWED_RE = re.compile(r"\b(?:[Ww]e|I)\s+(?:spoke|talked|chatted)\s+(?:to|
                              r"\b(?:[Ww]e|I)\s+(?:met|interviewed|caught\s+up\s+with|sat\s+down\s+with)\s+")
 # An interviewee's sentence reporting what someone else named said: "Gareth Lyle, our executive
 # director, keeps warning me that …" (group 1: the name; the match ends where their words begin).
+# (A name of two words, after a title or other capitalised word perhaps: group 1.)
+_LEAD_NAME = r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b"
 _THIRD_PARTY_SAYS_RE = re.compile(
-    r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b(?:,[^,.?!\x00]*,)?\s+"
+    _LEAD_NAME + r"(?:,[^,.?!\x00]*,)?\s+"
     r"(?:\w+\s+){0,2}?(?:said|says|told|tells|wrote|writes|warned|warns|warning|argued|argues|claimed|claims|"
     r"insisted|insists)\b[^.?!\x00]*?\bthat\s+")
 # A named person's words in single quote marks after a speech verb and a colon or comma (group 1: the
 # name; group 2: the words; a \u2019 before a letter is an apostrophe).
 _NAMED_SAYS_SINGLE_RE = re.compile(
-    r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b[^.?!\n\u2018]*?"
+    _LEAD_NAME + r"[^.?!\n\u2018]*?"
     r"\b(?:said|told\s+\w+|warned|added|asked)\s*[:,]\s*\u2018((?:[^\u2019\n]|\u2019(?=\w))+?)[,.!?]?\u2019(?!\w)")
 # The interviewee as the subject: "Imogen Sallis, its artistic director, spoke to us on Tuesday".
 _SPOKE_TO_US_RE = re.compile(r"\b(?:spoke|talked|chatted)\s+(?:to|with)\s+(?:us|me)\b|\bsat\s+down\s+with\s+(?:us|me)\b")
@@ -2417,9 +2419,7 @@ class _Extractor:
             # in an unquoted answer are someone else's words, unseen as quotes where the story also
             # uses double ones
             for m in _NAMED_SAYS_SINGLE_RE.finditer(self.body, *self.paras[k]):
-                if _person_in(_tokens(self.masked, m.start(1), m.end(1)), self.ctx) is not None \
-                        and not name_matches(m.group(1), person.name):
-                    who = self.ctx.person(m.group(1))
+                if (who := self._someone_else(m, person)) is not None:
                     self.items.append(_Item(m.start(2), m.end(2), k, _Attr(who.name, who.name, True, "before", who)))
                     quoted.append((m.start(), m.end()))
         for k in answers:
@@ -2431,15 +2431,21 @@ class _Extractor:
                 if len(text.split()) < 3 or self.masked[s] == '"' or any(s <= a < e or a <= s < b for a, b in quoted):
                     continue  # "Twice."; a quotation in the sentence ("our drummer said, "…"") has its own speaker
                 other = _THIRD_PARTY_SAYS_RE.match(self.masked, s, e)
-                if other and not name_matches(other.group(1), person.name) \
-                        and not any(_CALENDAR_RE.fullmatch(w) for w in other.group(1).split()) \
-                        and _person_in(_tokens(self.masked, other.start(1), other.end(1)), self.ctx) is not None:
+                if other and (who := self._someone_else(other, person)) is not None:
                     # "Councillor Derek Thorne wrote to the Echo that a theatre was a luxury": his words
-                    who = self.ctx.person(other.group(1))
                     self.items.append(_Item(other.end(), s + len(text), k,
                                             _Attr(who.name, who.name, True, "reported", who)))
                     continue
                 self.items.append(_Item(s, s + len(text), k, attr))
+
+    def _someone_else(self, m: re.Match[str], interviewee: _Entity) -> _Entity | None:
+        """The person group 1 of an interview answer's match names, unless it is no person (a date:
+        "Tuesday Derek") or the interviewee."""
+        name = m.group(1)
+        if name_matches(name, interviewee.name) or any(_CALENDAR_RE.fullmatch(w) for w in name.split()) \
+                or _person_in(_tokens(self.masked, m.start(1), m.end(1)), self.ctx) is None:
+            return None
+        return self.ctx.person(name)
 
     def _interviewed(self, intro_end: int) -> _Entity | None:
         """The person met already whom the introduction says the interviewer spoke to, met or interviewed
