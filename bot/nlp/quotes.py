@@ -417,10 +417,11 @@ _FIRST_PERSON_SUBJECT_RE = re.compile(r"(?:I|[Ww]e)(?:['\u2019](?:ve|d|m|ll|re))
 # An interview's introduction naming whom the interviewer met: "We spoke to Treharne on Wednesday".
 _INTERVIEWED_RE = re.compile(r"\b(?:[Ww]e|I)\s+(?:spoke|talked|chatted)\s+(?:to|with)\s+|"
                              r"\b(?:[Ww]e|I)\s+(?:met|interviewed|caught\s+up\s+with|sat\s+down\s+with)\s+")
+# A name of two words, after a title or other capitalised word perhaps (group 1), opening the two
+# patterns below.
+_LEAD_NAME = r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b"
 # An interviewee's sentence reporting what someone else named said: "Gareth Lyle, our executive
 # director, keeps warning me that …" (group 1: the name; the match ends where their words begin).
-# (A name of two words, after a title or other capitalised word perhaps: group 1.)
-_LEAD_NAME = r"(?:[A-Z][\w'\u2019-]+\s+)?([A-Z][\w'\u2019-]+\s+[A-Z][\w'\u2019-]+)\b"
 _THIRD_PARTY_SAYS_RE = re.compile(
     _LEAD_NAME + r"(?:,[^,.?!\x00]*,)?\s+"
     r"(?:\w+\s+){0,2}?(?:said|says|told|tells|wrote|writes|warned|warns|warning|argued|argues|claimed|claims|"
