@@ -435,6 +435,8 @@ def _valid(y: int, m: int, d: int) -> bool:
 def _accept_month(g: dict, m: re.Match[str], text: str, prev: str) -> _Atom | None:
     if not (g["rel"] or g["mod"] or g["mod2"] or (prev in _DATE_PREPS and prev != "the")):
         return None  # "March" opening a sentence is as likely the verb; "the March on Washington"
+    if g["rel"] and prev == "the":
+        return None  # "the last August storm": an ordinal of storms, not August of last year
     if g["mon"] == "May" and (_next_word(text, m.end()) in _PERSON_VERBS or _name_before(text, m.start("mon"))):
         return None
     return _Atom(m.start(), m.end(), "month",

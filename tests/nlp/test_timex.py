@@ -136,6 +136,12 @@ def test_month_with_preposition_is_month():
     assert e.granularity == "month"
 
 
+def test_the_last_month_before_a_noun_is_an_ordinal_not_a_date():
+    # "The last August storm" is the most recent storm in any August, not August of last year.
+    check("The last August storm to bring such gusts was in 1986, the bureau said.", "1986", None, "1986")
+    check("Rents rose last August, the bureau said.", "last August", None, "2015-08")
+
+
 def test_end_of_month_year():
     check("It closes at the end of March 2017.", "the end of March 2017", None, "2017-03")
 
