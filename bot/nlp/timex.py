@@ -1684,6 +1684,13 @@ class WhenQuestion:
 _Q_PAST = frozenset("did was were had has have".split())
 _Q_FUTURE = frozenset("will shall must should would".split())
 _Q_PRESENT = frozenset("does do is are can".split())
+# Openings after which a question may end on its participle ("was the dog found", "has the road reopened").
+_Q_PASSIVE = frozenset("was were is are has have had".split())
+
+
+def _ends_on_participle(words: tuple[str, ...]) -> bool:
+    """Whether a question's words end on a participle of the verb its opening asks with."""
+    return len(words) > 2 and words[0] in _Q_PASSIVE and (words[-1].endswith("ed") or words[-1] in _IRREGULAR)
 _Q_START = re.compile(r"(?i)\b(?:start(?:s|ed|ing)?|begin(?:s|ning)?|began|commence[sd]?|open(?:s|ed)?|"
                       r"take\s+effect|takes\s+effect|come\s+into\s+(?:force|effect)|kick\s+off|resume[sd]?)\b")
 _Q_END = re.compile(r"(?i)\b(?:end(?:s|ed)?|finish(?:es|ed)?|expire[sd]?|until|till|run\s+out|"
@@ -2808,8 +2815,11 @@ def _lacks(parts: tuple[frozenset[str], ...], text: Callable[[], str], event_ter
             continue
         if question is not None and t not in question.names:
             words = question.words
+            # In "was the missing terrier found" the last word is the verb: the one before it is no
+            # modifier of it (in "was the snap election" it is).
+            heads = len(words) - 1 if _ends_on_participle(words) else len(words)
             if any(words[i + 1] in found and words[i + 1] not in question.names
-                   for i, x in enumerate(words[:-1]) if x == t):
+                   for i, x in enumerate(words[:heads - 1]) if x == t):
                 continue
         out.append(t)
     return out

@@ -1159,6 +1159,17 @@ def test_article_may_spell_out_an_acronym_or_drop_a_modifier():
         assert article_lacks(text, event(q), analyse_question(q.removeprefix("when "))) == lacking
 
 
+def test_a_passive_questions_last_word_is_its_verb_not_a_head_noun():
+    # "the missing terrier found": "terrier" is the event's subject, not a modifier of "found".
+    text = "The snow leopard was found missing from its enclosure shortly before 6am on Tuesday."
+    for q, lacking in (("when was the missing terrier found", ["terrier"]),
+                       ("when was the missing leopard found", []),
+                       ("when did the stock market fall", []),
+                       ("when was the stock market", [])):
+        text_q = text + " The market fell." if "market" in q else text
+        assert article_lacks(text_q, event(q), analyse_question(q.removeprefix("when "))) == lacking
+
+
 def test_sentence_coverage_matches_inflections_and_counts_the_article_at_half():
     body = "Odile Marr painted the harbour.\n\nMarr, who died in 1974, never sold a work."
     terms = event("when did Odile Marr die")
