@@ -1237,7 +1237,7 @@ _IRREGULAR = {"began": "begin", "begun": "begin", "withdrew": "withdraw", "withd
               "sat": "sit", "stole": "steal", "stolen": "steal", "arose": "arise", "arisen": "arise",
               "overtook": "overtake", "overtaken": "overtake", "undertook": "undertake",
               "understood": "understand", "withheld": "withhold", "upheld": "uphold",
-              "sprang": "spring", "sprung": "spring", "shrank": "shrink",
+              "sprang": "spring", "sprung": "spring", "shrank": "shrink", "shown": "show",
               "blew": "blow", "blown": "blow", "bent": "bend", "sped": "speed", "slid": "slide"}
 
 
@@ -1292,6 +1292,12 @@ _EXPANSION_WORDS = {
     "injure": "hurt",
     "back": "return returned returns returning",  # "when will the ferry be back in service"
     "start": "began begun begin begins beginning",  # "when did the strike start": "The stoppage began at 00:01"
+    "vote": "ballot balloted",  # "when will members vote on strike action": "balloted on industrial action"
+    "shut": "closed closure",  # "when did the pub shut": "the pub closed on 3 January last year"
+    "seize": "confiscation confiscate recover",  # "the hearing to seize his assets": "A confiscation hearing"
+    "notice": "found discovered spotted",  # "when did keepers notice it was missing": "was found missing"
+    "look": "discuss examine consider review",  # "when will the committee look at the plans": "will discuss"
+    "show": "presented",  # "when were councillors shown the report": "a report presented to committee members"
 }
 # Phrasal verbs asked about, and the one verb news copy tends to use instead: "when did the talks
 # fall apart" for "Talks collapsed on 28 October" (their particle alone would be an event word no
@@ -1303,6 +1309,8 @@ _PHRASAL_VERBS = [
     (re.compile(r"(?i)\b(?:come|comes|came|coming)\s+into\s+(?:force|effect)\b"), "take effect"),
     (re.compile(r"(?i)\b(?:break|breaks|broke|broken|breaking)\s+down\b"), "collapse"),
     (re.compile(r"(?i)\b(?:open|opens|opened|opening)\s+(?:its|their|the|her|his)\s+doors\s+again\b"), "reopen"),
+    # "when did the jury find Pellow guilty": "a jury convicted him on 3 October" (who is kept)
+    (re.compile(r"(?i)\b(?:find|finds|found|finding)\s+((?:[\w'’-]+\s+){0,3}?)guilty\b"), r"convict \1"),
 ]
 
 

@@ -832,6 +832,11 @@ def test_a_phrasal_verb_is_asked_as_the_verb_news_uses():
     assert plain_verbs("when did Kelby turn down Dunmore's first offer") == "when did Kelby reject Dunmore's first offer"
     assert pick(body, plain_verbs("when did Kelby turn down Dunmore's first offer")) == ("1 March", "2016-03-01")
     assert plain_verbs("when does the rent cap come into force") == "when does the rent cap take effect"
+    # "find X guilty" keeps X: the defendant's name is how the article is found.
+    assert plain_verbs("when did the jury find Pellow guilty") == "when did the jury convict Pellow "
+    body = "A jury convicted Ann Pellow on 3 March. Her appeal failed on Monday."
+    assert pick(body, plain_verbs("when did the jury find Ann Pellow guilty")) == ("3 March", "2016-03-03")
+    assert pick(body, plain_verbs("when was Ann Pellow found guilty")) == ("3 March", "2016-03-03")
     body = "Councils could cap short lets from April 2027. The rent cap will take effect on 1 January 2026."
     assert pick(body, plain_verbs("when does the rent cap come into force")) == ("1 January 2026", "2026-01-01")
 
@@ -1335,6 +1340,12 @@ def test_named_in_is_matching_over_the_stems_of_every_word(words, term) -> None:
     ("when was the match postponed", "The match was delayed on Friday because of a waterlogged pitch."),
     ("when will the ferry be back in service", "Owners said the ferry would return to service on Monday."),
     ("when will the two libraries shut for good", "Both libraries will shut their doors for the last time on Friday."),
+    ("when will union members vote on strike action", "Union members will be balloted on strike action on Monday."),
+    ("when did the Red Lion shut", "The Red Lion closed on Friday after 200 years."),
+    ("when is the hearing to seize his assets", "A confiscation hearing on his assets is listed for Friday."),
+    ("when did keepers notice the wolf was missing", "Keepers found the wolf missing on Sunday."),
+    ("when will the committee look at the plans", "The committee will discuss the plans on Monday."),
+    ("when were councillors shown the report", "The report was presented to councillors on Monday."),
 ])
 def test_the_article_may_word_the_event_as_news_does(question, sentence) -> None:
     terms = event(question)
