@@ -250,7 +250,7 @@ homes properties estates construction housing
 heating mobility minerals mining mines metals resources energy petroleum oil steel steelworks
 chemicals pharmaceuticals logistics shipping securities investments insurance brewery brewing
 industries enterprises technologies labs software telecom airline rail railway railways trains ferries buses
-coaches""")
+coaches water""")
 # Lower-case heads of speaker phrases; persons and non-persons.
 _PERSON_NOUNS = _words("""spokesman spokeswoman spokesperson spokespeople official minister president
 leader officer analyst expert witness resident source diplomat lawmaker senator representative

@@ -470,6 +470,14 @@ def test_a_builders_name_ending_in_homes_is_an_organisation_not_the_next_she():
     assert q.canonical == "Maria Tolland", q
 
 
+def test_a_water_utility_is_the_company_that_speaks_after_it():
+    # "Westmere Water" is a company (as Thames Water is), not a Mr Water: "the company" is it.
+    body = ("Westmere Water rejected the study's central conclusion. In a statement issued on Monday, the "
+            'company said the research "relies on a limited number of sampling points".')
+    q = quote_with(extract_quotes(body), "sampling points")
+    assert q.canonical == "Westmere Water", q
+
+
 def test_name_with_role_apposition_after():
     q = only('"We cannot accept this," said Salim al-Muslat, a spokesman for the High Negotiations '
              'Committee, adding that the group would consult its members.')
