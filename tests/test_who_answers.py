@@ -167,3 +167,19 @@ async def test_a_paraphrase_only_one_quotation_comes_near_is_answered(library) -
     assert answer.found and answer.answer == "Rhian Tudor", answer
     answer = await library.ask("!who said the brewery should have kept the pub open")
     assert not answer.found, answer
+
+
+async def test_another_figure_is_another_count(library) -> None:
+    # The question's figure is what it recalls: a sentence with its other words counting something
+    # else does not say it, whether quoted as said or reported.
+    story = ("More than 140,000 people voted early, a record for the city, the commission said.\n\n"
+             '"A record 9,000 runners finished the course," said race director Lina Farrow.')
+    answer = await _ask(library, story, "!who said a record 18,000 people voted")
+    assert not answer.found, answer
+    answer = await library.ask("!who said a record 140,000 people voted")
+    assert answer.found and answer.answer == "the commission", answer
+    answer = await library.ask("!who said a record 9,000 runners finished")
+    assert answer.found and answer.answer == "Lina Farrow", answer
+    # a year may be written "last year" in the story: it is not held against it
+    answer = await library.ask("!who said 2023 had a record 9,000 runners finishing the course")
+    assert answer.found and answer.answer == "Lina Farrow", answer

@@ -121,8 +121,7 @@ def _settled(terms: Sequence[str], text: str, scored: list[tuple[QuoteRecord, fl
     if not scored or scored[0][1] < THRESHOLDS["who"] or scored[0][1] + SENTENCE_MARGIN <= 1.0 + TIE:
         return False
     best_cov = scored[0][1]
-    return any(q.canonical and not _polarity_clash(terms, text, q.text)
-               for q, cov, _ in scored if cov >= best_cov - TIE)
+    return any(q.canonical and _fits(terms, text, q) for q, cov, _ in scored if cov >= best_cov - TIE)
 
 
 def _decide(ctx: Answerer, question: str, text: str, terms: Sequence[str], weights: Sequence[float],
@@ -134,7 +133,7 @@ def _decide(ctx: Answerer, question: str, text: str, terms: Sequence[str], weigh
     if scored and scored[0][1] >= threshold:
         best_cov = scored[0][1]
         tied = [q for q, cov, _ in scored if cov >= best_cov - TIE]
-        attributed = [q for q in tied if q.canonical and not _polarity_clash(terms, text, q.text)]
+        attributed = [q for q in tied if q.canonical and _fits(terms, text, q)]
         if attributed:
             # a sentence holding far more of the words names its own speaker: `X said the union would
             # stay out "until the end of the year"` beats another quotation sharing two of the words
@@ -164,7 +163,7 @@ def _standing_out(terms: Sequence[str], text: str, scored: list[tuple[QuoteRecor
     """A quotation short of the threshold that no other speaker's comes near: a paraphrase ("I wish
     I'd bought more" for "she wished she had bought more shares") whose words only it holds."""
     attributed = [(q, cov) for q, cov, _ in scored if q.canonical]
-    if not attributed or attributed[0][1] < RELAXED or _polarity_clash(terms, text, attributed[0][0].text):
+    if not attributed or attributed[0][1] < RELAXED or not _fits(terms, text, attributed[0][0]):
         return None
     best, cov = attributed[0]
     rival = next((c for q, c in attributed[1:] if not _same_speaker(q.canonical, best.canonical)), 0.0)
@@ -186,6 +185,8 @@ def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, weights: Sequ
             break
         if _polarity_clash(terms, text, record.text):
             continue  # the sentence says the opposite
+        if _other_figures(terms, record.text):
+            continue  # "a record 18,000 people ran": "140,000 people voted …, a record" counts others
         if ctx.coverage(terms, record.text, weights=weights) < max(OWN_WORDS, threshold - CONTEXT_SLACK):
             continue  # the words are the article's, not this sentence's
         inside = [q for q in article_quotes(record.article.id)
@@ -198,6 +199,20 @@ def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, weights: Sequ
             best = max(inside, key=lambda q: (round(ctx.coverage(terms, q.text, weights=weights), 6), -q.start))
             return [best], record
     return [], candidates[0][0]
+
+
+def _fits(terms: Sequence[str], question: str, quote: QuoteRecord) -> bool:
+    """Whether a quotation can be what the question recalls: it does not say the opposite, nor
+    give another figure."""
+    return not _polarity_clash(terms, question, quote.text) and not _other_figures(terms, quote.passage_text or quote.text)
+
+
+def _other_figures(terms: Sequence[str], text: str) -> bool:
+    """Whether the question gives a figure the sentence lacks: a sentence of its other words about
+    another count is about another thing."""
+    # (a year may be asked as the article's "last year")
+    figures = {t for t in terms if t.isdigit() and not (len(t) == 4 and t[:2] in ("19", "20"))}
+    return bool(figures) and not figures <= set(tokenize(text))
 
 
 def _without_speakers(text: str, quotes: list[QuoteRecord]) -> str:
