@@ -183,3 +183,20 @@ async def test_another_figure_is_another_count(library) -> None:
     # a year may be written "last year" in the story: it is not held against it
     answer = await library.ask("!who said 2023 had a record 9,000 runners finishing the course")
     assert answer.found and answer.answer == "Lina Farrow", answer
+
+
+async def test_words_said_of_something_the_question_does_not_name_are_not_its(library) -> None:
+    # The question names a leopard the lynx's story never mentions: the lynx's keeper did not say it.
+    story = ("Dr Anton Feld said Biscuit, a lynx who came to Brackenmoor from a European breeding "
+             "programme in 2021, would be kept off display.")
+    await library.add_text("Test story", story)
+    reader = library.store.reader
+    for library.store.reader in (reader, None):  # the worker thread's reads, and the store's (PostgreSQL's)
+        answer = await library.ask("!who said Taskan came to the zoo through a European breeding programme")
+        assert not answer.found, answer
+        answer = await library.ask("!who said Biscuit came to the zoo through a European breeding programme")
+        assert answer.found and answer.answer == "Anton Feld", answer
+        # a name's other forms count ("Europe's" for "European"); calendar words are no names
+        answer = await library.ask("!who said Biscuit came on Monday from Europe's breeding programme")
+        assert answer.found and answer.answer == "Anton Feld", answer
+    library.store.reader = reader

@@ -25,6 +25,7 @@ A best-matching quotation or sentence that negates the question's words ("has no
 from __future__ import annotations
 
 import asyncio
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -32,7 +33,7 @@ from typing import TYPE_CHECKING
 from bot.answer.match import GROUP_PREFIX, THRESHOLDS, by_prefix, candidates_for, coverages, same_word
 from bot.answer.models import Answer, ArticleRef, Hit
 from bot.nlp.quotes import name_matches
-from bot.nlp.tokens import query_terms, tokenize
+from bot.nlp.tokens import STOPWORDS, normalize_quotes, query_terms, tokenize
 from bot.store.records import PassageRecord, QuoteRecord
 
 if TYPE_CHECKING:
@@ -62,6 +63,10 @@ RELAXED = 0.45
 STANDOUT = 0.22
 NEGATORS = frozenset("not never t cannot".split())  # "nobody", "no" move about in paraphrase
 
+# Capitalised words (a name's, or a sentence's first) and calendar words, which name no one.
+_CAPITALISED = re.compile(r"(?<![\w'-])[A-Z][\w'-]*")
+_CALENDAR = frozenset("january february march april may june july august september october november december "
+                      "monday tuesday wednesday thursday friday saturday sunday".split())
 NOT_FOUND = "I couldn't find anyone saying that in the library."
 NO_SPEAKER = "I found the words, but not who said them."
 
@@ -80,7 +85,11 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     # the articles _from_passages may look inside (it takes at most PASSAGES above the threshold)
     wanted = {r.article.id for r, cov, _ in passages[:PASSAGES] if cov >= THRESHOLDS["who"]}
     article_quotes = {aid: await ctx.store.article_quotes(aid) for aid in wanted}
-    return _decide(ctx, question, text, terms, weights, scored, passages, article_quotes.__getitem__)
+    answer = _decide(ctx, question, text, terms, weights, scored, passages, article_quotes.__getitem__)
+    if answer.found and answer.article is not None and _names(text):
+        body = (await ctx.store.article_analyses([answer.article.id])).get(answer.article.id, ("", None))[0]
+        return _about_the_names(question, text, answer, body)
+    return answer
 
 
 def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: str, terms: list[str],
@@ -90,7 +99,33 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
     hits = ctx.index.search_blocking("quotes", terms, _quote_candidates(terms, text), guild_id)
     scored = _scored_quotes(ctx, terms, weights, hits, reader.quotes([i for i, _ in hits]))
     passages = [] if _settled(terms, text, scored) else ctx.best_passages_blocking(reader, terms, guild_id, k)
-    return _decide(ctx, question, text, terms, weights, scored, passages, reader.article_quotes)
+    answer = _decide(ctx, question, text, terms, weights, scored, passages, reader.article_quotes)
+    if answer.found and answer.article is not None and _names(text):
+        body = reader.article_analyses([answer.article.id]).get(answer.article.id, ("", None))[0]
+        return _about_the_names(question, text, answer, body)
+    return answer
+
+
+def _names(text: str) -> list[str]:
+    """The question's capitalised words that name someone or something ("Taskan", "Castlegate's"),
+    lower-cased, without a possessive or contraction."""
+    out = []
+    for m in _CAPITALISED.finditer(normalize_quotes(text)):
+        word = m.group().split("'")[0].lower()
+        if len(word) >= 3 and word not in STOPWORDS and word not in _CALENDAR:
+            out.append(word)
+    return out
+
+
+def _about_the_names(question: str, text: str, answer: Answer, body: str) -> Answer:
+    """The answer, unless its article never names what the question names: "who said Taskan came
+    to the zoo through a breeding scheme" is not answered by another zoo's lynx that did."""
+    assert answer.article is not None
+    article = f"{answer.article.title}\n{normalize_quotes(body)}".lower()
+    # a name's first five letters: "Europe" for "European", "Christmas" for "Christmases"
+    if all(re.search(r"\b" + re.escape(name[:5]), article) for name in _names(text)):
+        return answer
+    return Answer(question, "who", False, NOT_FOUND)
 
 
 def _quote_candidates(terms: Sequence[str], text: str) -> int:
