@@ -200,3 +200,26 @@ async def test_words_said_of_something_the_question_does_not_name_are_not_its(li
         answer = await library.ask("!who said Biscuit came on Monday from Europe's breeding programme")
         assert answer.found and answer.answer == "Anton Feld", answer
     library.store.reader = reader
+
+
+async def test_a_quotation_recalled_in_other_words_is_found(library) -> None:
+    story = ('"The corrosion is irritating but entirely curable," said Professor Alan Whitcombe.\n\n'
+             'Gemma Holt said the fault was "a disgrace". "A zoo in the middle of a city carries a special '
+             'responsibility," said Colin Brandt.')
+    await library.add_text("Bridge story", story)
+    answer = await library.ask("!who said the corrosion was annoying but could be completely cured")
+    assert answer.found and answer.answer == "Alan Whitcombe", answer
+    assert answer.details["paraphrase"] is True
+    answer = await library.ask("!who said a city centre zoo has a special duty")
+    assert answer.found and answer.answer == "Colin Brandt", answer
+    # words the quotation holds neither as asked nor otherwise are still not it
+    answer = await library.ask("!who said the corrosion was annoying but the paint was completely dry")
+    assert not answer.found, answer
+
+
+async def test_the_same_words_recalled_otherwise_name_everyone_who_said_them(library) -> None:
+    story = ('His barrister, Naomi Fairbairn, said he had "always intended to repay every penny".\n\n'
+             'Anita Khaleel, for his co-defendant, told the court: "He always intended to repay every penny, '
+             'and he is utterly ashamed."')
+    answer = await _ask(library, story, "!who said he always meant to repay every penny")
+    assert answer.found and answer.details["speakers"] == ["Naomi Fairbairn", "Anita Khaleel"], answer

@@ -11,6 +11,12 @@ Order of evidence:
    reported speech: `X said the deal was "tough but fair"`).
 3. When the same words were said by more than one person, all of them are named (past MAX_NAMED,
    counted, and a few named).
+4. When nothing holds the words, quotations holding some of them in other words ("irritating but
+   entirely curable" for "annoying but completely cured", bot.answer.synonyms), judged as in 1 but
+   without the looser stand-out rule.
+
+An answer's article must name what the question names ("Taskan"), and a figure the question gives
+("18,000") must be in the answering sentence.
 
 A sentence must hold enough of the words itself: words found only elsewhere in its article (a
 story about closing stores) do not make its speaker say them, nor do words that are only its
@@ -32,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from bot.answer.match import GROUP_PREFIX, THRESHOLDS, by_prefix, candidates_for, coverages, same_word
 from bot.answer.models import Answer, ArticleRef, Hit
+from bot.answer.synonyms import synonyms
 from bot.nlp.quotes import name_matches
 from bot.nlp.tokens import STOPWORDS, normalize_quotes, query_terms, tokenize
 from bot.store.records import PassageRecord, QuoteRecord
@@ -86,6 +93,10 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
     wanted = {r.article.id for r, cov, _ in passages[:PASSAGES] if cov >= THRESHOLDS["who"]}
     article_quotes = {aid: await ctx.store.article_quotes(aid) for aid in wanted}
     answer = _decide(ctx, question, text, terms, weights, scored, passages, article_quotes.__getitem__)
+    if not answer.found and (alts := _alternatives(terms)):
+        hits = await ctx.index.search("quotes", _expanded(terms, alts), CANDIDATES, guild_id)
+        answer = _paraphrased(ctx, question, text, terms, weights, alts, hits,
+                              await ctx.store.quotes([i for i, _ in hits]), answer)
     if answer.found and answer.article is not None and _names(text):
         body = (await ctx.store.article_analyses([answer.article.id])).get(answer.article.id, ("", None))[0]
         return _about_the_names(question, text, answer, body)
@@ -100,9 +111,47 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
     scored = _scored_quotes(ctx, terms, weights, hits, reader.quotes([i for i, _ in hits]))
     passages = [] if _settled(terms, text, scored) else ctx.best_passages_blocking(reader, terms, guild_id, k)
     answer = _decide(ctx, question, text, terms, weights, scored, passages, reader.article_quotes)
+    if not answer.found and (alts := _alternatives(terms)):
+        hits = ctx.index.search_blocking("quotes", _expanded(terms, alts), CANDIDATES, guild_id)
+        answer = _paraphrased(ctx, question, text, terms, weights, alts, hits,
+                              reader.quotes([i for i, _ in hits]), answer)
     if answer.found and answer.article is not None and _names(text):
         body = reader.article_analyses([answer.article.id]).get(answer.article.id, ("", None))[0]
         return _about_the_names(question, text, answer, body)
+    return answer
+
+
+def _alternatives(terms: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """The question's words that a paraphrase may have put otherwise, with the words it may use."""
+    return {t: alts for t in terms if (alts := synonyms(t))}
+
+
+def _expanded(terms: Sequence[str], alts: dict[str, tuple[str, ...]]) -> list[str]:
+    """The words to search quotations for: the question's and each one's alternatives."""
+    return list(dict.fromkeys([*terms, *(a for t in terms for a in alts.get(t, ()))]))
+
+
+def _paraphrased(ctx: Answerer, question: str, text: str, terms: Sequence[str], weights: Sequence[float],
+                 alts: dict[str, tuple[str, ...]], hits: list[tuple[int, float]], quotes: dict[int, QuoteRecord],
+                 unanswered: Answer) -> Answer:
+    """The answer when a quotation holds the question's words only in other words ("irritating but
+    entirely curable" for "annoying but completely cured"), judged as a quotation holding the
+    question's own words is; else the answer without."""
+    scored = []
+    for qid, score in hits:
+        if (q := quotes.get(qid)) is not None:
+            words = tokenize(q.text)
+            put = [t if any(same_word(t, w) for w in words)
+                   else next((a for a in alts.get(t, ()) if any(same_word(a, w) for w in words)), t) for t in terms]
+            if put != list(terms):  # (the rest were judged with the question's words already)
+                cov = ctx.coverage(put, q.text, weights=weights)
+                if cov >= THRESHOLDS["who"]:  # (no paraphrase of a paraphrase: see _standing_out)
+                    scored.append((q, cov, score))
+    scored.sort(key=lambda r: (-round(r[1], 6), -r[2]))
+    answer = _decide(ctx, question, text, terms, weights, scored, [], lambda _: [])
+    if not answer.found:
+        return unanswered
+    answer.details["paraphrase"] = True
     return answer
 
 
@@ -283,11 +332,15 @@ def _same_words(words: Sequence[str], quotes: list[QuoteRecord]) -> list[QuoteRe
     stop words included, at most PHRASE_GAP extra words between two of them), one per speaker.
     Several speakers mean the words were said by more than one person; none means the best."""
     sayers = [q for q in quotes if _says(words, q.text)]
+    if not sayers and quotes:
+        # none holds the words as asked (a paraphrase): the best, and the same words from others
+        first = " ".join(tokenize(quotes[0].text))
+        sayers = [q for q in quotes if (said := " ".join(tokenize(q.text))) in first or first in said]
     chosen: list[QuoteRecord] = []
     for q in sayers:
         if not any(_same_speaker(q.canonical, c.canonical) for c in chosen):
             chosen.append(q)
-    return chosen or quotes[:1]
+    return chosen
 
 
 def _same_speaker(a: str | None, b: str | None) -> bool:
