@@ -473,6 +473,9 @@ _ACCORDING_LEAD_RE = re.compile(
 # The text of a post after a verb of posting: "a photo captioned", "with the caption:".
 _CAPTION_RE = re.compile(r"\b(?:captioned|(?:with|under|alongside|and)\s+(?:the|a)\s+(?:caption|message|words)"
                          r"|(?:which|that)\s+(?:read|reads|said))\s*[:,]?\s*$")
+# Two words before a figure that make it approximate, opening a reported clause.
+_APPROXIMATE_PAIRS = frozenset({("at", "least"), ("at", "most"), ("more", "than"), ("less", "than"),
+                                ("fewer", "than"), ("up", "to"), ("as", "many"), ("as", "much")})
 _CLAUSE_BAD_START = _words("""to of for with about by from nothing so yes no and or but as when if
 what how why who where whether goodbye hello thanks thank was were is are be been being""")
 _FINITE = _words("""is are was were has have had will would can could should must may might shall
@@ -2302,9 +2305,13 @@ class _Extractor:
         determiner_no = lowered[0] == "no" and not words[0].endswith(",") and lowered[1] != "to" and (
             lowered[1] != "one" or len(lowered) > 2 and (lowered[2] in _FINITE or lowered[2].endswith("ed")))
         # "said about 600 detainees would be freed": an approximate number, not "talked about"
-        approximate = lowered[0] in ("about", "around") and bool(re.match(r"\d", lowered[1]))
+        # ... and "said at least £340,000 had gone", "said more than 200 staff were told"
+        approximate = (lowered[0] in ("about", "around", "almost", "nearly", "over")
+                       and bool(re.match(r"[£$€]?\d", lowered[1]))
+                       or len(lowered) > 2 and (lowered[0], lowered[1]) in _APPROXIMATE_PAIRS
+                       and bool(re.match(r"[£$€]?\d", lowered[2])))
         if not has_that and ((lowered[0] in _CLAUSE_BAD_START and not determiner_no and not approximate)
-                             or (verb is not None and lowered[0] in _PREPOSITIONS)):
+                             or (verb is not None and lowered[0] in _PREPOSITIONS and not approximate)):
             return False
         if has_that or not finite:
             return True

@@ -580,6 +580,16 @@ def test_said_about_a_number_is_reported_speech():
     assert not extract_quotes("He said about the plan that it was late.")
 
 
+def test_said_at_least_or_more_than_a_figure_is_reported_speech():
+    q = only("Mr Ferris said at least £340,000 had gone towards buying a villa on the Algarve.")
+    assert (q.speaker, q.text) == ("Mr Ferris", "at least £340,000 had gone towards buying a villa on the Algarve")
+    q = only("The chief constable said more than 200 calls were made before noon.")
+    assert q.text == "more than 200 calls were made before noon"
+    # a place or a time after "said at" is no reported clause
+    assert all(not q.text.startswith("at ") for q in extract_quotes("He said at the meeting that he was tired."))
+    assert not extract_quotes("Mr Ferris said at least that much.")
+
+
 def test_cllr_is_a_councillor_title():
     body = ('Ward councillor Bernard Ashe said he would write to the highways department. '
             '"We cannot wait for another tragedy," Cllr Ashe said.')
