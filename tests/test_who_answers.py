@@ -3,6 +3,10 @@ sentences versus quotations, and words that only the rest of an article holds.""
 
 from __future__ import annotations
 
+from bot.render import PARAPHRASE_NOTE
+from bot.render.embeds import answer_embed
+from bot.render.text import render_text
+
 RIVER = """The Kelby river was closed in March. Anglers have stayed away since the spill.
 
 "The trout population has not recovered and it will not recover this decade," said Dr. Hana Pirell, a biologist at Kelby University.
@@ -210,6 +214,10 @@ async def test_a_quotation_recalled_in_other_words_is_found(library) -> None:
     answer = await library.ask("!who said the corrosion was annoying but could be completely cured")
     assert answer.found and answer.answer == "Alan Whitcombe", answer
     assert answer.details["paraphrase"] is True
+    # the reply says so, on Discord and in the console, so the reader checks the quotation
+    assert PARAPHRASE_NOTE in answer_embed(answer).description and PARAPHRASE_NOTE in render_text(answer)
+    direct = await library.ask("!who said the corrosion is irritating")
+    assert direct.found and PARAPHRASE_NOTE not in render_text(direct) + answer_embed(direct).description
     answer = await library.ask("!who said a city centre zoo has a special duty")
     assert answer.found and answer.answer == "Colin Brandt", answer
     # words the quotation holds neither as asked nor otherwise are still not it

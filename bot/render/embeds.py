@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.answer.models import Answer, ArticleRef
+from bot.render import PARAPHRASE_NOTE
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -54,6 +55,8 @@ def _description(answer: Answer) -> str:
         parts.append(_blockquote(answer.passage))
     if answer.article:
         parts.append(_source_line(answer.article))
+    if answer.details.get("paraphrase"):
+        parts.append(f"*{PARAPHRASE_NOTE}*")
     if answer.hits and answer.command in ("search", "quotes", "articles", "help", "article"):
         lines = []
         for i, hit in enumerate(answer.hits, 1):

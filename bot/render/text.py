@@ -6,6 +6,7 @@ import json
 import textwrap
 
 from bot.answer.models import Answer, ArticleRef
+from bot.render import PARAPHRASE_NOTE
 
 
 def cite(article: ArticleRef | None) -> str:
@@ -43,6 +44,8 @@ def render_text(answer: Answer) -> str:
         lines.append(_quote(answer.passage))
     if answer.article:
         lines.append("  " + cite(answer.article))
+    if answer.details.get("paraphrase"):
+        lines.append(f"  ({PARAPHRASE_NOTE})")
     return "\n".join(lines)
 
 
