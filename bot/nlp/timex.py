@@ -1699,10 +1699,20 @@ _Q_PASSIVE = frozenset("was were is are has have had".split())
 def _ends_on_participle(words: tuple[str, ...]) -> bool:
     """Whether a question's words end on a participle of the verb its opening asks with."""
     return len(words) > 2 and words[0] in _Q_PASSIVE and (words[-1].endswith("ed") or words[-1] in _IRREGULAR)
-_Q_START = re.compile(r"(?i)\b(?:start(?:s|ed|ing)?|begin(?:s|ning)?|began|commence[sd]?|open(?:s|ed)?|"
-                      r"take\s+effect|takes\s+effect|come\s+into\s+(?:force|effect)|kick\s+off|resume[sd]?)\b")
-_Q_END = re.compile(r"(?i)\b(?:end(?:s|ed)?|finish(?:es|ed)?|expire[sd]?|until|till|run\s+out|"
-                    r"last\s+until|conclude[sd]?|re(?:open|start)(?:s|ed)?|resume[sd]?)\b")
+
+
+_START_WORDS = (r"start(?:s|ed|ing)?|begin(?:s|ning)?|began|commence[sd]?|open(?:s|ed)?|take\s+effect|"
+                r"takes\s+effect|come\s+into\s+(?:force|effect)|kick\s+off|resume[sd]?")
+_Q_START = re.compile(rf"(?i)\b(?:{_START_WORDS})\b")
+# ... and in an article's sentence, also "got under way" and "launched" ("as a public consultation got
+# under way yesterday" is when it began, not when it ends).
+_STARTING = re.compile(rf"(?i)\b(?:{_START_WORDS}|under\s+way|underway|launch(?:es|ed)?)\b")
+_END_WORDS = (r"end(?:s|ed)?|finish(?:es|ed)?|expire[sd]?|until|till|run\s+out|last\s+until|conclude[sd]?|"
+              r"re(?:open|start)(?:s|ed)?|resume[sd]?")
+_Q_END = re.compile(rf"(?i)\b(?:{_END_WORDS})\b")
+# Words in an article's sentence saying that what follows is an end: the question's, and "close"
+# ("opened at 9am on Tuesday and will close on Tuesday 6 May"), which a question asks as "end".
+_ENDING = re.compile(rf"(?i)\b(?:{_END_WORDS}|clos(?:e|es|ed|ing))\b")
 # Words asking for the end of the event itself ("when will they finish the repairs"); "reopen" or
 # "resume" ask for the end of an interruption, which an opening does give.
 _FINISH_WORDS = frozenset("end ends ended finish finishes finished complete completed conclude concluded "
@@ -2533,8 +2543,8 @@ def rank_time_expressions(
                 question.tense == "future" and re.search(r"(?i)\bago$", e.text)):
             continue  # "closed since 2009" began in the past: it never says when something will be
         interrupted = _interruption_only(terms, stems, e)
-        if finish and max([(m.start(), 1) for m in _Q_START.finditer(norm_body, sent[0], e.start)]
-                          + [(m.start(), 0) for m in _Q_END.finditer(norm_body, sent[0], e.start)], default=(0, 0))[1]:
+        if finish and max([(m.start(), 1) for m in _STARTING.finditer(norm_body, sent[0], e.start)]
+                          + [(m.start(), 0) for m in _ENDING.finditer(norm_body, sent[0], e.start)], default=(0, 0))[1]:
             # "when will they finish the repairs": "Repairs will start on 7 July" is when they begin
             # (the nearest start or end word before the day says which the day is)
             continue

@@ -1426,6 +1426,10 @@ def test_a_start_does_not_date_the_end_of_the_same_work():
     # a sentence naming the end as well still answers it
     body = "Repairs will start on 4 April and should be finished by 20 May."
     assert pick(body, "when will the repairs be finished") == ("20 May", "2016-05-20")
+    # "got under way" and "launched" start it too, and "close" ends it
+    body = ("The plans to merge the maternity units went out to public consultation as it got under way "
+            "yesterday. The consultation opened at 9am and will close on Friday 6 May.")
+    assert pick(body, "when does the maternity merger consultation end") == ("Friday 6 May", "2016-05-06")
     # reopening ends a closure: an opening answers it
     body = "The bridge will open to traffic again on 4 April."
     assert pick(body, "when will the bridge reopen") == ("4 April", "2016-04-04")
