@@ -1608,6 +1608,12 @@ _SUBORDINATE = re.compile(
     r"(?:was|were|had|has|have|is|are|would|will|could|[a-z]{3,}ed)\b"
     # "sentenced on Friday after pleading guilty in February": a gerund clause is another event.
     r"|\b(?:after|before|since|while|upon|when)\s+[a-z]{2,}ing\b")
+# "won government approval in 2019 and construction began in June 2021": right after a time, a
+# clause of its own (a subject, then its verb) dates its event by its own time.
+_NEXT_CLAUSE = re.compile(
+    r"\s*,?\s*(?:and|but)\s+(?:(?:the|its|their|his|her|a|an)\s+)?"
+    r"(?!(?:later|then|also|now|soon|will|would|has|have|had|was|were)\b)[a-z][\w-]*\s+(?:[a-z]{3,}ed|" +
+    "|".join(w for w in _IRREGULAR if w not in ("set", "put", "cut", "hit", "quit")) + r")\b")
 _RELATIVE_COMMA = re.compile(r",\s*(?:which|who|whose|where|when)\b")
 _BREAKS = ",;:()—–"
 # A word each match of the pattern holds: on ASCII text (where (?i) is ASCII case folding) a gap
@@ -1642,6 +1648,8 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
     fronted = (re.fullmatch(r"[\"“'(]?(?:[A-Z][a-z]*(?:\s+[a-z]+)?\s+)?", body[toks[0][0]:expr.start]) is not None
                and re.match(r"\s*,", body[expr.end:expr.end + 3]) is not None)
     out: dict[str, float] = {}
+    # (words from a clause of its own right after the expression are a clause away)
+    own = _NEXT_CLAUSE.match(body, expr.end)
     at: dict[str, list[int]] = {}
     for i, (_, stem) in enumerate(toks):
         at.setdefault(stem, []).append(i)
@@ -1667,7 +1675,7 @@ def _closeness(expr: TimeExpression, body: str, toks: list[tuple[int, str]],
                     free += 1
             breaks = (sum(map(gap.count, _BREAKS)) - free + _matches(_COORDINATION, gap, _COORDINATION_WORDS)
                       + _matches(_SUBORDINATE, body[lo:word_end], _SUBORDINATE_WORDS)
-                      - (1 if fronted and i > last else 0))
+                      - (1 if fronted and i > last else 0) + (1 if own is not None and i > last else 0))
             dist = (first - i if i < first else i - last) + 4 * breaks
             best = dist if best is None else min(best, dist)
         if best is not None:

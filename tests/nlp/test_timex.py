@@ -887,6 +887,10 @@ def test_coordinated_predicates_keep_their_own_dates():
     body = "The firm opened a plant in Ohio in 2009 and started exporting cars on 2 May 2014."
     assert pick(body, "when did the firm start exporting cars") == ("2 May 2014", "2014-05-02")
     assert pick(body, "when did the firm open a plant in Ohio") == ("2009", None)
+    # a coordinated clause with its own subject, too
+    body = "The scheme won government approval in 2009 and construction began in June 2011."
+    assert pick(body, "when did construction of the scheme begin") == ("June 2011", None)
+    assert pick(body, "when did the scheme win government approval") == ("2009", None)
 
 
 def test_comparison_baselines_are_not_event_dates():
