@@ -1892,7 +1892,7 @@ class _Text:
         self._rows: list[tuple[int, int] | None] | None = None
         self._sentence_runs: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._span_runs: dict[tuple, tuple[np.ndarray, np.ndarray, list[int]]] = {}
-        self._counts: dict[str, np.ndarray | None] = {}
+        self._matched_words: tuple[tuple[str, ...], np.ndarray] | None = None
         self._term_rows: dict[str, np.ndarray] = {}
         self._sentence_at: dict[tuple[int, int], int] | None = None
         self._span_sets: dict[tuple[int, int], frozenset[str]] = {}
@@ -2177,56 +2177,82 @@ class _Text:
         return self._match_vocab
 
     def _runs(self, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """The spans' runs of whole-text words as two arrays of bounds, and which spans are not plain
-        (their runs are empty), remembered for the last few span lists (an article's passages)."""
+        """The spans' runs of whole-text words as their bounds in one array (each span's first word,
+        then its end: what reduceat takes), whether each run holds a word, and which spans are not
+        plain (their runs are empty), remembered for the last few span lists (an article's passages)."""
         key = tuple(spans)
         hit = self._span_runs.get(key)
         if hit is None:
-            if spans is self.sentences:
+            if spans is self.sentences or self._sentence_like(spans):
                 self._sentence_rows()
                 i0, i1, ok = self._sentence_runs
             else:
                 i0, i1, ok = self._plain_runs(spans)
-            cut = (~ok).nonzero()[0]
-            if len(cut):
-                i0, i1 = i0.copy(), i1.copy()
-                i0[cut] = i1[cut] = 0
-            hit = i0, i1, cut.tolist()
+            bounds = np.empty(2 * len(spans), dtype=np.intp)
+            bounds[0::2], bounds[1::2] = i0, i1
+            filled = (i1 > i0) & ok
+            hit = bounds, filled, (~ok).nonzero()[0].tolist()
             if len(self._span_runs) >= 4:
                 self._span_runs.clear()
             self._span_runs[key] = hit
         return hit
 
-    def _term_counts(self, term: str) -> np.ndarray | None:
-        """How many of the first k words match the term, for each k (None: no word does)."""
-        if term in self._counts:
-            return self._counts[term]
+    def _sentence_like(self, spans: list[tuple[int, int]]) -> bool:
+        """Whether each span has its sentence's plain run of words: it starts where the sentence
+        does and ends where it does or before white space alone (import's passages leave out a
+        sentence's trailing space), so _plain_runs would find the same first word, end and
+        plainness (no word starts in that space, and the last word ends before it)."""
+        sentences, norm = self.sentences, self.norm
+        if len(spans) != len(sentences) or None in self._sentence_rows():
+            return False
+        for (a, b), (a2, b2) in zip(spans, sentences):
+            if a != a2 or b != b2 and not (a < b < b2 and norm[b:b2].isspace()):
+                return False
+        return True
+
+    def _stem_ids(self, stems: Iterable[str]) -> list[int]:
+        """Where each stem of the vocabulary stands in _distinct."""
+        vocab = self.vocab
+        if type(vocab) is _Vocab:  # (decoded: its joined stems are _distinct in order, one a line)
+            joined = vocab.joined
+            return [joined.count("\n", 0, joined.index(f"\n{x}\n")) for x in stems]
+        return list(map(self._distinct.index, stems))  # (a few stems: no index of them all)
+
+    def _word_matches(self, terms: tuple[str, ...]) -> np.ndarray:
+        """Each word's terms as bits (bit k: its stem is in _matching(terms[k], vocab); 64 terms at
+        most), and 0 for one more word past the last (so that a run may end there), remembered for
+        the last terms."""
+        known = self._matched_words  # (kept here: another thread may replace it meanwhile)
+        if known is not None and known[0] == terms:
+            return known[1]
         ids = self._word_arrays()[0]
-        matched = _matching(term, self.vocab)
-        hit = None
-        if matched:
-            on = np.zeros(len(self._distinct), dtype=np.int32)
-            on[list(map(self._distinct.index, matched))] = 1  # (a few stems: no index of them all)
-            hit = np.zeros(len(ids) + 1, dtype=np.int32)
-            on[ids].cumsum(out=hit[1:])
-        if len(self._counts) >= 64:  # (a popular article meets many questions' words)
-            self._counts.clear()
-        self._counts[term] = hit
-        return hit
+        on = np.zeros(len(self._distinct) + 1, dtype=np.uint64)  # (the last: no stem)
+        for k, t in enumerate(terms):
+            on[self._stem_ids(_matching(t, self.vocab))] |= np.uint64(1 << k)
+        words = on[np.append(ids, len(self._distinct))]
+        self._matched_words = terms, words
+        return words
 
     def spans_meet(self, spans: list[tuple[int, int]], terms: Iterable[str]) -> list[np.ndarray]:
-        """For each term, whether each span's stems meet _matching(term, vocab): by counts of matching
-        words over the spans' runs, not a set per span."""
-        r0, r1, cut = self._runs(spans)
-        out = []
-        for t in terms:
-            counts = self._term_counts(t)
-            meet = np.zeros(len(spans), dtype=bool) if counts is None else counts[r1] > counts[r0]
-            if cut:
+        """For each term, whether each span's stems meet _matching(term, vocab): by the words of the
+        spans' runs, 64 terms and every span in one pass, not a set per span."""
+        terms = tuple(terms)
+        if len(terms) > 64:
+            return self.spans_meet(spans, terms[:64]) + self.spans_meet(spans, terms[64:])
+        if not spans or not terms:
+            return [np.zeros(len(spans), dtype=bool) for _ in terms]
+        bounds, filled, cut = self._runs(spans)
+        # reduceat ORs words[a:b] for each run (a, b) (and the gaps between runs, dropped); an
+        # empty run gives its first word instead, hence filled.
+        met = np.bitwise_or.reduceat(self._word_matches(terms), bounds)[0::2]
+        met[~filled] = 0
+        out = list((met >> np.arange(len(terms), dtype=np.uint64)[:, None] & np.uint64(1)).astype(bool))
+        if cut:
+            stems = self.spans_stems([spans[k] for k in cut])
+            for t, meet in zip(terms, out):
                 matched = _matching(t, self.vocab)
-                for k, here in zip(cut, self.spans_stems([spans[k] for k in cut])):
+                for k, here in zip(cut, stems):
                     meet[k] = not matched.isdisjoint(here)
-            out.append(meet)
         return out
 
     def terms_sentences(self, terms: Sequence[str]) -> list[np.ndarray]:
