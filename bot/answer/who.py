@@ -97,9 +97,9 @@ async def answer_who(ctx: Answerer, question: str, text: str, guild_id: int | No
         hits = await ctx.index.search("quotes", _expanded(terms, alts), CANDIDATES, guild_id)
         answer = _paraphrased(ctx, question, text, terms, weights, alts, hits,
                               await ctx.store.quotes([i for i, _ in hits]), answer)
-    if answer.found and answer.article is not None and _names(text):
+    if answer.found and answer.article is not None and (names := _names(text)):
         body = (await ctx.store.article_analyses([answer.article.id])).get(answer.article.id, ("", None))[0]
-        return _about_the_names(question, text, answer, body)
+        return _about_the_names(question, names, answer, body)
     return answer
 
 
@@ -115,9 +115,9 @@ def _answer_blocking(ctx: Answerer, reader: PassageReader, question: str, text: 
         hits = ctx.index.search_blocking("quotes", _expanded(terms, alts), CANDIDATES, guild_id)
         answer = _paraphrased(ctx, question, text, terms, weights, alts, hits,
                               reader.quotes([i for i, _ in hits]), answer)
-    if answer.found and answer.article is not None and _names(text):
+    if answer.found and answer.article is not None and (names := _names(text)):
         body = reader.article_analyses([answer.article.id]).get(answer.article.id, ("", None))[0]
-        return _about_the_names(question, text, answer, body)
+        return _about_the_names(question, names, answer, body)
     return answer
 
 
@@ -166,14 +166,14 @@ def _names(text: str) -> list[str]:
     return out
 
 
-def _about_the_names(question: str, text: str, answer: Answer, body: str) -> Answer:
+def _about_the_names(question: str, names: list[str], answer: Answer, body: str) -> Answer:
     """The answer, unless its article never names what the question names: "who said Taskan came
     to the zoo through a breeding scheme" is not answered by another zoo's lynx that did."""
     if answer.article is None:
         return answer
     article = f"{answer.article.title}\n{normalize_quotes(body)}".lower()
     # a name's first five letters: "Europe" for "European", "Christmas" for "Christmases"
-    if all(re.search(r"\b" + re.escape(name[:5]), article) for name in _names(text)):
+    if all(re.search(r"\b" + re.escape(name[:5]), article) for name in names):
         return answer
     return Answer(question, "who", False, NOT_FOUND)
 
