@@ -158,12 +158,14 @@ nearly almost
 
 
 def _groups() -> dict[str, tuple[str, ...]]:
-    by_word: dict[str, tuple[str, ...]] = {}
+    """Each listed word and the other words of its groups (a word may be in two: "plan")."""
+    by_word: dict[str, list[str]] = {}
     for line in _GROUPS.splitlines():
-        words = tuple(line.split())
+        words = line.split()
         for word in words:
-            by_word[word] = by_word.get(word, ()) + tuple(w for w in words if w != word and w not in by_word.get(word, ()))
-    return by_word
+            others = by_word.setdefault(word, [])
+            others += [w for w in words if w != word and w not in others]
+    return {word: tuple(others) for word, others in by_word.items()}
 
 
 _BY_WORD = _groups()
