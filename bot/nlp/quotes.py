@@ -509,6 +509,8 @@ _TIMESTAMP_LEAD = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[-\u201
 _NAMED_SUBJECT_RE = re.compile(r"\s*(?:The|A|An|Her|His|Their|Its|Our|My|[A-Z][\w'\u2019-]*['\u2019]s)\s[^,\x00\"]{0,60},"
                                r"\s*(?:a|an|the)\s[^,\x00\"]{0,60}?\b(?:called|named)\s+")
 _AGE_APPOSITION_RE = re.compile(r",\s*\d{1,3}\s*,")
+_WHICH_CLAUSE_RE = re.compile(r",\s*which\s+(?:has|have|had|is|was|makes|made|employs|employed|owns|owned|runs|ran|"
+                              r"supplies|supplied|operates|operated|produces|produced)\b")
 _FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
 _SUBORDINATOR_RE = re.compile(r"\s*[\"\u201c]?(?:When|Whenever|After|Before|Although|Though|While|Whilst|Once|Because|"
                               r"Since|Until|If|As)\s+")
@@ -1460,6 +1462,14 @@ class _Extractor:
                 continue  # "Dunmere manager Fiona Gallacher": Dunmere is not mentioned as a person
             if _WORK_BEFORE_RE.search(self.masked, s, toks[i].start):
                 continue  # "her album, Low Tide Hours": a title, not a person
+            if _WHICH_CLAUSE_RE.match(self.masked, toks[j - 1].end, e) and not _CALENDAR_RE.fullmatch(toks[i].text):
+                # "Bosses at Pendry's, which has made biscuits for a century, …": a "which" makes it a
+                # thing, an organisation that "the company" may stand for next
+                # (as written, "Sainsbury's" too; or as named in full before: "Pendry's Biscuits")
+                name = self.body[toks[i].start:toks[j - 1].end]
+                full = re.search(re.escape(name) + r"(?:[ \t]+[A-Z][\w'’&-]*)+", self.body[:toks[i].start])
+                self.ctx.note(toks[i].start, "object", _Entity(full.group() if full else name, False))
+                continue
             if i > 0 and _key(toks[i - 1].text) in _PLACE_PREPOSITIONS and not _is_title(_key(toks[i].text)):
                 continue  # "at her home in Tollcross Bay": a place
             person = _person_in(toks[lead:j], self.ctx, governed=True)

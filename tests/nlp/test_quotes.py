@@ -478,6 +478,18 @@ def test_a_water_utility_is_the_company_that_speaks_after_it():
     assert q.canonical == "Westmere Water", q
 
 
+def test_a_name_described_by_which_is_the_company_that_speaks_after_it():
+    # "Pendry's, which has made biscuits …": a thing, not a person, and what "the company" means;
+    # named as in full before ("Pendry's Biscuits"), or as written ("Sainsbury's" keeps its 's)
+    body = ("The winners work the night shift at Pendry's Biscuits in Wrenfield.\n\n"
+            "Bosses at Pendry's, which has made biscuits in the town for a century, joined the celebrations. "
+            'In a statement, the company said it was "absolutely delighted" for them.')
+    assert quote_with(extract_quotes(body), "absolutely delighted").canonical == "Pendry's Biscuits"
+    body = ("Staff at Harlowe's, which employs 300 people, were told on Monday. "
+            'The company said the decision was "painful".')
+    assert quote_with(extract_quotes(body), "painful").canonical == "Harlowe's"
+
+
 def test_name_with_role_apposition_after():
     q = only('"We cannot accept this," said Salim al-Muslat, a spokesman for the High Negotiations '
              'Committee, adding that the group would consult its members.')
