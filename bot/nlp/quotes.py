@@ -1064,6 +1064,7 @@ _TYPED_ORG_LEAD_RE = re.compile(r"\s*[A-Z][\w-]*\s+(?:[a-z][\w-]*\s+)?(" + "|".j
 _KIN_OF_NAMED_RE = re.compile(r"\b([A-Z][\w-]+)['\u2019]s\s+(widow|widower|wife|husband|son|daughter|mother|"
                               r"father|brother|sister)\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 _MALE_RELATIVES = _words("widower husband son father brother")
+_SPOUSES = _words("husband wife partner spouse fiance fiancee")
 # "My dad, Emlyn, did twenty-two years …": a relative named in apposition, whatever the name.
 _KIN_NAMED_RE = re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+({_KIN})\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 # "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
@@ -2049,6 +2050,8 @@ class _Extractor:
             owner = self.ctx.known_person(_strip_possessive(toks[0].text))
         if owner is not None:
             text = f"{owner.name}'s " + self.body[toks[1].start:toks[-1].end]  # "his office"
+            if len(toks) == 2 and head in _SPOUSES and (spouse := self._coupled_with(owner, toks[0].start)):
+                return spouse  # "The newlyweds, Chloe Barraclough and Tomasz Lindqvist, … Her husband said"
         if len(toks) == 1 and _is_cap(toks[0].text):
             known = self.ctx.known_person(_strip_possessive(toks[0].text))
             if known is not None:
@@ -2084,6 +2087,15 @@ class _Extractor:
                 name = "the" + org.name[3:] if org.name.startswith("The ") else org.name
                 return _Entity(f"{text} for {name}", True, _gender_of(keys))
         return _Entity(text, is_person, _gender_of(keys), plural)
+
+    def _coupled_with(self, owner: _Entity, pos: int) -> _Entity | None:
+        """The one person named with the owner as a pair ("Chloe Barraclough and Tomasz Lindqvist")
+        before pos: whom "her husband" or "his wife" means when the story gives no other name."""
+        name, other = re.escape(owner.name), r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)"
+        pairs = {m.group(1) for rx in (rf"{name}\s+(?:and|&)\s+{other}", rf"{other}\s+(?:and|&)\s+{name}")
+                 for m in re.finditer(rx, self.body[:pos])}
+        people = {e.name: e for p in pairs if (e := self.ctx.known_person(p)) is not None and e is not owner}
+        return next(iter(people.values())) if len(people) == 1 else None
 
     def _organisation_speaking(self, pos: int) -> _Entity | None:
         """The named organisation that spoke or acted last, in this paragraph or the one before, if

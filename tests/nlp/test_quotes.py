@@ -490,6 +490,17 @@ def test_a_name_described_by_which_is_the_company_that_speaks_after_it():
     assert quote_with(extract_quotes(body), "painful").canonical == "Harlowe's"
 
 
+def test_her_husband_is_the_man_named_with_her_as_a_pair():
+    body = ("The newlyweds, Chloe Barraclough and Tomasz Lindqvist, were at the wedding breakfast.\n\n"
+            '"I thought it was a joke," Ms Barraclough said.\n\n'
+            'Her husband said the party would "carry on at the Plough Inn tonight".')
+    assert quote_with(extract_quotes(body), "carry on").canonical == "Tomasz Lindqvist"
+    # with no pair named, "her husband" stays hers
+    body = ('Chloe Barraclough was at the breakfast. "It was a joke," she said. '
+            'Her husband said the party would "carry on at the Plough Inn tonight".')
+    assert quote_with(extract_quotes(body), "carry on").canonical == "Chloe Barraclough's husband"
+
+
 def test_name_with_role_apposition_after():
     q = only('"We cannot accept this," said Salim al-Muslat, a spokesman for the High Negotiations '
              'Committee, adding that the group would consult its members.')
