@@ -509,8 +509,11 @@ _TIMESTAMP_LEAD = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*[-\u201
 _NAMED_SUBJECT_RE = re.compile(r"\s*(?:The|A|An|Her|His|Their|Its|Our|My|[A-Z][\w'\u2019-]*['\u2019]s)\s[^,\x00\"]{0,60},"
                                r"\s*(?:a|an|the)\s[^,\x00\"]{0,60}?\b(?:called|named)\s+")
 _AGE_APPOSITION_RE = re.compile(r",\s*\d{1,3}\s*,")
-_WHICH_CLAUSE_RE = re.compile(r",\s*which\s+(?:has|have|had|is|was|makes|made|employs|employed|owns|owned|runs|ran|"
-                              r"supplies|supplied|operates|operated|produces|produced)\b")
+# ", which employs …" after a name: a business. After a possessive name ("Harlowe's, which is …")
+# "has" or "is" will do too; after another name they may describe a town ("Leeds, which has …").
+_WHICH_BUSINESS_RE = re.compile(r",\s*which\s+(?:(?:has|have|had)\s+)?(?:makes|made|employs|employed|owns|owned|"
+                                r"runs|run|ran|supplies|supplied|operates|operated|produces|produced)\b")
+_WHICH_RE = re.compile(r",\s*which\s+(?:has|have|had|is|was)\b")
 _FRONTED_TOPIC_RE = re.compile(r"\s*(?:As\s+for|For)\s+")
 _SUBORDINATOR_RE = re.compile(r"\s*[\"\u201c]?(?:When|Whenever|After|Before|Although|Though|While|Whilst|Once|Because|"
                               r"Since|Until|If|As)\s+")
@@ -1463,10 +1466,11 @@ class _Extractor:
                 continue  # "Dunmere manager Fiona Gallacher": Dunmere is not mentioned as a person
             if _WORK_BEFORE_RE.search(self.masked, s, toks[i].start):
                 continue  # "her album, Low Tide Hours": a title, not a person
-            if _WHICH_CLAUSE_RE.match(self.masked, toks[j - 1].end, e) and not _CALENDAR_RE.fullmatch(toks[i].text):
-                # "Bosses at Pendry's, which has made biscuits for a century, …": a "which" makes it a
-                # thing, an organisation that "the company" may stand for next
-                # (as written, "Sainsbury's" too; or as named in full before: "Pendry's Biscuits")
+            if (_WHICH_BUSINESS_RE.match(self.masked, toks[j - 1].end, e) or _is_possessive(toks[j - 1].text)
+                    and _WHICH_RE.match(self.masked, toks[j - 1].end, e)) and not _CALENDAR_RE.fullmatch(toks[i].text):
+                # "Bosses at Pendry's, which has made biscuits for a century, …": an organisation that
+                # "the company" may stand for next, named as written ("Sainsbury's" keeps its 's) or
+                # as in full before ("Pendry's Biscuits")
                 name = self.body[toks[i].start:toks[j - 1].end]
                 full = re.search(re.escape(name) + r"(?:[ \t]+[A-Z][\w'’&-]*)+", self.body[:toks[i].start])
                 self.ctx.note(toks[i].start, "object", _Entity(full.group() if full else name, False))

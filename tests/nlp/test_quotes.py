@@ -488,6 +488,9 @@ def test_a_name_described_by_which_is_the_company_that_speaks_after_it():
     body = ("Staff at Harlowe's, which employs 300 people, were told on Monday. "
             'The company said the decision was "painful".')
     assert quote_with(extract_quotes(body), "painful").canonical == "Harlowe's"
+    # a town "which has" a population is no company
+    body = ('Staff at Leeds, which has a population of 800,000, were told. The company said it was "painful".')
+    assert quote_with(extract_quotes(body), "painful").canonical != "Leeds"
 
 
 def test_her_husband_is_the_man_named_with_her_as_a_pair():
