@@ -1068,6 +1068,9 @@ _KIN_OF_NAMED_RE = re.compile(r"\b([A-Z][\w-]+)['\u2019]s\s+(widow|widower|wife|
                               r"father|brother|sister)\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 _MALE_RELATIVES = _words("widower husband son father brother")
 _SPOUSES = _words("husband wife partner spouse fiance fiancee")
+# Words that make two people named together a couple ("The newlyweds, A and B, …").
+_COUPLE_RE = re.compile(r"(?i)\b(?:couple|newlyweds|newly\s+married|married|wedding|bride|groom|husband|wife|"
+                        r"partners|engaged|fianc[eé]e?)\b")
 # "My dad, Emlyn, did twenty-two years …": a relative named in apposition, whatever the name.
 _KIN_NAMED_RE = re.compile(rf"\b(?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+({_KIN})\s*,\s+([A-Z][a-z'\u2019-]+)\s*,")
 # "Among those affected was Rhiannon Daws, …": the name after an inverted "was" is the sentence's subject.
@@ -2097,7 +2100,8 @@ class _Extractor:
         before pos: whom "her husband" or "his wife" means when the story gives no other name."""
         name, other = re.escape(owner.name), r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+)"
         pairs = {m.group(1) for rx in (rf"{name}\s+(?:and|&)\s+{other}", rf"{other}\s+(?:and|&)\s+{name}")
-                 for m in re.finditer(rx, self.body[:pos])}
+                 for m in re.finditer(rx, self.body[:pos])
+                 if _COUPLE_RE.search(self.body, max(0, m.start() - 80), m.end() + 80)}  # (not two colleagues)
         people = {e.name: e for p in pairs if (e := self.ctx.known_person(p)) is not None and e is not owner}
         return next(iter(people.values())) if len(people) == 1 else None
 

@@ -502,6 +502,11 @@ def test_her_husband_is_the_man_named_with_her_as_a_pair():
     body = ('Chloe Barraclough was at the breakfast. "It was a joke," she said. '
             'Her husband said the party would "carry on at the Plough Inn tonight".')
     assert quote_with(extract_quotes(body), "carry on").canonical == "Chloe Barraclough's husband"
+    # two people named together who are not a couple are not each other's spouse
+    body = ("The councillors, Chloe Barraclough and Tomasz Lindqvist, were at the meeting.\n\n"
+            '"I thought it was a joke," Ms Barraclough said.\n\n'
+            'Her husband said the party would "carry on at the Plough Inn tonight".')
+    assert quote_with(extract_quotes(body), "carry on").canonical == "Chloe Barraclough's husband"
 
 
 def test_name_with_role_apposition_after():
