@@ -171,9 +171,12 @@ def _about_the_names(question: str, names: list[str], answer: Answer, body: str)
     to the zoo through a breeding scheme" is not answered by another zoo's lynx that did."""
     if answer.article is None:
         return answer
-    article = f"{answer.article.title}\n{normalize_quotes(body)}".lower()
-    # a name's first five letters: "Europe" for "European", "Christmas" for "Christmases"
-    if all(re.search(r"\b" + re.escape(name[:5]), article) for name in names):
+    # a name's first five letters begin a word of the article: "Europe" for "European"; the
+    # article's word beginnings are read once, however many names a long question holds
+    keys = {re.match(r"\w*", name).group()[:5] or name for name in names}  # ("al-Assad": "al")
+    words = re.findall(r"\w+", f"{answer.article.title}\n{normalize_quotes(body)}".lower())
+    beginnings = {w[:k] for w in words for k in {len(key) for key in keys} if len(w) >= k}
+    if keys <= beginnings:
         return answer
     return Answer(question, "who", False, NOT_FOUND)
 
