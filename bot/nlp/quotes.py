@@ -945,6 +945,8 @@ def _runs(toks: list[_Tok]) -> list[tuple[int, int]]:
             elif word in ("and", "&") and j + 1 < n and toks[j + 1].glued \
                     and _is_name_tok(toks[j + 1].text) and (word == "&" or _org_conjunct(toks, i, j)):
                 j += 2  # "Wessex Fire and Rescue", "Harlow & Finch": one organisation
+            elif j == i + 1 and j + 1 < n and toks[j + 1].glued and _campaign_the(toks, j):
+                j += 2  # "Save the Children": a campaign named by what it asks
             else:
                 break
         runs.append((i, j))
@@ -1158,6 +1160,16 @@ def _noun_key(key: str) -> str:
     return {"men": "man", "women": "woman", "people": "person"}.get(key, key)
 
 
+# Verbs that open a campaign's name before "the" ("Save the Children", "Free the Wild").
+_CAMPAIGN_VERBS = frozenset("save free stop keep protect defend rescue reclaim restore ban scrap end".split())
+
+
+def _campaign_the(toks: list[_Tok], k: int) -> bool:
+    """Whether toks[k] is the "the" inside a campaign's name: "Save the Children", "Free the Wild"."""
+    return (toks[k].text == "the" and 0 < k < len(toks) - 1 and _is_cap(toks[k - 1].text)
+            and _key(toks[k - 1].text) in _CAMPAIGN_VERBS and _is_cap(toks[k + 1].text))
+
+
 def _valid_np(toks: list[_Tok], loose: bool = False) -> bool:
     """Whether tokens form a plausible speaker phrase: a pronoun, a name or a speaker noun."""
     if not toks or len(toks) > _MAX_SUBJECT_TOKENS:
@@ -1179,7 +1191,8 @@ def _valid_np(toks: list[_Tok], loose: bool = False) -> bool:
         if not named and (key in _BLOCKERS or (key in _PRONOUNS and len(toks) > 1)):
             return False
         if k and (key in _DETERMINERS or key in _POSSESSIVE_PRONOUNS) and keys[k - 1] not in _PREPOSITIONS \
-                and not (key in _NUMBERS and keys[k - 1] in _DEFINITE):  # "the two companies"
+                and not (key in _NUMBERS and keys[k - 1] in _DEFINITE) \
+                and not _campaign_the(toks, k):  # "the two companies"; "Save the Children"
             return False
         if _is_name_tok(tok.text) or _noun_key(key) in _SPEAKER_NOUNS or (k and _AGE_RE.fullmatch(key)):
             has_head = True  # (an age: "the 29-year-old", "the 63-year-old net-maker")

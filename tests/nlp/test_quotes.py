@@ -509,6 +509,17 @@ def test_her_husband_is_the_man_named_with_her_as_a_pair():
     assert quote_with(extract_quotes(body), "carry on").canonical == "Chloe Barraclough's husband"
 
 
+def test_a_campaign_named_by_what_it_asks_is_one_name():
+    body = ("The animal welfare group Free the Wild said the escape proved that large predators should "
+            "not be kept in urban zoos.")
+    assert quote_with(extract_quotes(body), "large predators").canonical == "Free the Wild"
+    assert quote_with(extract_quotes("Save the Children said the plan was badly flawed."),
+                      "badly flawed").canonical == "Save the Children"
+    # "the" after another capitalised word still ends a name
+    assert quote_with(extract_quotes("Bristol the company said it was closing its doors."),
+                      "closing its doors").canonical != "Bristol the company"
+
+
 def test_name_with_role_apposition_after():
     q = only('"We cannot accept this," said Salim al-Muslat, a spokesman for the High Negotiations '
              'Committee, adding that the group would consult its members.')
