@@ -137,13 +137,13 @@ def _paraphrased(ctx: Answerer, question: str, text: str, terms: Sequence[str], 
     """The answer when a quotation holds the question's words only in other words ("irritating but
     entirely curable" for "annoying but completely cured"), judged as a quotation holding the
     question's own words is; else the answer without."""
-    scored = []
+    scored, asked = [], list(terms)
     for qid, score in hits:
         if (q := quotes.get(qid)) is not None:
             words = tokenize(q.text)
             put = [t if any(same_word(t, w) for w in words)
                    else next((a for a in alts.get(t, ()) if any(same_word(a, w) for w in words)), t) for t in terms]
-            if put != list(terms):  # (the rest were judged with the question's words already)
+            if put != asked:  # (the rest were judged with the question's words already)
                 cov = ctx.coverage(put, q.text, weights=weights)
                 if cov >= THRESHOLDS["who"]:  # (no paraphrase of a paraphrase: see _standing_out)
                     scored.append((q, cov, score))
@@ -175,7 +175,8 @@ def _about_the_names(question: str, names: list[str], answer: Answer, body: str)
     # article's word beginnings are read once, however many names a long question holds
     keys = {re.match(r"\w*", name).group()[:5] or name for name in names}  # ("al-Assad": "al")
     words = re.findall(r"\w+", f"{answer.article.title}\n{normalize_quotes(body)}".lower())
-    beginnings = {w[:k] for w in words for k in {len(key) for key in keys} if len(w) >= k}
+    lengths = {len(key) for key in keys}
+    beginnings = {w[:k] for w in words for k in lengths if len(w) >= k}
     if keys <= beginnings:
         return answer
     return Answer(question, "who", False, NOT_FOUND)
@@ -292,7 +293,8 @@ def _from_passages(ctx: Answerer, terms: Sequence[str], text: str, weights: Sequ
 def _fits(terms: Sequence[str], question: str, quote: QuoteRecord) -> bool:
     """Whether a quotation can be what the question recalls: it does not say the opposite, nor
     give another figure."""
-    return not _polarity_clash(terms, question, quote.text) and not _other_figures(terms, quote.passage_text or quote.text)
+    return not _polarity_clash(terms, question, quote.text) \
+        and not _other_figures(terms, quote.passage_text or quote.text)
 
 
 def _other_figures(terms: Sequence[str], text: str) -> bool:
@@ -334,7 +336,8 @@ def _polarity_clash(terms: Sequence[str], question: str, text: str) -> bool:
 def _same_words(words: Sequence[str], quotes: list[QuoteRecord]) -> list[QuoteRecord]:
     """Among equally matching quotations, those holding the question's words as said (in order,
     stop words included, at most PHRASE_GAP extra words between two of them), one per speaker.
-    Several speakers mean the words were said by more than one person; none means the best."""
+    Several speakers mean the words were said by more than one person. When none holds them as asked
+    (a paraphrase), the best is chosen with any others whose words are the same as its, or hold them."""
     sayers = [q for q in quotes if _says(words, q.text)]
     if not sayers and quotes:
         # none holds the words as asked (a paraphrase): the best, and the same words from others
