@@ -1600,10 +1600,12 @@ def _span_stems(norm: str, lo: int, hi: int) -> frozenset[str]:
     return frozenset(map(_stem, _WORD.findall(low)))
 
 
+# A past verb: "-ed", or an irregular form other than those that are also present ("set", "cut").
+_PAST_VERB = (r"(?:[a-z]{3,}ed|" + "|".join(w for w in _IRREGULAR if w not in ("set", "put", "cut", "hit", "quit"))
+              + r")\b")
 # "began testing in 2021 and started offering rides on June 3": a second predicate, a second event.
 _COORDINATION = re.compile(r"(?i)\b(?:and|but|then)\s+(?:(?:later|then|also|now|soon)\s+)?"
-                           r"(?:(?:will|would|has|have|had|was|were)\s+)?(?:[a-z]{3,}ed|" +
-                           "|".join(w for w in _IRREGULAR if w not in ("set", "put", "cut", "hit", "quit")) + r")\b")
+                           r"(?:(?:will|would|has|have|had|was|were)\s+)?" + _PAST_VERB)
 
 
 # ", which ..." speaks of the noun before the comma, "Wednesday, when ..." of the time before it.
@@ -1619,8 +1621,7 @@ _SUBORDINATE = re.compile(
 # clause of its own (a subject, then its verb) dates its event by its own time.
 _NEXT_CLAUSE = re.compile(
     r"\s*,?\s*(?:and|but)\s+(?:(?:the|its|their|his|her|a|an)\s+)?"
-    r"(?!(?:later|then|also|now|soon|will|would|has|have|had|was|were)\b)[a-z][\w-]*\s+(?:[a-z]{3,}ed|" +
-    "|".join(w for w in _IRREGULAR if w not in ("set", "put", "cut", "hit", "quit")) + r")\b")
+    r"(?!(?:later|then|also|now|soon|will|would|has|have|had|was|were)\b)[a-z][\w-]*\s+" + _PAST_VERB)
 _RELATIVE_COMMA = re.compile(r",\s*(?:which|who|whose|where|when)\b")
 _BREAKS = ",;:()—–"
 # A word each match of the pattern holds: on ASCII text (where (?i) is ASCII case folding) a gap
